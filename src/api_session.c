@@ -1,0 +1,184 @@
+/*
+ * Logging in and out, and who is logged in: POST /api/login,
+ * POST /api/logout, GET /api/session.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "web.h"
+
+/* A login body: JSON {"email", "password", "workspace"} or a form. */
+static int
+api_login_fields(struct http *h, struct buf *body, char **email,
+    char **password, char **workspace)
+{
+	json_object	*o, *v;
+	const char	*type = http_param(h, "CONTENT_TYPE");
+
+	*email = *password = *workspace = NULL;
+	if (type != NULL && strncmp(type, "application/json", 16) == 0) {
+		if ((o = json_tokener_parse(buf_str(body))) == NULL)
+			return (-1);
+		if (json_object_object_get_ex(o, "email", &v) &&
+		    json_object_is_type(v, json_type_string))
+			*email = xstrdup(json_object_get_string(v));
+		if (json_object_object_get_ex(o, "password", &v) &&
+		    json_object_is_type(v, json_type_string))
+			*password = xstrdup(json_object_get_string(v));
+		if (json_object_object_get_ex(o, "workspace", &v) &&
+		    json_object_is_type(v, json_type_string))
+			*workspace = xstrdup(json_object_get_string(v));
+		json_object_put(o);
+	} else {
+		*email = http_query(buf_str(body), "email");
+		*password = http_query(buf_str(body), "password");
+		*workspace = http_query(buf_str(body), "workspace");
+	}
+	return (*email != NULL && *password != NULL ? 0 : -1);
+}
+
+static json_object *
+api_session_json(const struct session *se)
+{
+	json_object	*o, *u, *w;
+
+	o = json_object_new_object();
+	u = json_object_new_object();
+	json_object_object_add(u, "email", json_object_new_string(se->email));
+	json_object_object_add(u, "role",
+	    json_object_new_string(se->editor ? "editor" : "viewer"));
+	w = json_object_new_object();
+	json_object_object_add(w, "slug", json_object_new_string(se->workspace));
+	json_object_object_add(w, "name",
+	    json_object_new_string(se->workspace_name));
+	json_object_object_add(o, "mode",
+	    json_object_new_string(se->editor ? "edit" : "view"));
+	json_object_object_add(o, "user", u);
+	json_object_object_add(o, "workspace", w);
+	json_object_object_add(o, "csrf_token", json_object_new_string(se->csrf));
+	return (o);
+}
+
+/*
+ * POST /api/login. The same email may be a user of several workspaces:
+ * the password picks among them, and when it still matches more than one
+ * the client must name the workspace.
+ */
+void
+api_login(struct http *h)
+{
+	struct buf	 body;
+	struct dbstmt	*s = NULL;
+	char		*email = NULL, *password = NULL, *workspace = NULL;
+	char		*lower = NULL, *cookie = NULL;
+	char		 token[65], csrf[65];
+	long long	 user = 0;
+	int		 matches = 0;
+	json_object	*choices = NULL;
+	struct session	 se;
+
+	if (http_read_body(h, &body) == -1) {
+		http_error(h, 413, "too_large", "The request is too large");
+		return;
+	}
+	if (api_login_fields(h, &body, &email, &password, &workspace) == -1) {
+		http_error(h, 400, "bad_request",
+		    "Enter your email and password");
+		goto out;
+	}
+	if (norm_email(email, &lower) != 0)
+		lower = xstrdup(email);
+	s = db_prepare(h->db, "SELECT u.id, u.password_hash, w.slug "
+	    "FROM users u JOIN workspaces w ON w.id = u.workspace_id "
+	    "WHERE u.email = ? AND (? IS NULL OR w.slug = ?) ORDER BY w.slug");
+	if (s == NULL)
+		goto dberr;
+	db_bind_str(s, 0, lower);
+	db_bind_str(s, 1, workspace);
+	db_bind_str(s, 2, workspace);
+	if (db_exec(s) == -1)
+		goto dberr;
+	choices = json_object_new_array();
+	while (db_fetch(s) == 1) {
+		if (!auth_verify(password, db_col_str(s, 1)))
+			continue;
+		matches++;
+		user = db_col_int(s, 0);
+		json_object_array_add(choices,
+		    json_object_new_string(db_col_str(s, 2)));
+	}
+	if (matches == 0) {
+		/* Slow down guessing a little. */
+		usleep(250000);
+		http_error(h, 401, "bad_login",
+		    "That email and password do not match");
+		goto out;
+	}
+	if (matches > 1) {
+		json_object *o = json_object_new_object();
+
+		json_object_object_add(o, "error",
+		    json_object_new_string("choose_workspace"));
+		json_object_object_add(o, "message", json_object_new_string(
+		    "You belong to several workspaces: choose one"));
+		json_object_object_add(o, "workspaces", choices);
+		choices = NULL;
+		http_json(h, 409, o);
+		goto out;
+	}
+	/* A new session id at every login. */
+	if (h->token != NULL)
+		auth_session_delete(h->db, h->token);
+	if (auth_session_create(h->db, user, token, sizeof token, csrf,
+	    sizeof csrf) == -1 || auth_session_get(h->db, token, &se) != 1)
+		goto dberr;
+	xasprintf(&cookie, "Set-Cookie: intake_session=%s; Path=/; HttpOnly; "
+	    "SameSite=Lax; Max-Age=%u%s\r\n", token, conf.session_max,
+	    conf.cookie_secure ? "; Secure" : "");
+	{
+		json_object	*o = api_session_json(&se);
+		const char	*t = json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PLAIN);
+
+		http_reply(h, 200, "application/json", t, strlen(t), cookie);
+		json_object_put(o);
+	}
+	auth_session_clear(&se);
+	goto out;
+
+dberr:
+	http_error(h, 503, "unavailable", "The service is not available; try "
+	    "again in a moment");
+out:
+	json_object_put(choices);
+	db_close(s);
+	buf_free(&body);
+	free(cookie);
+	free(email);
+	free(lower);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		free(password);
+	}
+	free(workspace);
+}
+
+/* POST /api/logout: the session ends and the cookie is cleared. */
+void
+api_logout(struct http *h)
+{
+	if (h->token != NULL)
+		auth_session_delete(h->db, h->token);
+	http_reply(h, 204, "application/json", NULL, 0, "Set-Cookie: "
+	    "intake_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0\r\n");
+}
+
+/* GET /api/session. */
+void
+api_session(struct http *h)
+{
+	http_json(h, 200, api_session_json(&h->se));
+}

@@ -1,0 +1,564 @@
+/*
+ * intake: the admin and import command line.
+ *
+ *   intake db migrate
+ *   intake workspace add SLUG [--name NAME]
+ *   intake user add --workspace SLUG --email EMAIL --role editor|viewer
+ *                   [--password-stdin]
+ *   intake workflow add --workspace SLUG NAME
+ *   intake import --workspace SLUG --as EMAIL [options] FILE.csv
+ *   intake status [ID]
+ *
+ * `intake import` writes the drop exactly as an upload does, then follows
+ * the status the watcher writes.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "intake.h"
+#include "db.h"
+
+static const char *cli_cfg;
+
+static __dead void
+cli_usage(void)
+{
+	fprintf(stderr,
+"usage: intake [-c file] db migrate\n"
+"       intake [-c file] workspace add SLUG [--name NAME]\n"
+"       intake [-c file] user add --workspace SLUG --email EMAIL\n"
+"                        --role editor|viewer [--password-stdin]\n"
+"       intake [-c file] workflow add --workspace SLUG NAME\n"
+"       intake [-c file] import --workspace SLUG --as EMAIL [--update]\n"
+"                        [--tag NAME]... [--workflow NAME|default|none]\n"
+"                        [--on-existing skip|update|duplicate] [--dnt]\n"
+"                        [--override-owners] [--no-wait] FILE.csv\n"
+"       intake [-c file] status [ID]\n");
+	exit(2);
+}
+
+static MYSQL *
+cli_db(unsigned long flags)
+{
+	MYSQL	*db;
+	char	*cause = NULL;
+
+	if ((db = db_connect(flags, &cause)) == NULL)
+		fatalx("%s", cause);
+	return (db);
+}
+
+static long long
+cli_workspace(MYSQL *db, const char *slug)
+{
+	long long	id;
+
+	if (slug == NULL)
+		fatalx("--workspace is required");
+	if ((id = auth_workspace_id(db, slug)) == -1)
+		fatalx("database error");
+	if (id == 0)
+		fatalx("no workspace %s", slug);
+	return (id);
+}
+
+static int
+cli_migrate(int argc, char **argv)
+{
+	MYSQL	*db;
+	int	 n;
+
+	if (argc != 2 || strcmp(argv[1], "migrate") != 0)
+		cli_usage();
+	db = cli_db(CLIENT_MULTI_STATEMENTS);
+	n = migrate_run(db, conf.sql_dir, 1);
+	mysql_close(db);
+	if (n == -1)
+		fatalx("migration failed");
+	printf("%d migration%s applied\n", n, n == 1 ? "" : "s");
+	return (0);
+}
+
+/* A slug: lower-case letters, digits and '-', 1 to 64. */
+static int
+cli_slug_ok(const char *s)
+{
+	size_t	n = strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789-");
+
+	return (n > 0 && n <= 64 && s[n] == '\0' && s[0] != '-');
+}
+
+static int
+cli_workspace_cmd(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "name", required_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	MYSQL		*db;
+	const char	*name = NULL, *args[2];
+	int		 ch;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		cli_usage();
+	argc--;
+	argv++;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'n')
+			name = optarg;
+		else
+			cli_usage();
+	}
+	if (optind + 1 != argc)
+		cli_usage();
+	if (!cli_slug_ok(argv[optind]))
+		fatalx("a workspace slug is 1-64 of a-z, 0-9 and -");
+	db = cli_db(0);
+	args[0] = argv[optind];
+	args[1] = name ? name : argv[optind];
+	if (db_run(db, "INSERT INTO workspaces (slug, name) VALUES (?, ?)",
+	    2, args) == -1)
+		fatalx("could not add workspace %s (does it exist?)", args[0]);
+	args[1] = args[0];
+	db_run(db, "INSERT IGNORE INTO workspace_settings (workspace_id) "
+	    "SELECT id FROM workspaces WHERE slug = ?", 1, args);
+	printf("workspace %s added\n", args[0]);
+	mysql_close(db);
+	return (0);
+}
+
+/* Read a password from stdin: the first line, without its newline. */
+static char *
+cli_read_password(void)
+{
+	char	*line = NULL;
+	size_t	 size = 0;
+	ssize_t	 n;
+
+	if ((n = getline(&line, &size, stdin)) <= 0)
+		fatalx("no password on standard input");
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (n < 8)
+		fatalx("a password has at least 8 characters");
+	return (line);
+}
+
+static int
+cli_user(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "workspace", required_argument, NULL, 'w' },
+		{ "email", required_argument, NULL, 'e' },
+		{ "role", required_argument, NULL, 'r' },
+		{ "password-stdin", no_argument, NULL, 'p' },
+		{ NULL, 0, NULL, 0 }
+	};
+	MYSQL		*db;
+	struct dbstmt	*s;
+	const char	*ws = NULL, *email = NULL, *role = NULL;
+	char		*pw = NULL, *hash = NULL, *norm = NULL;
+	int		 ch, want_pw = 0;
+	long long	 wsid;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		cli_usage();
+	argc--;
+	argv++;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w': ws = optarg; break;
+		case 'e': email = optarg; break;
+		case 'r': role = optarg; break;
+		case 'p': want_pw = 1; break;
+		default: cli_usage();
+		}
+	}
+	if (optind != argc || email == NULL || role == NULL)
+		cli_usage();
+	if (strcmp(role, "editor") != 0 && strcmp(role, "viewer") != 0)
+		fatalx("--role is editor or viewer");
+	if (norm_email(email, &norm) != 0)
+		fatalx("%s is not an email address", email);
+	if (want_pw) {
+		pw = cli_read_password();
+		if ((hash = auth_hash(pw)) == NULL)
+			fatalx("could not hash the password");
+		explicit_bzero(pw, strlen(pw));
+		free(pw);
+	}
+	db = cli_db(0);
+	wsid = cli_workspace(db, ws);
+	if ((s = db_prepare(db, "INSERT INTO users (workspace_id, email, role, "
+	    "password_hash) VALUES (?, ?, ?, ?)")) == NULL)
+		fatalx("database error");
+	db_bind_int(s, 0, wsid);
+	db_bind_str(s, 1, norm);
+	db_bind_str(s, 2, role);
+	db_bind_str(s, 3, hash);
+	if (db_exec(s) == -1)
+		fatalx("could not add %s (already a user of %s?)", norm, ws);
+	printf("user %s added to %s as %s\n", norm, ws, role);
+	db_close(s);
+	mysql_close(db);
+	free(norm);
+	free(hash);
+	return (0);
+}
+
+static int
+cli_workflow(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "workspace", required_argument, NULL, 'w' },
+		{ NULL, 0, NULL, 0 }
+	};
+	MYSQL		*db;
+	struct dbstmt	*s;
+	const char	*ws = NULL;
+	char		*name;
+	int		 ch;
+
+	if (argc < 2 || strcmp(argv[1], "add") != 0)
+		cli_usage();
+	argc--;
+	argv++;
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		if (ch == 'w')
+			ws = optarg;
+		else
+			cli_usage();
+	}
+	if (optind + 1 != argc)
+		cli_usage();
+	if ((name = norm_name(argv[optind])) == NULL)
+		fatalx("a workflow needs a name");
+	db = cli_db(0);
+	if ((s = db_prepare(db, "INSERT INTO workflows (workspace_id, name) "
+	    "VALUES (?, ?)")) == NULL)
+		fatalx("database error");
+	db_bind_int(s, 0, cli_workspace(db, ws));
+	db_bind_str(s, 1, name);
+	if (db_exec(s) == -1)
+		fatalx("could not add workflow %s (does it exist?)", name);
+	printf("workflow %s added (id %llu)\n", name, db_insert_id(s));
+	db_close(s);
+	mysql_close(db);
+	free(name);
+	return (0);
+}
+
+/* Read status/ID.json; NULL if it is not there (yet). */
+static json_object *
+cli_status_load(const char *id)
+{
+	char		*path;
+	json_object	*o;
+
+	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
+	o = json_object_from_file(path);
+	free(path);
+	return (o);
+}
+
+static long long
+cli_int(json_object *o, const char *k)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, k, &v) || v == NULL)
+		return (-1);
+	return (json_object_get_int64(v));
+}
+
+static const char *
+cli_str(json_object *o, const char *k)
+{
+	json_object	*v;
+
+	if (!json_object_object_get_ex(o, k, &v) || v == NULL)
+		return (NULL);
+	return (json_object_get_string(v));
+}
+
+/* One line of a status: "ID  state  rows  created updated skipped". */
+static void
+cli_status_line(json_object *o)
+{
+	printf("%s  %-7s  %s  %lld rows: %lld created, %lld updated, "
+	    "%lld skipped, %lld failed\n", cli_str(o, "id"),
+	    cli_str(o, "state"), cli_str(o, "file"),
+	    cli_int(o, "rows_processed"), cli_int(o, "created"),
+	    cli_int(o, "updated"), cli_int(o, "skipped"),
+	    cli_int(o, "failed"));
+}
+
+/* The rows that were not created or updated, and warnings. */
+static void
+cli_status_errors(json_object *o)
+{
+	json_object	*errs, *e;
+	size_t		 i, n;
+	long long	 total;
+
+	if (!json_object_object_get_ex(o, "errors", &errs) || errs == NULL)
+		return;
+	n = json_object_array_length(errs);
+	for (i = 0; i < n; i++) {
+		e = json_object_array_get_idx(errs, i);
+		printf("  row %lld: %s: %s (%s)\n", cli_int(e, "row"),
+		    cli_str(e, "severity"), cli_str(e, "message"),
+		    cli_str(e, "code"));
+	}
+	total = cli_int(o, "errors_total");
+	if (total > (long long)n)
+		printf("  ... and %lld more (intake status %s lists the first "
+		    "%zu)\n", total - (long long)n, cli_str(o, "id"), n);
+}
+
+/* Follow an import until it ends: a bar on a terminal, lines otherwise. */
+static int
+cli_follow(const char *id)
+{
+	json_object	*o = NULL;
+	const char	*state, *last = NULL;
+	char		 lastbuf[16] = "";
+	int		 tty = isatty(STDOUT_FILENO), r;
+	long long	 done, total;
+	struct timespec	 ts = { 0, 200 * 1000000 };
+
+	for (;;) {
+		json_object_put(o);
+		if ((o = cli_status_load(id)) == NULL) {
+			nanosleep(&ts, NULL);
+			continue;
+		}
+		state = cli_str(o, "state");
+		if (tty) {
+			done = cli_int(o, "bytes_processed");
+			total = cli_int(o, "bytes_total");
+			int pct = total > 0 ? (int)(done * 100 / total) : 0;
+			int w = pct * 30 / 100;
+
+			printf("\r%-7s [%.*s%*s] %3d%%  %lld rows", state, w,
+			    "##############################", 30 - w, "", pct,
+			    cli_int(o, "rows_processed"));
+			fflush(stdout);
+		} else if (strcmp(lastbuf, state) != 0) {
+			printf("%s %s\n", id, state);
+			fflush(stdout);
+		}
+		snprintf(lastbuf, sizeof lastbuf, "%s", state);
+		last = lastbuf;
+		if (strcmp(state, "done") == 0 || strcmp(state, "failed") == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	if (tty)
+		printf("\n");
+	cli_status_line(o);
+	if (strcmp(last, "failed") == 0)
+		printf("  failed: %s\n", cli_str(o, "message"));
+	cli_status_errors(o);
+	r = strcmp(last, "done") == 0 ? 0 : 1;
+	json_object_put(o);
+	return (r);
+}
+
+static int
+cli_import(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "workspace", required_argument, NULL, 'w' },
+		{ "as", required_argument, NULL, 'a' },
+		{ "update", no_argument, NULL, 'u' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "workflow", required_argument, NULL, 'f' },
+		{ "on-existing", required_argument, NULL, 'e' },
+		{ "dnt", no_argument, NULL, 'd' },
+		{ "override-owners", no_argument, NULL, 'o' },
+		{ "no-wait", no_argument, NULL, 'n' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct manifest	 m;
+	struct drop	*d;
+	MYSQL		*db;
+	const char	*ws = NULL, *as = NULL, *existing = NULL, *why, *base;
+	char		*cause = NULL, *email = NULL, buf[65536], id[INTAKE_ID_MAX];
+	int		 ch, nowait = 0, fd, editor = 0, first = 1;
+	long long	 wsid, uid;
+	ssize_t		 n;
+
+	memset(&m, 0, sizeof m);
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w': ws = optarg; break;
+		case 'a': as = optarg; break;
+		case 'u': m.flow = FLOW_UPDATE; break;
+		case 't': manifest_add_tag(&m, optarg); break;
+		case 'f':
+			free(m.workflow);
+			m.workflow = xstrdup(optarg);
+			break;
+		case 'e': existing = optarg; break;
+		case 'd': m.dnt = 1; break;
+		case 'o': m.override_owners = 1; break;
+		case 'n': nowait = 1; break;
+		default: cli_usage();
+		}
+	}
+	if (optind + 1 != argc || ws == NULL || as == NULL)
+		cli_usage();
+	m.on_existing = m.flow == FLOW_UPDATE ? EXISTING_UPDATE : EXISTING_SKIP;
+	if (existing != NULL &&
+	    manifest_existing_parse(existing, &m.on_existing) == -1)
+		fatalx("--on-existing is skip, update or duplicate");
+	if (m.workflow == NULL)
+		m.workflow = xstrdup("default");
+	if (norm_email(as, &email) != 0)
+		fatalx("%s is not an email address", as);
+
+	db = cli_db(0);
+	wsid = cli_workspace(db, ws);
+	if ((uid = auth_user_id(db, wsid, email, &editor)) <= 0)
+		fatalx("%s is not a user of %s", email, ws);
+	if (!editor)
+		fatalx("%s has a view-only role in %s and cannot import",
+		    email, ws);
+
+	if (sniff_name(argv[optind], &why) == -1)
+		fatalx("%s: %s", argv[optind], why);
+	if ((fd = open(argv[optind], O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("%s", argv[optind]);
+	if (spool_init(conf.spool_dir) == -1 ||
+	    (d = spool_begin(conf.spool_dir, &cause)) == NULL)
+		fatalx("spool: %s", cause ? cause : "cannot set up the spool");
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		if ((first && sniff_head(buf, n, &why) == -1) ||
+		    sniff_chunk(buf, n, &why) == -1) {
+			spool_abort(d);
+			fatalx("%s: this is not a CSV file: it looks like %s",
+			    argv[optind], why);
+		}
+		first = 0;
+		if (spool_write(d, buf, n) == -1) {
+			spool_abort(d);
+			fatalx("spool: write failed");
+		}
+	}
+	if (n == -1) {
+		spool_abort(d);
+		fatal("%s", argv[optind]);
+	}
+	close(fd);
+	base = strrchr(argv[optind], '/');
+	m.file_name = xstrdup(base ? base + 1 : argv[optind]);
+	m.workspace = xstrdup(ws);
+	m.uploader = email;
+	m.source = xstrdup("cli");
+	if (spool_commit(d, &m, &cause) == -1)
+		fatalx("spool: %s", cause);
+	if (import_register(db, &m, &cause) == -1)
+		log_warnx("register: %s", cause);
+	mysql_close(db);
+	snprintf(id, sizeof id, "%s", m.id);
+	manifest_clear(&m);
+	if (nowait) {
+		printf("%s\n", id);
+		return (0);
+	}
+	printf("Import started. Processing contacts… (%s)\n", id);
+	fflush(stdout);
+	return (cli_follow(id));
+}
+
+static int
+cli_status(int argc, char **argv)
+{
+	MYSQL		*db;
+	struct dbstmt	*s;
+	json_object	*o;
+	int		 r;
+
+	if (argc == 2) {
+		if (!randid_drop_valid(argv[1]) ||
+		    (o = cli_status_load(argv[1])) == NULL)
+			fatalx("no import %s", argv[1]);
+		cli_status_line(o);
+		if (cli_str(o, "message") != NULL)
+			printf("  %s\n", cli_str(o, "message"));
+		cli_status_errors(o);
+		r = strcmp(cli_str(o, "state"), "failed") == 0;
+		json_object_put(o);
+		return (r);
+	}
+	if (argc != 1)
+		cli_usage();
+	db = cli_db(0);
+	if ((s = db_prepare(db, "SELECT id FROM imports ORDER BY created_at "
+	    "DESC, id DESC LIMIT 20")) == NULL || db_exec(s) == -1)
+		fatalx("database error");
+	while (db_fetch(s) == 1) {
+		if ((o = cli_status_load(db_col_str(s, 0))) == NULL)
+			continue;
+		cli_status_line(o);
+		json_object_put(o);
+	}
+	db_close(s);
+	mysql_close(db);
+	return (0);
+}
+
+int
+main(int argc, char **argv)
+{
+	char	*cause = NULL;
+	int	 ch;
+
+	log_init("intake", 1);
+	while ((ch = getopt(argc, argv, "+c:v")) != -1) {
+		switch (ch) {
+		case 'c':
+			cli_cfg = optarg;
+			break;
+		case 'v':
+			log_verbose(1);
+			break;
+		default:
+			cli_usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc < 1)
+		cli_usage();
+	if (conf_load(conf_path(cli_cfg), &cause) == -1)
+		fatalx("%s", cause);
+	if (strcmp(argv[0], "db") == 0)
+		return (cli_migrate(argc, argv));
+	if (strcmp(argv[0], "workspace") == 0)
+		return (cli_workspace_cmd(argc, argv));
+	if (strcmp(argv[0], "user") == 0)
+		return (cli_user(argc, argv));
+	if (strcmp(argv[0], "workflow") == 0)
+		return (cli_workflow(argc, argv));
+	if (strcmp(argv[0], "import") == 0)
+		return (cli_import(argc, argv));
+	if (strcmp(argv[0], "status") == 0)
+		return (cli_status(argc, argv));
+	cli_usage();
+}

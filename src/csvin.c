@@ -1,0 +1,252 @@
+/*
+ * The CSV reader: libcsv does the tokenising, this file turns its push
+ * callbacks into a pull interface (csvin_next) and knows where each record
+ * ends in the file, so an import can checkpoint "row N ends at byte B" and
+ * resume there.
+ *
+ * How the offset is exact: input is fed to libcsv in segments that end at
+ * the next CR or LF. A record can only end on such a byte, so when libcsv
+ * reports the end of a record, it ended at the end of the segment just fed.
+ *
+ * Pure: bytes come from a read callback; nothing here does I/O itself.
+ * Memory is bounded: one read buffer, the current record's fields (capped
+ * by max_field and max_fields) and libcsv's field buffer (checked against
+ * max_field after every segment).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <csv.h>
+
+#include "intake.h"
+
+#define CSVIN_BUFSIZE	65536
+
+struct csvin {
+	struct csv_parser	 p;
+	csvin_readfn		 readfn;
+	void			*arg;
+	struct csvin_limits	 lim;
+
+	char			 buf[CSVIN_BUFSIZE];
+	size_t			 len;
+	size_t			 pos;
+	int			 eof;
+	int			 done;
+	int			 started;
+	off_t			 off;		/* bytes fed to libcsv */
+
+	/* The record being built: field i lives in fields[i], capacity
+	 * caps[i]; buffers are kept for the next record. */
+	char			**fields;
+	size_t			 *lens;
+	size_t			 *caps;
+	size_t			  nfields;
+	size_t			  nalloc;
+	int			  ready;
+	unsigned long		  row;
+	struct csvrec		  rec;
+	char			  error[256];
+};
+
+static void
+csvin_field(void *s, size_t len, void *arg)
+{
+	struct csvin	*c = arg;
+	size_t		 i = c->nfields;
+
+	if (c->error[0] != '\0')
+		return;
+	if (i >= c->lim.max_fields) {
+		snprintf(c->error, sizeof c->error, "row %lu has more than %zu "
+		    "columns", c->row + 1, c->lim.max_fields);
+		return;
+	}
+	if (len > c->lim.max_field) {
+		snprintf(c->error, sizeof c->error, "row %lu: a field is larger "
+		    "than %zu bytes", c->row + 1, c->lim.max_field);
+		return;
+	}
+	if (i == c->nalloc) {
+		size_t n = c->nalloc ? c->nalloc * 2 : 16;
+
+		c->fields = xreallocarray(c->fields, n, sizeof *c->fields);
+		c->lens = xreallocarray(c->lens, n, sizeof *c->lens);
+		c->caps = xreallocarray(c->caps, n, sizeof *c->caps);
+		memset(c->fields + i, 0, (n - i) * sizeof *c->fields);
+		memset(c->caps + i, 0, (n - i) * sizeof *c->caps);
+		c->nalloc = n;
+	}
+	if (c->caps[i] < len + 1) {
+		c->caps[i] = len + 1 < 32 ? 32 : len + 1;
+		c->fields[i] = xreallocarray(c->fields[i], 1, c->caps[i]);
+	}
+	if (len > 0)
+		memcpy(c->fields[i], s, len);
+	c->fields[i][len] = '\0';
+	c->lens[i] = len;
+	c->nfields++;
+}
+
+static void
+csvin_record(int term, void *arg)
+{
+	struct csvin	*c = arg;
+
+	c->ready = 1;
+}
+
+/*
+ * A reader of records from readfn. To resume, start is the byte offset
+ * just past the last record read before, and row that record's row number
+ * (0 at the start of a file).
+ */
+struct csvin *
+csvin_create(csvin_readfn readfn, void *arg, const struct csvin_limits *lim,
+    off_t start, unsigned long row)
+{
+	struct csvin	*c;
+
+	c = xcalloc(1, sizeof *c);
+	if (csv_init(&c->p, CSV_STRICT_FINI) != 0)
+		fatalx("csv_init");
+	c->readfn = readfn;
+	c->arg = arg;
+	c->lim = *lim;
+	c->off = start;
+	c->row = row;
+	c->started = start != 0;
+	return (c);
+}
+
+/* Refill the buffer; skips a UTF-8 byte order mark at the start of a
+ * file. */
+static int
+csvin_fill(struct csvin *c)
+{
+	ssize_t	n;
+
+	do
+		n = c->readfn(c->arg, c->buf, sizeof c->buf);
+	while (n == -1 && errno == EINTR);
+	if (n == -1) {
+		snprintf(c->error, sizeof c->error, "read: %s",
+		    strerror(errno));
+		return (-1);
+	}
+	c->len = n;
+	c->pos = 0;
+	if (n == 0)
+		c->eof = 1;
+	if (!c->started && n > 0) {
+		c->started = 1;
+		if (n >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0) {
+			c->pos = 3;
+			c->off += 3;
+		}
+	}
+	return (0);
+}
+
+/*
+ * The next record: 1 and *rec set (valid until the next call), 0 at the
+ * end of the file, -1 on an error that ends the file (csvin_error says
+ * which row and why).
+ */
+int
+csvin_next(struct csvin *c, struct csvrec **rec)
+{
+	size_t	 i, seg, fed;
+
+	if (c->error[0] != '\0')
+		return (-1);
+	if (c->done)
+		return (0);
+	c->nfields = 0;
+	c->ready = 0;
+	for (;;) {
+		if (c->pos == c->len) {
+			if (!c->eof && csvin_fill(c) == -1)
+				return (-1);
+			if (c->eof) {
+				c->done = 1;
+				if (csv_fini(&c->p, csvin_field, csvin_record,
+				    c) != 0) {
+					snprintf(c->error, sizeof c->error,
+					    "row %lu: a quoted field is not "
+					    "closed before the end of the file",
+					    c->row + 1);
+					return (-1);
+				}
+				if (c->error[0] != '\0')
+					return (-1);
+				if (!c->ready)
+					return (0);
+				break;
+			}
+			continue;
+		}
+		for (i = c->pos; i < c->len; i++)
+			if (c->buf[i] == '\n' || c->buf[i] == '\r')
+				break;
+		seg = (i < c->len ? i + 1 : i) - c->pos;
+		fed = csv_parse(&c->p, c->buf + c->pos, seg, csvin_field,
+		    csvin_record, c);
+		if (fed != seg) {
+			snprintf(c->error, sizeof c->error, "row %lu: %s",
+			    c->row + 1, csv_strerror(csv_error(&c->p)));
+			return (-1);
+		}
+		c->pos += seg;
+		c->off += seg;
+		if (c->error[0] != '\0')
+			return (-1);
+		if (c->p.entry_pos > c->lim.max_field) {
+			snprintf(c->error, sizeof c->error, "row %lu: a field is "
+			    "larger than %zu bytes", c->row + 1,
+			    c->lim.max_field);
+			return (-1);
+		}
+		if (c->ready)
+			break;
+	}
+	c->row++;
+	c->rec.nfields = c->nfields;
+	c->rec.fields = c->fields;
+	c->rec.lens = c->lens;
+	c->rec.row = c->row;
+	c->rec.end = c->off;
+	*rec = &c->rec;
+	return (1);
+}
+
+const char *
+csvin_error(const struct csvin *c)
+{
+	return (c->error);
+}
+
+/* Bytes consumed so far, for progress. */
+off_t
+csvin_offset(const struct csvin *c)
+{
+	return (c->off);
+}
+
+void
+csvin_free(struct csvin *c)
+{
+	size_t	i;
+
+	if (c == NULL)
+		return;
+	csv_free(&c->p);
+	for (i = 0; i < c->nalloc; i++)
+		free(c->fields[i]);
+	free(c->fields);
+	free(c->lens);
+	free(c->caps);
+	free(c);
+}

@@ -1,0 +1,322 @@
+/*
+ * MariaDB access: one connection per process, prepared statements only.
+ * struct dbstmt wraps a MYSQL_STMT so that callers bind parameters by
+ * position and read result columns as strings or integers, without the
+ * MYSQL_BIND boilerplate at every call site.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <mysql.h>
+
+#include "intake.h"
+#include "db.h"
+
+#define DB_MAXPARAMS	64
+#define DB_COLBUF	256
+
+struct dbstmt {
+	MYSQL_STMT	*stmt;
+	const char	*sql;
+	unsigned	 nparams;
+	MYSQL_BIND	*params;
+	long long	*ints;
+	unsigned long	*plens;
+	my_bool		*pnull;
+
+	unsigned	 ncols;
+	MYSQL_BIND	*cols;
+	char	       **cbuf;
+	unsigned long	*clen;
+	my_bool		*cnull;
+	my_bool		*cerr;
+	MYSQL_RES	*meta;
+};
+
+/* Connect as configured. flags: CLIENT_MULTI_STATEMENTS for migrations. */
+MYSQL *
+db_connect(unsigned long flags, char **cause)
+{
+	MYSQL		*db;
+	unsigned int	 timeout = 10;
+
+	if ((db = mysql_init(NULL)) == NULL)
+		fatalx("mysql_init");
+	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
+	mysql_options(db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	if (mysql_real_connect(db, conf.db_socket[0] ? NULL : conf.db_host,
+	    conf.db_user, conf.db_password[0] ? conf.db_password : NULL,
+	    conf.db_name, conf.db_port,
+	    conf.db_socket[0] ? conf.db_socket : NULL, flags) == NULL) {
+		xasprintf(cause, "database: %s", mysql_error(db));
+		mysql_close(db);
+		return (NULL);
+	}
+	return (db);
+}
+
+/* Prepare a statement; NULL (logged) on error. */
+struct dbstmt *
+db_prepare(MYSQL *db, const char *sql)
+{
+	struct dbstmt	*s;
+	unsigned	 i;
+
+	s = xcalloc(1, sizeof *s);
+	s->sql = sql;
+	if ((s->stmt = mysql_stmt_init(db)) == NULL)
+		fatalx("mysql_stmt_init");
+	if (mysql_stmt_prepare(s->stmt, sql, strlen(sql)) != 0) {
+		log_warnx("prepare: %s: %s", mysql_stmt_error(s->stmt), sql);
+		db_close(s);
+		return (NULL);
+	}
+	s->nparams = mysql_stmt_param_count(s->stmt);
+	if (s->nparams > DB_MAXPARAMS)
+		fatalx("db_prepare: too many parameters");
+	if (s->nparams > 0) {
+		s->params = xcalloc(s->nparams, sizeof *s->params);
+		s->ints = xcalloc(s->nparams, sizeof *s->ints);
+		s->plens = xcalloc(s->nparams, sizeof *s->plens);
+		s->pnull = xcalloc(s->nparams, sizeof *s->pnull);
+		for (i = 0; i < s->nparams; i++) {
+			s->pnull[i] = 1;
+			s->params[i].buffer_type = MYSQL_TYPE_NULL;
+			s->params[i].is_null = &s->pnull[i];
+		}
+	}
+	if ((s->meta = mysql_stmt_result_metadata(s->stmt)) != NULL) {
+		s->ncols = mysql_num_fields(s->meta);
+		s->cols = xcalloc(s->ncols, sizeof *s->cols);
+		s->cbuf = xcalloc(s->ncols, sizeof *s->cbuf);
+		s->clen = xcalloc(s->ncols, sizeof *s->clen);
+		s->cnull = xcalloc(s->ncols, sizeof *s->cnull);
+		s->cerr = xcalloc(s->ncols, sizeof *s->cerr);
+		for (i = 0; i < s->ncols; i++) {
+			s->cbuf[i] = xmalloc(DB_COLBUF);
+			s->cols[i].buffer_type = MYSQL_TYPE_STRING;
+			s->cols[i].buffer = s->cbuf[i];
+			s->cols[i].buffer_length = DB_COLBUF;
+			s->cols[i].length = &s->clen[i];
+			s->cols[i].is_null = &s->cnull[i];
+			s->cols[i].error = &s->cerr[i];
+		}
+	}
+	return (s);
+}
+
+/* Bind a string parameter; NULL binds SQL NULL. The string must live
+ * until the statement is executed. */
+void
+db_bind_str(struct dbstmt *s, unsigned i, const char *v)
+{
+	if (i >= s->nparams)
+		fatalx("db_bind_str: parameter %u of %u: %s", i, s->nparams,
+		    s->sql);
+	if (v == NULL) {
+		db_bind_null(s, i);
+		return;
+	}
+	s->pnull[i] = 0;
+	s->plens[i] = strlen(v);
+	s->params[i].buffer_type = MYSQL_TYPE_STRING;
+	s->params[i].buffer = (char *)v;
+	s->params[i].buffer_length = s->plens[i];
+	s->params[i].length = &s->plens[i];
+}
+
+void
+db_bind_int(struct dbstmt *s, unsigned i, long long v)
+{
+	if (i >= s->nparams)
+		fatalx("db_bind_int: parameter %u of %u: %s", i, s->nparams,
+		    s->sql);
+	s->pnull[i] = 0;
+	s->ints[i] = v;
+	s->params[i].buffer_type = MYSQL_TYPE_LONGLONG;
+	s->params[i].buffer = &s->ints[i];
+}
+
+void
+db_bind_null(struct dbstmt *s, unsigned i)
+{
+	if (i >= s->nparams)
+		fatalx("db_bind_null: parameter %u of %u", i, s->nparams);
+	s->pnull[i] = 1;
+	s->params[i].buffer_type = MYSQL_TYPE_NULL;
+}
+
+/* Execute; results, if any, are stored client-side for db_fetch. */
+int
+db_exec(struct dbstmt *s)
+{
+	mysql_stmt_free_result(s->stmt);
+	if (s->nparams > 0 && mysql_stmt_bind_param(s->stmt, s->params) != 0)
+		goto fail;
+	if (mysql_stmt_execute(s->stmt) != 0)
+		goto fail;
+	if (s->ncols > 0) {
+		if (mysql_stmt_bind_result(s->stmt, s->cols) != 0)
+			goto fail;
+		if (mysql_stmt_store_result(s->stmt) != 0)
+			goto fail;
+	}
+	return (0);
+
+fail:
+	log_warnx("execute: %s: %s", mysql_stmt_error(s->stmt), s->sql);
+	return (-1);
+}
+
+/* The server's error number of the last failure (1062: duplicate key). */
+unsigned
+db_errno(struct dbstmt *s)
+{
+	return (mysql_stmt_errno(s->stmt));
+}
+
+/* Next row: 1, 0 at the end, -1 on error. Long values are fetched whole. */
+int
+db_fetch(struct dbstmt *s)
+{
+	unsigned	i;
+	int		r;
+
+	r = mysql_stmt_fetch(s->stmt);
+	if (r == MYSQL_NO_DATA)
+		return (0);
+	if (r == 1) {
+		log_warnx("fetch: %s", mysql_stmt_error(s->stmt));
+		return (-1);
+	}
+	for (i = 0; i < s->ncols; i++) {
+		if (s->cnull[i] || s->clen[i] < s->cols[i].buffer_length)
+			continue;
+		/* Truncated: grow and fetch this column again. */
+		s->cbuf[i] = xreallocarray(s->cbuf[i], 1, s->clen[i] + 1);
+		s->cols[i].buffer = s->cbuf[i];
+		s->cols[i].buffer_length = s->clen[i] + 1;
+		if (mysql_stmt_fetch_column(s->stmt, &s->cols[i], i, 0) != 0) {
+			log_warnx("fetch column: %s", mysql_stmt_error(s->stmt));
+			return (-1);
+		}
+	}
+	/* The result binding may point at new buffers now. */
+	if (mysql_stmt_bind_result(s->stmt, s->cols) != 0)
+		return (-1);
+	return (1);
+}
+
+/* Column i of the current row as a string (NULL for SQL NULL), borrowed
+ * until the next fetch. */
+const char *
+db_col_str(struct dbstmt *s, unsigned i)
+{
+	if (i >= s->ncols)
+		fatalx("db_col_str: column %u of %u", i, s->ncols);
+	if (s->cnull[i])
+		return (NULL);
+	s->cbuf[i][s->clen[i] < s->cols[i].buffer_length ? s->clen[i] :
+	    s->cols[i].buffer_length - 1] = '\0';
+	return (s->cbuf[i]);
+}
+
+long long
+db_col_int(struct dbstmt *s, unsigned i)
+{
+	const char	*v = db_col_str(s, i);
+
+	return (v ? strtoll(v, NULL, 10) : 0);
+}
+
+int
+db_col_null(struct dbstmt *s, unsigned i)
+{
+	return (db_col_str(s, i) == NULL);
+}
+
+unsigned long long
+db_insert_id(struct dbstmt *s)
+{
+	return (mysql_stmt_insert_id(s->stmt));
+}
+
+unsigned long long
+db_affected(struct dbstmt *s)
+{
+	return (mysql_stmt_affected_rows(s->stmt));
+}
+
+void
+db_close(struct dbstmt *s)
+{
+	unsigned	i;
+
+	if (s == NULL)
+		return;
+	if (s->meta != NULL)
+		mysql_free_result(s->meta);
+	mysql_stmt_close(s->stmt);
+	for (i = 0; i < s->ncols; i++)
+		free(s->cbuf[i]);
+	free(s->cols);
+	free(s->cbuf);
+	free(s->clen);
+	free(s->cnull);
+	free(s->cerr);
+	free(s->params);
+	free(s->ints);
+	free(s->plens);
+	free(s->pnull);
+	free(s);
+}
+
+/* Run a statement without results once: prepare, bind strings, execute. */
+int
+db_run(MYSQL *db, const char *sql, unsigned n, const char **args)
+{
+	struct dbstmt	*s;
+	unsigned	 i;
+	int		 r;
+
+	if ((s = db_prepare(db, sql)) == NULL)
+		return (-1);
+	for (i = 0; i < n; i++)
+		db_bind_str(s, i, args[i]);
+	r = db_exec(s);
+	db_close(s);
+	return (r);
+}
+
+int
+db_begin(MYSQL *db)
+{
+	if (mysql_autocommit(db, 0) != 0) {
+		log_warnx("begin: %s", mysql_error(db));
+		return (-1);
+	}
+	return (0);
+}
+
+int
+db_commit(MYSQL *db)
+{
+	int	r = 0;
+
+	if (mysql_commit(db) != 0) {
+		log_warnx("commit: %s", mysql_error(db));
+		r = -1;
+	}
+	mysql_autocommit(db, 1);
+	return (r);
+}
+
+void
+db_rollback(MYSQL *db)
+{
+	if (mysql_rollback(db) != 0)
+		log_warnx("rollback: %s", mysql_error(db));
+	mysql_autocommit(db, 1);
+}

@@ -1,0 +1,242 @@
+/*
+ * intake-fcgi: the FastCGI responder behind nginx. It authenticates,
+ * answers JSON, and streams uploads into the spool; it never imports.
+ *
+ * Every route says what it needs (a session, an editing session, a CSRF
+ * token) in one table, and the checks run here before any handler: the
+ * server enforces what the page only hides.
+ */
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "intake.h"
+#include "web.h"
+
+#define NEED_SESSION	0x1
+#define NEED_EDIT	0x2	/* an editing session, and CSRF */
+
+static const struct route {
+	const char	*method;
+	const char	*path;		/* a trailing '*' matches an ID */
+	int		 flags;
+	void		(*fn)(struct http *);
+	void		(*fn_id)(struct http *, const char *);
+} routes[] = {
+	{ "POST", "/api/login", 0, api_login, NULL },
+	{ "POST", "/api/logout", NEED_SESSION, api_logout, NULL },
+	{ "GET", "/api/session", NEED_SESSION, api_session, NULL },
+	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT, upload_post, NULL },
+	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
+	{ "GET", "/api/imports/*", NEED_SESSION, NULL, api_imports_get },
+};
+
+static volatile sig_atomic_t	 fcgi_quit;
+static MYSQL			*fcgi_db;
+
+static void
+fcgi_signal(int sig)
+{
+	fcgi_quit = 1;
+	FCGX_ShutdownPending();
+}
+
+static __dead void
+fcgi_usage(void)
+{
+	fprintf(stderr, "usage: intake-fcgi [-v] [-c file] [-s socket]\n");
+	exit(2);
+}
+
+/* The database, reconnected after it went away. */
+static MYSQL *
+fcgi_connect(void)
+{
+	char	*cause = NULL;
+
+	if (fcgi_db != NULL && mysql_ping(fcgi_db) == 0)
+		return (fcgi_db);
+	if (fcgi_db != NULL)
+		mysql_close(fcgi_db);
+	if ((fcgi_db = db_connect(0, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	return (fcgi_db);
+}
+
+/* Match a route; *id gets the part a '*' matched. */
+static const struct route *
+fcgi_route(const char *method, const char *path, const char **id,
+    int *wrong_method)
+{
+	size_t	i, len;
+
+	*wrong_method = 0;
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
+		len = strlen(routes[i].path);
+		if (routes[i].path[len - 1] == '*') {
+			if (strncmp(path, routes[i].path, len - 1) != 0 ||
+			    path[len - 1] == '\0' ||
+			    strchr(path + len - 1, '/') != NULL)
+				continue;
+			*id = path + len - 1;
+		} else if (strcmp(path, routes[i].path) != 0)
+			continue;
+		if (strcmp(method, routes[i].method) != 0) {
+			*wrong_method = 1;
+			continue;
+		}
+		return (&routes[i]);
+	}
+	return (NULL);
+}
+
+static void
+fcgi_handle(FCGX_Request *r)
+{
+	struct http		 h;
+	const struct route	*rt;
+	const char		*id = NULL, *cl;
+	int			 wrong;
+
+	memset(&h, 0, sizeof h);
+	h.r = r;
+	h.method = http_param(&h, "REQUEST_METHOD");
+	h.path = http_param(&h, "DOCUMENT_URI");
+	if (h.path == NULL)
+		h.path = http_param(&h, "SCRIPT_NAME");
+	h.query = http_param(&h, "QUERY_STRING");
+	if ((cl = http_param(&h, "CONTENT_LENGTH")) != NULL)
+		h.content_length = strtoll(cl, NULL, 10);
+	if (h.method == NULL || h.path == NULL) {
+		http_error(&h, 400, "bad_request", "Malformed request");
+		return;
+	}
+
+	if ((rt = fcgi_route(h.method, h.path, &id, &wrong)) == NULL) {
+		http_drain(&h);
+		if (wrong)
+			http_error(&h, 405, "method_not_allowed",
+			    "That method is not allowed here");
+		else
+			http_error(&h, 404, "not_found", "There is nothing here");
+		goto out;
+	}
+	if ((h.db = fcgi_connect()) == NULL) {
+		http_drain(&h);
+		http_error(&h, 503, "unavailable", "The service is not "
+		    "available; try again in a moment");
+		goto out;
+	}
+	h.token = http_cookie(&h, "intake_session");
+	if (h.token != NULL) {
+		switch (auth_session_get(h.db, h.token, &h.se)) {
+		case 1:
+			h.has_session = 1;
+			break;
+		case -1:
+			http_drain(&h);
+			http_error(&h, 503, "unavailable", "Try again in a "
+			    "moment");
+			goto out;
+		}
+	}
+	if ((rt->flags & NEED_SESSION) && !h.has_session) {
+		http_drain(&h);
+		http_error(&h, 401, "unauthenticated", "Log in first");
+		goto out;
+	}
+	if (rt->flags & NEED_EDIT) {
+		if (!h.se.editor) {
+			http_drain(&h);
+			http_error(&h, 403, "view_only", "This is a view-only "
+			    "session: it cannot change anything");
+			goto out;
+		}
+		if (!http_csrf_ok(&h, NULL)) {
+			http_drain(&h);
+			http_error(&h, 403, "csrf", "The request is missing its "
+			    "security token; reload the page");
+			goto out;
+		}
+	}
+	if (rt->fn_id != NULL)
+		rt->fn_id(&h, id);
+	else
+		rt->fn(&h);
+
+out:
+	log_debug("%s %s %d", h.method, h.path, h.status);
+	free(h.token);
+	auth_session_clear(&h.se);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct sigaction sa;
+	FCGX_Request	 req;
+	const char	*cfg = NULL, *sock = NULL;
+	char		*cause = NULL;
+	int		 ch, fd = 0;
+
+	while ((ch = getopt(argc, argv, "c:s:v")) != -1) {
+		switch (ch) {
+		case 'c':
+			cfg = optarg;
+			break;
+		case 's':
+			sock = optarg;
+			break;
+		case 'v':
+			log_verbose(1);
+			break;
+		default:
+			fcgi_usage();
+		}
+	}
+	if (optind != argc)
+		fcgi_usage();
+	log_init("intake-fcgi", 1);
+	if (conf_load(conf_path(cfg), &cause) == -1)
+		fatalx("%s", cause);
+	if (spool_init(conf.spool_dir) == -1)
+		fatalx("cannot set up the spool in %s", conf.spool_dir);
+	if (FCGX_Init() != 0)
+		fatalx("FCGX_Init");
+	if (sock != NULL) {
+		unlink(sock);
+		if ((fd = FCGX_OpenSocket(sock, 64)) == -1)
+			fatal("listen on %s", sock);
+		/* nginx's workers may run as another user. */
+		if (chmod(sock, 0666) == -1)
+			fatal("chmod %s", sock);
+	}
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = fcgi_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if (FCGX_InitRequest(&req, fd, 0) != 0)
+		fatalx("FCGX_InitRequest");
+	log_info("ready%s%s", sock ? " on " : "", sock ? sock : "");
+	while (!fcgi_quit && FCGX_Accept_r(&req) >= 0) {
+		fcgi_handle(&req);
+		FCGX_Finish_r(&req);
+	}
+	if (fcgi_db != NULL)
+		mysql_close(fcgi_db);
+	if (sock != NULL)
+		unlink(sock);
+	return (0);
+}

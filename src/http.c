@@ -1,0 +1,203 @@
+/*
+ * Reading a FastCGI request and writing its answer: parameters, cookies,
+ * query strings, bodies with a cap, JSON replies. Everything a handler
+ * needs so that it never touches libfcgi itself.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "intake.h"
+#include "web.h"
+
+#define HTTP_BODY_MAX	(64 * 1024)
+
+static const char *
+http_reason(int status)
+{
+	switch (status) {
+	case 200: return ("OK");
+	case 202: return ("Accepted");
+	case 204: return ("No Content");
+	case 400: return ("Bad Request");
+	case 401: return ("Unauthorized");
+	case 403: return ("Forbidden");
+	case 404: return ("Not Found");
+	case 405: return ("Method Not Allowed");
+	case 409: return ("Conflict");
+	case 413: return ("Payload Too Large");
+	case 415: return ("Unsupported Media Type");
+	case 429: return ("Too Many Requests");
+	case 503: return ("Service Unavailable");
+	}
+	return ("Internal Server Error");
+}
+
+const char *
+http_param(struct http *h, const char *name)
+{
+	return (FCGX_GetParam(name, h->r->envp));
+}
+
+/* The value of a cookie; the caller frees it. */
+char *
+http_cookie(struct http *h, const char *name)
+{
+	const char	*c = http_param(h, "HTTP_COOKIE"), *e;
+	size_t		 len = strlen(name);
+
+	while (c != NULL && *c != '\0') {
+		while (*c == ' ' || *c == ';')
+			c++;
+		if (strncmp(c, name, len) == 0 && c[len] == '=') {
+			c += len + 1;
+			e = strchr(c, ';');
+			return (xstrndup(c, e ? (size_t)(e - c) : strlen(c)));
+		}
+		c = strchr(c, ';');
+	}
+	return (NULL);
+}
+
+static int
+http_hex(int c)
+{
+	if (isdigit(c))
+		return (c - '0');
+	c = tolower(c);
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	return (-1);
+}
+
+/* Decode %xx and '+' of a form value of len bytes. */
+static char *
+http_unescape(const char *s, size_t len)
+{
+	char	*out = xmalloc(len + 1), *o = out;
+	size_t	 i;
+	int	 a, b;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '+')
+			*o++ = ' ';
+		else if (s[i] == '%' && i + 2 < len &&
+		    (a = http_hex((unsigned char)s[i + 1])) != -1 &&
+		    (b = http_hex((unsigned char)s[i + 2])) != -1) {
+			*o++ = a * 16 + b;
+			i += 2;
+		} else
+			*o++ = s[i];
+	}
+	*o = '\0';
+	return (out);
+}
+
+/* The first value of name in an application/x-www-form-urlencoded string
+ * (a query or a form body); the caller frees it. */
+char *
+http_query(const char *q, const char *name)
+{
+	size_t		 len = strlen(name);
+	const char	*e;
+
+	while (q != NULL && *q != '\0') {
+		e = strchr(q, '&');
+		if (strncmp(q, name, len) == 0 && q[len] == '=') {
+			q += len + 1;
+			return (http_unescape(q, e ? (size_t)(e - q) :
+			    strlen(q)));
+		}
+		q = e ? e + 1 : NULL;
+	}
+	return (NULL);
+}
+
+ssize_t
+http_read(struct http *h, char *buf, size_t len)
+{
+	return (FCGX_GetStr(buf, len, h->r->in));
+}
+
+/* Read a small body whole (logins, settings): -1 if it is too large. */
+int
+http_read_body(struct http *h, struct buf *b)
+{
+	char	chunk[4096];
+	int	n;
+
+	buf_init(b, HTTP_BODY_MAX);
+	while ((n = FCGX_GetStr(chunk, sizeof chunk, h->r->in)) > 0)
+		if (buf_add(b, chunk, n) == -1) {
+			buf_free(b);
+			return (-1);
+		}
+	buf_str(b);
+	return (0);
+}
+
+/* Read and drop what is left of the body, so the server sees the whole
+ * request consumed before our answer. */
+void
+http_drain(struct http *h)
+{
+	char	chunk[16384];
+
+	while (FCGX_GetStr(chunk, sizeof chunk, h->r->in) > 0)
+		;
+}
+
+void
+http_reply(struct http *h, int status, const char *type, const char *body,
+    size_t len, const char *extra)
+{
+	h->status = status;
+	FCGX_FPrintF(h->r->out, "Status: %d %s\r\n"
+	    "Content-Type: %s\r\n"
+	    "Cache-Control: no-store\r\n"
+	    "X-Content-Type-Options: nosniff\r\n"
+	    "%s"
+	    "\r\n", status, http_reason(status), type, extra ? extra : "");
+	if (len > 0)
+		FCGX_PutStr(body, len, h->r->out);
+}
+
+/* Answer with a JSON value, which this takes over. */
+void
+http_json(struct http *h, int status, json_object *o)
+{
+	const char	*s;
+
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	http_reply(h, status, "application/json", s, strlen(s), NULL);
+	json_object_put(o);
+}
+
+/* {"error": code, "message": words for the user}. */
+void
+http_error(struct http *h, int status, const char *code, const char *message)
+{
+	json_object	*o = json_object_new_object();
+
+	json_object_object_add(o, "error", json_object_new_string(code));
+	json_object_object_add(o, "message", json_object_new_string(message));
+	http_json(h, status, o);
+}
+
+/* Whether a state-changing request carries this session's CSRF token, in
+ * the X-CSRF-Token header or as form (given, may be NULL). */
+int
+http_csrf_ok(struct http *h, const char *form)
+{
+	const char	*t = http_param(h, "HTTP_X_CSRF_TOKEN");
+
+	if (t == NULL)
+		t = form;
+	if (!h->has_session || t == NULL || strlen(t) != strlen(h->se.csrf))
+		return (0);
+	return (CRYPTO_memcmp(t, h->se.csrf, strlen(t)) == 0);
+}

@@ -1,0 +1,286 @@
+/*
+ * intake: contact CSV import for a sales workspace.
+ *
+ * One private header for the three programs (intake, intake-fcgi,
+ * intake-watchd) and the tests. Types first, then prototypes grouped by the
+ * file that defines them, in pipeline order: infrastructure, the drop
+ * protocol, reading a file, the database, the web side.
+ *
+ * Ownership: a returned `char *` is the caller's to free; a `const char *`
+ * is borrowed. `_free(NULL)` does nothing.
+ */
+#ifndef INTAKE_H
+#define INTAKE_H
+
+#include <sys/types.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define INTAKE_ID_MAX	40	/* drop / import IDs, with NUL */
+
+#ifndef __dead
+#define __dead __attribute__((__noreturn__))
+#endif
+#define PRINTFLIKE(a, b) __attribute__((__format__(__printf__, a, b)))
+
+/* The import's flow, as the user chose it. */
+enum flow { FLOW_CREATE, FLOW_UPDATE };
+
+/* "If an contact already exists". */
+enum on_existing { EXISTING_SKIP, EXISTING_UPDATE, EXISTING_DUPLICATE };
+
+/* What the uploader asked for. Written by intake-fcgi or intake, read by
+ * intake-watchd. Strings are owned by the manifest. */
+struct manifest {
+	int		 version;
+	char		*id;
+	char		*workspace;	/* slug */
+	char		*uploader;	/* email */
+	enum flow	 flow;
+	char	       **tags;
+	size_t		 ntags;
+	char		*workflow;	/* "default", "none", an id or a name */
+	enum on_existing on_existing;
+	int		 dnt;
+	int		 override_owners;
+	char		*file_name;	/* metadata only, never a path */
+	char		*source;	/* "web", "cli", "sftp" */
+	long long	 size;
+	char		 sha256[65];
+	char		*received_at;	/* ISO 8601 UTC */
+};
+
+/* A growable byte buffer with a hard cap. */
+struct buf {
+	char	*data;
+	size_t	 len;
+	size_t	 size;
+	size_t	 max;
+};
+
+/* One record of a CSV file, borrowed from the reader until the next call. */
+struct csvrec {
+	size_t		  nfields;
+	char		**fields;	/* NUL-terminated */
+	size_t		 *lens;
+	unsigned long	  row;		/* spreadsheet row: header = 1 */
+	off_t		  end;		/* byte offset just past the record */
+};
+
+/* Read callback of the CSV reader: like read(2). */
+typedef ssize_t (*csvin_readfn)(void *arg, void *buf, size_t len);
+
+struct csvin_limits {
+	size_t	max_field;	/* bytes in one field */
+	size_t	max_fields;	/* fields in one record */
+};
+
+/* The columns intake understands. The order is the export order. */
+enum col {
+	COL_ID,
+	COL_FIRST,
+	COL_LAST,
+	COL_EMAIL,
+	COL_PHONE,
+	COL_ACCOUNT,
+	COL_DOMAIN,
+	COL_LINKEDIN,
+	COL_OWNER,
+	COL_PV_RESULT,
+	COL_PV_PROVIDER,
+	COL_PHONE_TYPE,
+	COL_PHONE_INTENT,
+	COL_TAGS,
+	COL_DNT,
+	COL_CREATED_AT,
+	COL_UPDATED_AT,
+	COL__MAX
+};
+#define COL_CUSTOM	(-1)
+
+/* How a file's header was understood. */
+struct colmap {
+	size_t	  ncols;
+	int	 *kind;		/* per file column: enum col or COL_CUSTOM */
+	char	**header;	/* per file column: the header as written, trimmed */
+	int	  pos[COL__MAX];	/* file column of each known column, or -1 */
+};
+
+/* Import status, mirrored to status/ID.json. */
+enum state { STATE_QUEUED, STATE_RUNNING, STATE_DONE, STATE_FAILED };
+
+struct status {
+	char		 id[INTAKE_ID_MAX];
+	char		*workspace;
+	enum flow	 flow;
+	enum state	 state;
+	char		*file;
+	long long	 rows_total;	/* -1 until known */
+	long long	 rows_processed;
+	long long	 bytes_total;
+	long long	 bytes_processed;
+	long long	 created;
+	long long	 updated;
+	long long	 skipped;
+	long long	 failed;
+	long long	 warnings;
+	long long	 errors_total;
+	void		*errors;	/* json_object array, first N entries */
+	void		*columns;	/* json_object: how the header was read */
+	char		*message;	/* why it failed */
+	char		*created_at;
+	char		*started_at;
+	char		*updated_at;
+	char		*finished_at;
+};
+
+/* Configuration, from one file. */
+struct conf {
+	char		*db_socket;
+	char		*db_host;
+	unsigned	 db_port;
+	char		*db_user;
+	char		*db_password;
+	char		*db_name;
+	char		*spool_dir;
+	char		*sql_dir;
+	long long	 max_upload;
+	unsigned	 batch_size;
+	char		*id_header;
+	int		 cookie_secure;
+	unsigned	 session_idle;
+	unsigned	 session_max;
+	unsigned	 scan_interval;
+	unsigned	 status_errors;
+	unsigned	 max_field;
+	unsigned	 max_fields;
+};
+extern struct conf conf;
+
+/* log.c */
+void		 log_init(const char *, int);
+void		 log_setid(const char *);
+void		 log_verbose(int);
+void		 log_warn(const char *, ...) PRINTFLIKE(1, 2);
+void		 log_warnx(const char *, ...) PRINTFLIKE(1, 2);
+void		 log_info(const char *, ...) PRINTFLIKE(1, 2);
+void		 log_debug(const char *, ...) PRINTFLIKE(1, 2);
+__dead void	 fatal(const char *, ...) PRINTFLIKE(1, 2);
+__dead void	 fatalx(const char *, ...) PRINTFLIKE(1, 2);
+
+/* xmalloc.c */
+void		*xmalloc(size_t);
+void		*xcalloc(size_t, size_t);
+void		*xreallocarray(void *, size_t, size_t);
+char		*xstrdup(const char *);
+char		*xstrndup(const char *, size_t);
+int		 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
+
+/* buf.c */
+void		 buf_init(struct buf *, size_t);
+int		 buf_add(struct buf *, const void *, size_t);
+int		 buf_addc(struct buf *, char);
+const char	*buf_str(struct buf *);
+void		 buf_reset(struct buf *);
+void		 buf_free(struct buf *);
+
+/* conf.c */
+const char	*conf_path(const char *);
+int		 conf_load(const char *, char **);
+void		 conf_defaults(void);
+
+/* randid.c */
+void		 randid_bytes(void *, size_t);
+void		 randid_drop(char [INTAKE_ID_MAX]);
+void		 randid_contact(char [INTAKE_ID_MAX]);
+void		 randid_hex(char *, size_t);
+int		 randid_drop_valid(const char *);
+void		 randid_now(char *, size_t);
+
+/* manifest.c */
+const char	*manifest_flow_name(enum flow);
+const char	*manifest_existing_name(enum on_existing);
+int		 manifest_flow_parse(const char *, enum flow *);
+int		 manifest_existing_parse(const char *, enum on_existing *);
+void		 manifest_add_tag(struct manifest *, const char *);
+char		*manifest_encode(const struct manifest *);
+int		 manifest_decode(struct manifest *, const char *, char **);
+void		 manifest_clear(struct manifest *);
+
+/* spool.c */
+struct drop;
+int		 spool_init(const char *);
+struct drop	*spool_begin(const char *, char **);
+const char	*spool_drop_id(const struct drop *);
+int		 spool_write(struct drop *, const void *, size_t);
+long long	 spool_drop_size(const struct drop *);
+int		 spool_commit(struct drop *, struct manifest *, char **);
+void		 spool_abort(struct drop *);
+int		 spool_claim(const char *, const char *);
+int		 spool_finish(const char *, const char *, int);
+int		 spool_recover(const char *);
+int		 spool_lock(const char *, const char *);
+int		 spool_release(const char *, const char *);
+int		 spool_scan(const char *, char ***, size_t *);
+char		*spool_path(const char *, const char *, const char *,
+		     const char *);
+
+/* status.c */
+const char	*status_state_name(enum state);
+void		 status_init(struct status *, const char *);
+void		 status_add_error(struct status *, unsigned long, const char *,
+		     const char *, const char *, const char *, const char *);
+char		*status_encode(const struct status *);
+int		 status_write(const char *, const struct status *);
+void		 status_clear(struct status *);
+
+/* csvin.c */
+struct csvin;
+struct csvin	*csvin_create(csvin_readfn, void *, const struct csvin_limits *,
+		     off_t, unsigned long);
+int		 csvin_next(struct csvin *, struct csvrec **);
+const char	*csvin_error(const struct csvin *);
+off_t		 csvin_offset(const struct csvin *);
+void		 csvin_free(struct csvin *);
+
+/* columns.c */
+void		 columns_normalize(const char *, char *, size_t);
+int		 columns_lookup(const char *, const char *);
+const char	*columns_name(int, const char *);
+int		 columns_map(struct colmap *, const struct csvrec *,
+		     const char *, char **);
+void		 columns_clear(struct colmap *);
+
+/* normalize.c */
+char		*norm_name(const char *);
+int		 norm_email(const char *, char **);
+int		 norm_domain(const char *, char **);
+int		 norm_linkedin(const char *, char **);
+int		 norm_intent(const char *, int *);
+
+/* sniff.c */
+int		 sniff_name(const char *, const char **);
+int		 sniff_head(const char *, size_t, const char **);
+int		 sniff_chunk(const char *, size_t, const char **);
+
+/* multipart.c */
+struct multipart;
+struct multipart_cb {
+	/* A part begins: its name and filename (NULL if none). Return -1 to
+	 * stop with an error. */
+	int	(*begin)(void *, const char *name, const char *filename,
+		    const char *content_type);
+	int	(*data)(void *, const char *, size_t);
+	int	(*end)(void *);
+};
+char		*multipart_boundary(const char *);
+struct multipart *multipart_create(const char *, const struct multipart_cb *,
+		     void *);
+int		 multipart_feed(struct multipart *, const char *, size_t);
+int		 multipart_finish(struct multipart *);
+const char	*multipart_error(const struct multipart *);
+void		 multipart_free(struct multipart *);
+
+#endif /* INTAKE_H */

@@ -1,0 +1,476 @@
+/*
+ * Value normalisers for imported contacts: names, e-mail addresses, company
+ * domains, LinkedIn profile URLs and the Phone Intent Score. Pure: no I/O,
+ * no logging, no global state, so they can be unit-tested and fuzzed alone.
+ *
+ * Every input is a NUL-terminated UTF-8 string; NULL reads as blank. Results
+ * are 0 (normalised), 1 (blank: nothing to store, not an error) and -1
+ * (present but not acceptable). A string result is the caller's to free;
+ * unless 0 is returned *out is NULL (or -1 for norm_intent).
+ *
+ * "Whitespace" is ASCII space, tab, CR, LF and U+00A0 NO-BREAK SPACE, which
+ * spreadsheets paste freely. Only ASCII letters change case: folding the
+ * rest needs Unicode tables and IDNA, which we do not carry. Non-ASCII is
+ * accepted only as well-formed UTF-8 for U+00A1 and above, so C1 controls
+ * and NBSP cannot hide inside a host name or slug.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+
+#define NORM_EMAIL_MAX	254	/* RFC 5321 forward-path, less the <> */
+#define NORM_LOCAL_MAX	64	/* RFC 5321 local part */
+#define NORM_HOST_MAX	253	/* RFC 1035, written without the root dot */
+#define NORM_LABEL_MAX	63	/* RFC 1035 */
+#define NORM_SLUG_MAX	1024	/* encoded; LinkedIn's own cap is 100 chars */
+#define NORM_INTENT_MAX	100
+
+#define NORM_LINKEDIN	"https://www.linkedin.com/in/"
+
+/* RFC 5322 atext besides letters and digits. */
+static const char norm_atext[] = "!#$%&'*+-/=?^_`{|}~";
+
+static const char norm_hex[] = "0123456789ABCDEF";
+
+/* Whether c is an ASCII lower-case letter or digit. */
+static int
+norm_alnum(unsigned char c)
+{
+	return ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'));
+}
+
+/* Whether c is an ASCII hex digit, either case. */
+static int
+norm_xdigit(unsigned char c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	    (c >= 'A' && c <= 'F'));
+}
+
+/* ASCII upper case, whatever the locale. */
+static char
+norm_upper(char c)
+{
+	return (c >= 'a' && c <= 'z' ? c - 'a' + 'A' : c);
+}
+
+/* Length of the whitespace character at p, 0 if there is none. */
+static size_t
+norm_space(const char *p, const char *end)
+{
+	if (p >= end)
+		return (0);
+	if (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+		return (1);
+	if (end - p >= 2 && (unsigned char)p[0] == 0xc2 &&
+	    (unsigned char)p[1] == 0xa0)
+		return (2);
+	return (0);
+}
+
+/* Skip whitespace at both ends: the start, and the length in *len. */
+static const char *
+norm_trim(const char *in, size_t *len)
+{
+	const char	*p, *end;
+	size_t		 n;
+
+	if (in == NULL) {
+		*len = 0;
+		return ("");
+	}
+	p = in;
+	end = in + strlen(in);
+	while ((n = norm_space(p, end)) != 0)
+		p += n;
+	while (end > p) {
+		/* 0xc2 is never a continuation byte, so c2 a0 is an NBSP. */
+		if (norm_space(end - 1, end) != 0)
+			end--;
+		else if (end - p >= 2 && norm_space(end - 2, end) == 2)
+			end -= 2;
+		else
+			break;
+	}
+	*len = end - p;
+	return (p);
+}
+
+/* A copy of s[0..len) with ASCII letters lowered. */
+static char *
+norm_lower(const char *s, size_t len)
+{
+	char	*out;
+	size_t	 i;
+
+	out = xmalloc(len + 1);
+	for (i = 0; i < len; i++) {
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			out[i] = s[i] - 'A' + 'a';
+		else
+			out[i] = s[i];
+	}
+	out[len] = '\0';
+	return (out);
+}
+
+/*
+ * Length of the well-formed UTF-8 sequence at p if it encodes U+00A1 or
+ * above, else 0: stray continuation bytes, truncated and overlong forms,
+ * surrogates, C1 controls and NBSP are all refused.
+ */
+static size_t
+norm_utf8(const unsigned char *p, size_t left)
+{
+	uint32_t	cp, min;
+	size_t		n, i;
+
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+		min = 0xa1;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+		min = 0x800;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+		min = 0x10000;
+	} else
+		return (0);
+	if (left < n)
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	return (n);
+}
+
+/*
+ * Check a lower-cased host name: 1-253 bytes; two or more labels of 1-63
+ * bytes, each made of [a-z0-9-] and non-ASCII UTF-8 (IDN as typed; lengths
+ * are bytes, not the punycode form), not starting or ending with '-'; the
+ * last label at least 2 bytes and not all digits, which keeps IPv4
+ * addresses out.
+ */
+static int
+norm_host(const char *h, size_t len)
+{
+	const unsigned char	*p, *end, *label;
+	size_t			 labels = 0, n = 0;
+	int			 digits;
+
+	if (len == 0 || len > NORM_HOST_MAX)
+		return (-1);
+	p = (const unsigned char *)h;
+	end = p + len;
+	for (;;) {
+		label = p;
+		digits = 1;
+		while (p < end && *p != '.') {
+			if (*p >= '0' && *p <= '9')
+				p++;
+			else if ((*p >= 'a' && *p <= 'z') || *p == '-') {
+				digits = 0;
+				p++;
+			} else if ((n = norm_utf8(p, end - p)) != 0) {
+				digits = 0;
+				p += n;
+			} else
+				return (-1);
+		}
+		n = p - label;
+		if (n == 0 || n > NORM_LABEL_MAX)
+			return (-1);
+		if (label[0] == '-' || p[-1] == '-')
+			return (-1);
+		labels++;
+		if (p == end)
+			break;
+		p++;
+	}
+	if (labels < 2 || n < 2 || digits)
+		return (-1);
+	return (0);
+}
+
+/* Trim a name and collapse each inner run of whitespace to one space. */
+char *
+norm_name(const char *in)
+{
+	const char	*p, *end;
+	char		*out, *o;
+	size_t		 len, n;
+
+	p = norm_trim(in, &len);
+	if (len == 0)
+		return (NULL);
+	end = p + len;
+	o = out = xmalloc(len + 1);
+	while (p < end) {
+		if (norm_space(p, end) == 0) {
+			*o++ = *p++;
+			continue;
+		}
+		while ((n = norm_space(p, end)) != 0)
+			p += n;
+		*o++ = ' ';
+	}
+	*o = '\0';
+	return (out);
+}
+
+/*
+ * Normalise an e-mail address: trimmed and lower-cased (the local part too:
+ * no mailbox provider we meet is case-sensitive, and duplicates must match).
+ * A practical check, not RFC 5322: no quoted strings, comments, IP literals
+ * or display names. Exactly one '@'; a local part of 1-64 bytes of letters,
+ * digits, "!#$%&'*+-/=?^_`{|}~" and dots, with no leading, trailing or
+ * double dot; a domain as norm_host() accepts; at most 254 bytes in all.
+ */
+int
+norm_email(const char *in, char **out)
+{
+	const char	*p, *c;
+	char		*s = NULL, *at;
+	size_t		 len;
+
+	*out = NULL;
+	p = norm_trim(in, &len);
+	if (len == 0)
+		return (1);
+	if (len > NORM_EMAIL_MAX)
+		goto fail;
+	s = norm_lower(p, len);
+
+	if ((at = strchr(s, '@')) == NULL || strchr(at + 1, '@') != NULL)
+		goto fail;
+	if (at == s || at - s > NORM_LOCAL_MAX)
+		goto fail;
+	if (s[0] == '.' || at[-1] == '.')
+		goto fail;
+	for (c = s; c < at; c++) {
+		if (*c == '.') {
+			if (c[1] == '.')
+				goto fail;
+		} else if (!norm_alnum(*c) && strchr(norm_atext, *c) == NULL)
+			goto fail;
+	}
+	if (norm_host(at + 1, strlen(at + 1)) != 0)
+		goto fail;
+
+	*out = s;
+	return (0);
+
+fail:
+	free(s);
+	return (-1);
+}
+
+/*
+ * Reduce a website or domain as people type it to the bare host: drop an
+ * http:// or https:// scheme, then everything from the first '/', '?' or
+ * '#', a ":port" (1-5 digits, at most 65535), one trailing root dot, and a
+ * leading "www." when what follows still has two labels ("www.com" stays).
+ * User info ('@') and other schemes are refused; the rest is norm_host().
+ */
+int
+norm_domain(const char *in, char **out)
+{
+	const char	*p, *e;
+	char		*s = NULL, *h;
+	size_t		 len, hlen, ndigits;
+	long		 port;
+
+	*out = NULL;
+	p = norm_trim(in, &len);
+	if (len == 0)
+		return (1);
+	s = norm_lower(p, len);
+
+	h = s;
+	if (strncmp(h, "http://", 7) == 0)
+		h += 7;
+	else if (strncmp(h, "https://", 8) == 0)
+		h += 8;
+	hlen = strcspn(h, ":/?#");
+
+	e = h + hlen;
+	if (*e == ':') {
+		port = 0;
+		for (ndigits = 0, e++; *e >= '0' && *e <= '9'; e++) {
+			if (++ndigits > 5)
+				goto fail;
+			port = port * 10 + (*e - '0');
+		}
+		if (ndigits == 0 || port > 65535)
+			goto fail;
+		if (*e != '\0' && *e != '/' && *e != '?' && *e != '#')
+			goto fail;
+	}
+
+	if (hlen > 0 && h[hlen - 1] == '.')
+		hlen--;
+	if (hlen > 4 && strncmp(h, "www.", 4) == 0 &&
+	    memchr(h + 4, '.', hlen - 4) != NULL) {
+		h += 4;
+		hlen -= 4;
+	}
+	if (norm_host(h, hlen) != 0)
+		goto fail;
+
+	*out = xstrndup(h, hlen);
+	free(s);
+	return (0);
+
+fail:
+	free(s);
+	return (-1);
+}
+
+/*
+ * Whether a lower-cased host is LinkedIn's: linkedin.com itself or one
+ * subdomain of 2-3 letters (www, or a country such as uk or de). Matching
+ * the whole name keeps out linkedin.com.evil.com and evillinkedin.com.
+ */
+static int
+norm_linkedin_host(const char *h, size_t len)
+{
+	static const char	 base[] = "linkedin.com";
+	size_t			 blen = sizeof base - 1, sub, i;
+
+	if (len < blen || memcmp(h + len - blen, base, blen) != 0)
+		return (0);
+	if (len == blen)
+		return (1);
+	sub = len - blen - 1;
+	if (sub < 2 || sub > 3 || h[sub] != '.')
+		return (0);
+	for (i = 0; i < sub; i++) {
+		if (h[i] < 'a' || h[i] > 'z')
+			return (0);
+	}
+	return (1);
+}
+
+/*
+ * Normalise a LinkedIn person profile URL to
+ * https://www.linkedin.com/in/<slug>. Scheme http://, https:// or none;
+ * host as norm_linkedin_host() accepts, no port or user info; the path
+ * must start "/in/<slug>" (any case), and whatever follows the slug from
+ * '/', '?' or '#' is dropped. The slug is lower-cased and made of
+ * [a-z0-9_-], %xx escapes (kept, hex made upper case) and non-ASCII UTF-8,
+ * which is percent-encoded so the result is ASCII. Company pages, /pub/
+ * and every other path are refused.
+ */
+int
+norm_linkedin(const char *in, char **out)
+{
+	const unsigned char	*c, *slug, *end;
+	const char		*p;
+	char			*s = NULL, *h, *r = NULL, *o;
+	size_t			 len, hlen, n;
+
+	*out = NULL;
+	p = norm_trim(in, &len);
+	if (len == 0)
+		return (1);
+	s = norm_lower(p, len);
+	end = (const unsigned char *)s + len;
+
+	h = s;
+	if (strncmp(h, "http://", 7) == 0)
+		h += 7;
+	else if (strncmp(h, "https://", 8) == 0)
+		h += 8;
+	hlen = strcspn(h, "/?#");
+	if (!norm_linkedin_host(h, hlen))
+		goto fail;
+	if (strncmp(h + hlen, "/in/", 4) != 0)
+		goto fail;
+
+	slug = (const unsigned char *)h + hlen + 4;
+	for (c = slug; *c != '\0' && *c != '/' && *c != '?' && *c != '#';) {
+		if (norm_alnum(*c) || *c == '-' || *c == '_')
+			c++;
+		else if (*c == '%' && norm_xdigit(c[1]) && norm_xdigit(c[2]))
+			c += 3;
+		else if ((n = norm_utf8(c, end - c)) != 0)
+			c += n;
+		else
+			goto fail;
+	}
+	n = c - slug;
+	if (n == 0 || n > NORM_SLUG_MAX)
+		goto fail;
+
+	/* Each slug byte becomes at most three. */
+	r = xmalloc(sizeof NORM_LINKEDIN + 3 * n);
+	memcpy(r, NORM_LINKEDIN, sizeof NORM_LINKEDIN - 1);
+	o = r + sizeof NORM_LINKEDIN - 1;
+	for (c = slug; n > 0; c++, n--) {
+		if (*c == '%') {
+			*o++ = '%';
+			*o++ = norm_upper(c[1]);
+			*o++ = norm_upper(c[2]);
+			c += 2;
+			n -= 2;
+		} else if (*c >= 0x80) {
+			*o++ = '%';
+			*o++ = norm_hex[*c >> 4];
+			*o++ = norm_hex[*c & 0xf];
+		} else
+			*o++ = *c;
+	}
+	*o = '\0';
+	if ((size_t)(o - r) - (sizeof NORM_LINKEDIN - 1) > NORM_SLUG_MAX)
+		goto fail;
+
+	free(s);
+	*out = r;
+	return (0);
+
+fail:
+	free(r);
+	free(s);
+	return (-1);
+}
+
+/*
+ * Parse a Phone Intent Score: a trimmed whole number 0-100, with an
+ * optional '+' and any number of leading zeros. No sign '-', no decimals,
+ * no exponent: "50.0" is refused rather than guessed at.
+ */
+int
+norm_intent(const char *in, int *out)
+{
+	const char	*p, *end;
+	size_t		 len;
+	int		 v = 0;
+
+	*out = -1;
+	p = norm_trim(in, &len);
+	if (len == 0)
+		return (1);
+	end = p + len;
+	if (*p == '+')
+		p++;
+	if (p == end)
+		return (-1);
+	for (; p < end; p++) {
+		if (*p < '0' || *p > '9')
+			return (-1);
+		/* Stops before any overflow however many digits come. */
+		if ((v = v * 10 + (*p - '0')) > NORM_INTENT_MAX)
+			return (-1);
+	}
+	*out = v;
+	return (0);
+}

@@ -1,0 +1,72 @@
+/*
+ * Is this a CSV file? Judged by name and by content, before anything is
+ * queued: spreadsheets, archives, PDFs, images and programs are refused
+ * with a message that says what the file looks like. Pure.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "intake.h"
+
+static const struct {
+	const char	*magic;
+	size_t		 len;
+	const char	*what;
+} sniff_magic[] = {
+	{ "PK\x03\x04", 4, "a ZIP archive or an Excel workbook (.xlsx)" },
+	{ "\xd0\xcf\x11\xe0", 4, "an old Office document (.xls)" },
+	{ "%PDF", 4, "a PDF document" },
+	{ "\x89PNG", 4, "a PNG image" },
+	{ "\xff\xd8\xff", 3, "a JPEG image" },
+	{ "GIF8", 4, "a GIF image" },
+	{ "\x7f" "ELF", 4, "a program" },
+	{ "MZ", 2, "a Windows program" },
+	{ "\x1f\x8b", 2, "a gzip archive" },
+	{ "Rar!", 4, "a RAR archive" },
+	{ "7z\xbc\xaf", 4, "a 7-Zip archive" },
+};
+
+/* 0 if a file name may be a CSV file, else -1 with *why. */
+int
+sniff_name(const char *name, const char **why)
+{
+	size_t	len = name ? strlen(name) : 0;
+
+	if (len < 4 || strcasecmp(name + len - 4, ".csv") != 0) {
+		*why = "Only .csv files can be imported";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Look at the first bytes of a file (head, at least the first 8 bytes
+ * when the file is that long): 0 if it may be CSV, else -1 with *why.
+ */
+int
+sniff_head(const char *head, size_t len, const char **why)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof sniff_magic / sizeof sniff_magic[0]; i++) {
+		if (len >= sniff_magic[i].len &&
+		    memcmp(head, sniff_magic[i].magic, sniff_magic[i].len) == 0) {
+			*why = sniff_magic[i].what;
+			return (-1);
+		}
+	}
+	return (0);
+}
+
+/* Any chunk of the file: NUL bytes mean binary, never text. */
+int
+sniff_chunk(const char *buf, size_t len, const char **why)
+{
+	/* UTF-16 text has NULs too; #9 reads it, until then it is refused
+	 * like any other binary file. */
+	if (memchr(buf, '\0', len) != NULL) {
+		*why = "a binary file (it contains NUL bytes)";
+		return (-1);
+	}
+	return (0);
+}

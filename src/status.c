@@ -1,0 +1,177 @@
+/*
+ * The status JSON of an import (status/ID.json): what the page, the CLI and
+ * the task feed read. Written whole to a temporary name and renamed, so a
+ * reader never sees half a file.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "intake.h"
+
+static const char *status_states[] = { "queued", "running", "done", "failed" };
+
+const char *
+status_state_name(enum state s)
+{
+	return (status_states[s]);
+}
+
+void
+status_init(struct status *st, const char *id)
+{
+	memset(st, 0, sizeof *st);
+	snprintf(st->id, sizeof st->id, "%s", id);
+	st->state = STATE_QUEUED;
+	st->rows_total = -1;
+	st->errors = json_object_new_array();
+}
+
+/*
+ * Record a row that was not created or updated, or a warning. The status
+ * keeps the first conf.status_errors of them; all are counted.
+ */
+void
+status_add_error(struct status *st, unsigned long row, const char *code,
+    const char *message, const char *severity, const char *column,
+    const char *contact)
+{
+	json_object	*e;
+
+	st->errors_total++;
+	if (json_object_array_length(st->errors) >= conf.status_errors)
+		return;
+	e = json_object_new_object();
+	json_object_object_add(e, "row", json_object_new_int64(row));
+	json_object_object_add(e, "code", json_object_new_string(code));
+	json_object_object_add(e, "message", json_object_new_string(message));
+	json_object_object_add(e, "severity", json_object_new_string(severity));
+	if (column != NULL)
+		json_object_object_add(e, "column",
+		    json_object_new_string(column));
+	if (contact != NULL)
+		json_object_object_add(e, "contact",
+		    json_object_new_string(contact));
+	json_object_array_add(st->errors, e);
+}
+
+static void
+status_put_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, v ? json_object_new_string(v) : NULL);
+}
+
+static void
+status_put_int(json_object *o, const char *k, long long v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+/* The status as JSON text; the caller frees it. */
+char *
+status_encode(const struct status *st)
+{
+	json_object	*o;
+	char		*s;
+
+	o = json_object_new_object();
+	status_put_str(o, "id", st->id);
+	status_put_str(o, "workspace", st->workspace);
+	status_put_str(o, "flow", manifest_flow_name(st->flow));
+	status_put_str(o, "state", status_state_name(st->state));
+	status_put_str(o, "file", st->file);
+	json_object_object_add(o, "rows_total", st->rows_total < 0 ? NULL :
+	    json_object_new_int64(st->rows_total));
+	status_put_int(o, "rows_processed", st->rows_processed);
+	status_put_int(o, "bytes_total", st->bytes_total);
+	status_put_int(o, "bytes_processed", st->bytes_processed);
+	status_put_int(o, "created", st->created);
+	status_put_int(o, "updated", st->updated);
+	status_put_int(o, "skipped", st->skipped);
+	status_put_int(o, "failed", st->failed);
+	status_put_int(o, "warnings", st->warnings);
+	json_object_object_add(o, "errors", json_object_get(st->errors));
+	status_put_int(o, "errors_total", st->errors_total);
+	if (st->columns != NULL)
+		json_object_object_add(o, "columns",
+		    json_object_get(st->columns));
+	status_put_str(o, "message", st->message);
+	status_put_str(o, "created_at", st->created_at);
+	status_put_str(o, "started_at", st->started_at);
+	status_put_str(o, "updated_at", st->updated_at);
+	status_put_str(o, "finished_at", st->finished_at);
+	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return (s);
+}
+
+/* Write status/ID.json atomically: temp file, then rename. No fsync: the
+ * status is rebuilt from the database if it is lost. */
+int
+status_write(const char *spool, const struct status *st)
+{
+	char	*text, *tmp, *path;
+	size_t	 len, off = 0;
+	ssize_t	 n;
+	int	 fd = -1, saved;
+
+	text = status_encode(st);
+	len = strlen(text);
+	xasprintf(&tmp, "%s/status/.%s.json.%ld", spool, st->id, (long)getpid());
+	xasprintf(&path, "%s/status/%s.json", spool, st->id);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+	    0644)) == -1)
+		goto fail;
+	while (off < len) {
+		if ((n = write(fd, text + off, len - off)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += n;
+	}
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail;
+	free(text);
+	free(tmp);
+	free(path);
+	return (0);
+
+fail:
+	saved = errno;
+	log_warn("%s: write status", st->id);
+	if (fd != -1)
+		close(fd);
+	unlink(tmp);
+	free(text);
+	free(tmp);
+	free(path);
+	errno = saved;
+	return (-1);
+}
+
+void
+status_clear(struct status *st)
+{
+	json_object_put(st->errors);
+	json_object_put(st->columns);
+	free(st->workspace);
+	free(st->file);
+	free(st->message);
+	free(st->created_at);
+	free(st->started_at);
+	free(st->updated_at);
+	free(st->finished_at);
+	memset(st, 0, sizeof *st);
+}

@@ -1,0 +1,51 @@
+/*
+ * intake-fcgi: the HTTP side. One request at a time is a struct http;
+ * handlers answer through http_json/http_error and never exit.
+ */
+#ifndef WEB_H
+#define WEB_H
+
+#include <fcgiapp.h>
+#include <json-c/json.h>
+
+#include "db.h"
+
+struct http {
+	FCGX_Request	*r;
+	MYSQL		*db;
+	const char	*method;
+	const char	*path;
+	const char	*query;
+	long long	 content_length;
+	int		 has_session;
+	struct session	 se;
+	char		*token;		/* session cookie */
+	int		 status;	/* what was answered, for the log */
+};
+
+/* http.c */
+const char	*http_param(struct http *, const char *);
+char		*http_cookie(struct http *, const char *);
+char		*http_query(const char *, const char *);
+ssize_t		 http_read(struct http *, char *, size_t);
+int		 http_read_body(struct http *, struct buf *);
+void		 http_reply(struct http *, int, const char *, const char *,
+		     size_t, const char *);
+void		 http_json(struct http *, int, json_object *);
+void		 http_error(struct http *, int, const char *, const char *);
+void		 http_drain(struct http *);
+int		 http_csrf_ok(struct http *, const char *);
+
+/* api_session.c */
+void		 api_login(struct http *);
+void		 api_logout(struct http *);
+void		 api_session(struct http *);
+
+/* api_imports.c */
+void		 api_imports_list(struct http *);
+void		 api_imports_get(struct http *, const char *);
+
+/* upload.c */
+void		 upload_post(struct http *);
+
+#endif /* WEB_H */

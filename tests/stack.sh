@@ -1,0 +1,172 @@
+# The intake stack on one machine, private to a directory: MariaDB on a
+# unix socket, intake-fcgi, intake-watchd and nginx on a loopback port.
+# Sourced by ./run and by every integration test; nothing here touches a
+# system-wide service or file. Every process is started with a pid file
+# under $RUN and stopped by that pid.
+#
+# Needs: RUN (the directory), SRCDIR (the source tree), BINDIR (where the
+# programs were built), PORT (for nginx).
+
+STACK_DBPASS=${STACK_DBPASS:-intake-local}
+STACK_MAX_UPLOAD=${STACK_MAX_UPLOAD:-256M}
+STACK_BATCH=${STACK_BATCH:-1000}
+
+stack_mysqld_opts() {
+	echo --no-defaults --datadir="$RUN/db" --socket="$RUN/mysql.sock" \
+	    --pid-file="$RUN/mariadb.pid" --log-error="$RUN/mariadb.log" \
+	    --user="$(id -un)" --skip-networking --skip-name-resolve \
+	    --character-set-server=utf8mb4 \
+	    --collation-server=utf8mb4_unicode_ci \
+	    --innodb-buffer-pool-size="${STACK_BUFFER_POOL:-128M}" \
+	    --innodb-log-file-size=64M --local-infile=1 \
+	    --max-connections=200 ${STACK_MYSQLD_EXTRA:-}
+}
+
+# Is the process of pid file $1 alive?
+stack_alive() {
+	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+}
+
+stack_wait_for() {
+	# $1 seconds, then a command that must succeed
+	local n=$(( $1 * 10 )); shift
+	while ! "$@" >/dev/null 2>&1; do
+		n=$((n - 1))
+		[ $n -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+
+stack_sql_root() {
+	mariadb --no-defaults -uroot --socket="$RUN/mysql.sock" "$@"
+}
+
+# A fresh data directory: mariadb-install-db once, then copies of it.
+# The first one made is kept in $STACK_CACHE for later runs.
+stack_db_init() {
+	local cache=${STACK_CACHE:-}
+	if [ -n "$cache" ] && [ -d "$cache/db" ]; then
+		cp -a "$cache/db" "$RUN/db"
+		return 0
+	fi
+	mariadb-install-db --no-defaults --datadir="$RUN/db" \
+	    --user="$(id -un)" --auth-root-authentication-method=normal \
+	    --skip-test-db >"$RUN/install-db.log" 2>&1 || {
+		cat "$RUN/install-db.log" >&2; return 1; }
+	if [ -n "$cache" ]; then
+		mkdir -p "$cache"
+		cp -a "$RUN/db" "$cache/db.$$" && mv "$cache/db.$$" "$cache/db" \
+		    2>/dev/null || rm -rf "$cache/db.$$"
+	fi
+}
+
+stack_db_start() {
+	stack_alive "$RUN/mariadb.pid" && return 0
+	if [ ! -d "$RUN/db/mysql" ]; then
+		stack_db_init || return 1
+	fi
+	# shellcheck disable=SC2046
+	setsid mariadbd $(stack_mysqld_opts) >/dev/null 2>&1 < /dev/null &
+	if ! stack_wait_for 60 mariadb-admin --no-defaults -uroot \
+	    --socket="$RUN/mysql.sock" ping; then
+		echo "mariadbd did not start; see $RUN/mariadb.log" >&2
+		tail -20 "$RUN/mariadb.log" >&2
+		return 1
+	fi
+	stack_sql_root -e "CREATE DATABASE IF NOT EXISTS intake
+	    CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+	    CREATE USER IF NOT EXISTS 'intake'@'localhost'
+	    IDENTIFIED BY '$STACK_DBPASS';
+	    GRANT ALL ON intake.* TO 'intake'@'localhost';"
+}
+
+stack_write_conf() {
+	mkdir -p "$RUN/nginx" "$RUN/spool"
+	sed -e "s|@RUN@|$RUN|g" -e "s|@SRCDIR@|$SRCDIR|g" \
+	    -e "s|@DBPASS@|$STACK_DBPASS|g" \
+	    -e "s|@MAX_UPLOAD@|$STACK_MAX_UPLOAD|g" \
+	    -e "s|@BATCH@|$STACK_BATCH|g" \
+	    "$SRCDIR/conf/intake.conf.in" > "$RUN/intake.conf"
+	sed -e "s|@RUN@|$RUN|g" -e "s|@WWW@|$SRCDIR/www|g" \
+	    -e "s|@PORT@|$PORT|g" -e "s|@MAX_UPLOAD@|$STACK_MAX_UPLOAD|g" \
+	    -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
+	    "$SRCDIR/conf/nginx.conf.in" > "$RUN/nginx.conf"
+}
+
+stack_intake() {
+	"$BINDIR/intake" -c "$RUN/intake.conf" "$@"
+}
+
+stack_fcgi_start() {
+	stack_alive "$RUN/fcgi.pid" && return 0
+	setsid "$BINDIR/intake-fcgi" -c "$RUN/intake.conf" -s "$RUN/fcgi.sock" \
+	    >>"$RUN/fcgi.log" 2>&1 < /dev/null &
+	echo $! > "$RUN/fcgi.pid"
+	stack_wait_for 10 test -S "$RUN/fcgi.sock" || {
+		echo "intake-fcgi did not start; see $RUN/fcgi.log" >&2
+		return 1; }
+}
+
+stack_watchd_start() {
+	stack_alive "$RUN/watchd.pid" && return 0
+	setsid "$BINDIR/intake-watchd" -f -c "$RUN/intake.conf" \
+	    >>"$RUN/watchd.log" 2>&1 < /dev/null &
+	echo $! > "$RUN/watchd.pid"
+}
+
+stack_nginx_start() {
+	stack_alive "$RUN/nginx.pid" && return 0
+	setsid nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" \
+	    >>"$RUN/nginx.log" 2>&1 < /dev/null &
+	stack_wait_for 10 curl -s -o /dev/null "http://127.0.0.1:$PORT/" || {
+		echo "nginx did not start; see $RUN/nginx-error.log" >&2
+		return 1; }
+}
+
+# Start everything that is not running.
+stack_up() {
+	mkdir -p "$RUN"
+	stack_write_conf &&
+	stack_db_start &&
+	stack_intake db migrate >/dev/null &&
+	stack_fcgi_start &&
+	stack_watchd_start &&
+	stack_nginx_start
+}
+
+# Stop one process by its pid file: TERM, then KILL after a while.
+stack_stop_one() {
+	local f=$1 pid n=50
+	[ -f "$f" ] || return 0
+	pid=$(cat "$f")
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -TERM "$pid" 2>/dev/null
+		while kill -0 "$pid" 2>/dev/null && [ $n -gt 0 ]; do
+			sleep 0.1; n=$((n - 1))
+		done
+		kill -KILL "$pid" 2>/dev/null
+	fi
+	rm -f "$f"
+}
+
+stack_down() {
+	stack_stop_one "$RUN/nginx.pid"
+	stack_stop_one "$RUN/watchd.pid"
+	stack_stop_one "$RUN/fcgi.pid"
+	# mariadbd needs longer to shut down cleanly
+	if stack_alive "$RUN/mariadb.pid"; then
+		local pid; pid=$(cat "$RUN/mariadb.pid")
+		kill -TERM "$pid"
+		stack_wait_for 30 sh -c "! kill -0 $pid" || kill -KILL "$pid"
+	fi
+	rm -f "$RUN/mariadb.pid"
+}
+
+# A free loopback port.
+stack_free_port() {
+	local p
+	while :; do
+		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo $p; return; }
+	done
+}
