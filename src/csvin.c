@@ -141,8 +141,21 @@ csvin_fill(struct csvin *c)
 	if (n == 0)
 		c->eof = 1;
 	if (!c->started && n > 0) {
+		/* Gather three bytes (or the whole file) to see a BOM. */
+		while (n > 0 && c->len < 3) {
+			do
+				n = c->readfn(c->arg, c->buf + c->len,
+				    sizeof c->buf - c->len);
+			while (n == -1 && errno == EINTR);
+			if (n == -1) {
+				snprintf(c->error, sizeof c->error, "read: %s",
+				    strerror(errno));
+				return (-1);
+			}
+			c->len += n;
+		}
 		c->started = 1;
-		if (n >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0) {
+		if (c->len >= 3 && memcmp(c->buf, "\xef\xbb\xbf", 3) == 0) {
 			c->pos = 3;
 			c->off += 3;
 		}
@@ -172,6 +185,17 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 				return (-1);
 			if (c->eof) {
 				c->done = 1;
+				/* libcsv reports an open quote at the end only
+				 * in strict mode, which would also refuse the
+				 * stray quotes people's files have; so look at
+				 * its state: 2 is FIELD_BEGUN. */
+				if (c->p.quoted && c->p.pstate == 2) {
+					snprintf(c->error, sizeof c->error,
+					    "row %lu: a quoted field is not "
+					    "closed before the end of the file",
+					    c->row + 1);
+					return (-1);
+				}
 				if (csv_fini(&c->p, csvin_field, csvin_record,
 				    c) != 0) {
 					snprintf(c->error, sizeof c->error,

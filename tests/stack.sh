@@ -101,7 +101,7 @@ stack_fcgi_start() {
 	stack_alive "$RUN/fcgi.pid" && return 0
 	setsid "$BINDIR/intake-fcgi" -c "$RUN/intake.conf" -s "$RUN/fcgi.sock" \
 	    >>"$RUN/fcgi.log" 2>&1 < /dev/null &
-	echo $! > "$RUN/fcgi.pid"
+	echo $! > "$RUN/fcgi.pid"; disown $! 2>/dev/null
 	stack_wait_for 10 test -S "$RUN/fcgi.sock" || {
 		echo "intake-fcgi did not start; see $RUN/fcgi.log" >&2
 		return 1; }
@@ -111,7 +111,7 @@ stack_watchd_start() {
 	stack_alive "$RUN/watchd.pid" && return 0
 	setsid "$BINDIR/intake-watchd" -f -c "$RUN/intake.conf" \
 	    >>"$RUN/watchd.log" 2>&1 < /dev/null &
-	echo $! > "$RUN/watchd.pid"
+	echo $! > "$RUN/watchd.pid"; disown $! 2>/dev/null
 }
 
 stack_nginx_start() {
