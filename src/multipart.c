@@ -452,7 +452,9 @@ multipart_begin(struct multipart *mp)
 
 	/* Unfold: a line starting with LWS continues the one before. */
 	for (i = 0; i + 1 < len; i++) {
-		if (data[i] != '\n' || (data[i + 1] != ' ' && data[i + 1] != '\t'))
+		if (data[i] != '\n')
+			continue;
+		if (data[i + 1] != ' ' && data[i + 1] != '\t')
 			continue;
 		data[i] = ' ';
 		if (i > 0 && data[i - 1] == '\r')
@@ -468,15 +470,16 @@ multipart_begin(struct multipart *mp)
 
 		if ((colon = strchr(line, ':')) == NULL)
 			goto fail;
-		for (e = colon; e > line && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			/* nothing */;
+		e = colon;
+		while (e > line && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
 		if (e == line)
 			goto fail;
 		*e = '\0';
 		value = (char *)multipart_lws(colon + 1);
-		for (e = value + strlen(value);
-		    e > value && (e[-1] == ' ' || e[-1] == '\t'); e--)
-			/* nothing */;
+		e = value + strlen(value);
+		while (e > value && (e[-1] == ' ' || e[-1] == '\t'))
+			e--;
 		*e = '\0';
 
 		if (strcasecmp(line, "Content-Disposition") == 0) {

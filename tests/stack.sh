@@ -55,7 +55,7 @@ stack_db_init() {
 		cat "$RUN/install-db.log" >&2; return 1; }
 	if [ -n "$cache" ]; then
 		mkdir -p "$cache"
-		cp -a "$RUN/db" "$cache/db.$$" && mv "$cache/db.$$" "$cache/db" \
+		cp -a "$RUN/db" "$cache/db.$$" && mv -T "$cache/db.$$" "$cache/db" \
 		    2>/dev/null || rm -rf "$cache/db.$$"
 	fi
 }

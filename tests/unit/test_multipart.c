@@ -17,6 +17,8 @@
 #define NEARLY		"----TestBoundary7MA4YWxkTrZu0g"
 #define BOUNDARY	NEARLY "W"
 #define CTYPE		"multipart/form-data; boundary=" BOUNDARY
+#define B10		"1234567890"
+#define B70		B10 B10 B10 B10 B10 B10 B10	/* longest allowed */
 
 /*
  * What the callbacks saw, as one transcript: "[B name|filename|type]" for
@@ -145,7 +147,8 @@ static const char three_parts[] =
     "\r\n"
     "spring, \"vip\"\r\nline two\r\n"
     "--" BOUNDARY "\r\n"
-    "Content-Disposition: form-data; name=\"file\"; filename=\"contacts.csv\"\r\n"
+    "Content-Disposition: form-data; name=\"file\";"
+    " filename=\"contacts.csv\"\r\n"
     "Content-Type: text/csv\r\n"
     "\r\n"
     "email,first\r\n"
@@ -256,7 +259,7 @@ make_tricky(char *p, size_t n, const char *boundary)
 	    (int)blen - 1, boundary);
 	/* The boundary at the start of a line without the CRLF. */
 	snprintf(traps[ntraps++], sizeof traps[0], "--%s", boundary);
-	/* A near miss straight after another: the CR must be looked at twice. */
+	/* A near miss right after another: its CR is looked at twice. */
 	snprintf(traps[ntraps++], sizeof traps[0], "\r\n--%.*s\r\n--%.*s",
 	    (int)blen - 1, boundary, (int)blen - 2, boundary);
 	snprintf(traps[ntraps++], sizeof traps[0], "\r\n-");
@@ -275,7 +278,7 @@ make_tricky(char *p, size_t n, const char *boundary)
 		x = x * 1103515245 + 12345;
 		if ((x >> 16) % 97 == 0) {
 			tl = strlen(traps[t]);
-			/* An 'x' either side: no real CRLF before, no match after. */
+			/* 'x' either side: no CRLF before, no match after. */
 			if (i + tl + 2 > n)
 				break;
 			p[i++] = 'x';
@@ -307,7 +310,8 @@ test_big_file_near_boundaries(void **state)
 	    "\r\n"
 	    "update\r\n"
 	    "--" BOUNDARY "\r\n"
-	    "Content-Disposition: form-data; name=\"file\"; filename=\"big.bin\"\r\n"
+	    "Content-Disposition: form-data; name=\"file\";"
+	    " filename=\"big.bin\"\r\n"
 	    "Content-Type: application/octet-stream\r\n"
 	    "\r\n";
 	static const char tail[] = "\r\n--" BOUNDARY "--\r\n";
@@ -323,7 +327,8 @@ test_big_file_near_boundaries(void **state)
 	file = xmalloc(size);
 	make_tricky(file, size, BOUNDARY);
 	/* The generator must not have made a real delimiter by chance. */
-	assert_null(memmem(file, size, "\r\n--" BOUNDARY, strlen(BOUNDARY) + 4));
+	assert_null(memmem(file, size, "\r\n--" BOUNDARY,
+	    strlen("\r\n--" BOUNDARY)));
 
 	len = sizeof head - 1 + size + sizeof tail - 1;
 	body = xmalloc(len);
@@ -361,7 +366,8 @@ test_truncated(void **state)
 		{ "", 0 },
 		{ "just a preamble\r\n", 0 },
 		{ "--" BOUNDARY, 0 },
-		{ "--" BOUNDARY "\r\nContent-Disposition: form-data; name=a", 0 },
+		{ "--" BOUNDARY "\r\nContent-Disposition: form-data; name=a",
+		    0 },
 		{ "--" BOUNDARY "\r\nContent-Disposition: form-data; name=a\r\n"
 		    "\r\nvalue", 0 },
 		{ "--" BOUNDARY "\r\nContent-Disposition: form-data; name=a\r\n"
@@ -402,16 +408,14 @@ test_boundary_from_content_type(void **state)
 	} cases[] = {
 		{ CTYPE, BOUNDARY },
 		{ "multipart/form-data; boundary=\"a b:c\"", "a b:c" },
-		{ "Multipart/Form-Data ; charset=utf-8; BOUNDARY = \"x'()+_,-./:=?y\"",
-		  "x'()+_,-./:=?y" },
+		{ "Multipart/Form-Data ; charset=utf-8; "
+		  "BOUNDARY = \"x'()+_,-./:=?y\"", "x'()+_,-./:=?y" },
 		{ "multipart/form-data;boundary=----=_Part_0", "----=_Part_0" },
 		{ "  multipart/form-data; boundary=abc  ", "abc" },
 		{ "multipart/form-data; boundary=abc; charset=utf-8", "abc" },
 		{ "multipart/form-data; boundary=\"a\\\"b\"", NULL },
-		{ "multipart/form-data; boundary=1234567890123456789012345678901234567890123456789012345678901234567890",
-		  "1234567890123456789012345678901234567890123456789012345678901234567890" },
-		{ "multipart/form-data; boundary=12345678901234567890123456789012345678901234567890123456789012345678901",
-		  NULL },
+		{ "multipart/form-data; boundary=" B70, B70 },
+		{ "multipart/form-data; boundary=" B70 "1", NULL },
 		{ "multipart/form-data; boundary=\"\"", NULL },
 		{ "multipart/form-data; boundary=", NULL },
 		{ "multipart/form-data; boundary=\"ends in space \"", NULL },
@@ -510,8 +514,9 @@ test_callback_stops(void **state)
 	} cases[] = {
 		{ 1, 0, 0, "[B flow|-|-]" },
 		{ 2, 0, 0, "[B flow|-|-]create[E][B tags|-|-]" },
-		{ 0, 3, 0, "[B flow|-|-]create[E][B tags|-|-]spring, \"vip\"\r\n"
-		    "line two[E][B file|contacts.csv|text/csv]email,first\r\n"
+		{ 0, 3, 0, "[B flow|-|-]create[E]"
+		    "[B tags|-|-]spring, \"vip\"\r\nline two[E]"
+		    "[B file|contacts.csv|text/csv]email,first\r\n"
 		    "a@example.com,Ann\r\n--" NEARLY "-not-the-end,\r\n" },
 		{ 0, 0, 1, "[B flow|-|-]create[E]" },
 	};
