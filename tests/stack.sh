@@ -14,6 +14,7 @@ STACK_BATCH=${STACK_BATCH:-1000}
 stack_mysqld_opts() {
 	echo --no-defaults --datadir="$RUN/db" --socket="$RUN/mysql.sock" \
 	    --pid-file="$RUN/mariadb.pid" --log-error="$RUN/mariadb.log" \
+	    --tmpdir="$RUN/tmp" \
 	    --user="$(id -un)" --skip-networking --skip-name-resolve \
 	    --character-set-server=utf8mb4 \
 	    --collation-server=utf8mb4_unicode_ci \
@@ -42,26 +43,36 @@ stack_sql_root() {
 }
 
 # A fresh data directory: mariadb-install-db once, then copies of it.
-# The first one made is kept in $STACK_CACHE for later runs.
-stack_db_init() {
-	local cache=${STACK_CACHE:-}
-	if [ -n "$cache" ] && [ -d "$cache/db" ]; then
-		cp -a "$cache/db" "$RUN/db"
-		return 0
-	fi
-	mariadb-install-db --no-defaults --datadir="$RUN/db" \
+# With STACK_CACHE the first one made is kept there, under a lock, so
+# tests running side by side install once and copy after that.
+stack_db_install() {
+	mkdir -p "$RUN/tmp"
+	mariadb-install-db --no-defaults --datadir="$1" --tmpdir="$RUN/tmp" \
 	    --user="$(id -un)" --auth-root-authentication-method=normal \
 	    --skip-test-db >"$RUN/install-db.log" 2>&1 || {
 		cat "$RUN/install-db.log" >&2; return 1; }
-	if [ -n "$cache" ]; then
-		mkdir -p "$cache"
-		cp -a "$RUN/db" "$cache/db.$$" && mv -T "$cache/db.$$" "$cache/db" \
-		    2>/dev/null || rm -rf "$cache/db.$$"
+}
+
+stack_db_init() {
+	local cache=${STACK_CACHE:-}
+	if [ -z "$cache" ]; then
+		stack_db_install "$RUN/db"
+		return
 	fi
+	mkdir -p "$cache"
+	(
+		flock 9
+		[ -d "$cache/db" ] || {
+			stack_db_install "$cache/db.$$" &&
+			mv -T "$cache/db.$$" "$cache/db"
+		}
+	) 9>"$cache/.lock" || return 1
+	cp -a "$cache/db" "$RUN/db"
 }
 
 stack_db_start() {
 	stack_alive "$RUN/mariadb.pid" && return 0
+	mkdir -p "$RUN/tmp"
 	if [ ! -d "$RUN/db/mysql" ]; then
 		stack_db_init || return 1
 	fi
