@@ -23,9 +23,18 @@ stack_mysqld_opts() {
 	    --max-connections=200 ${STACK_MYSQLD_EXTRA:-}
 }
 
-# Is the process of pid file $1 alive?
+# Is the process of pid file $1 alive? A killed daemon whose parent has
+# gone may linger as a zombie where nobody reaps it: that is not alive.
 stack_alive() {
-	[ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null
+	[ -f "$1" ] && stack_pid_alive "$(cat "$1")"
+}
+
+stack_pid_alive() {
+	local stat
+	kill -0 "$1" 2>/dev/null || return 1
+	stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+	stat=${stat##*) }
+	[ "${stat%% *}" != Z ]
 }
 
 stack_wait_for() {
@@ -145,17 +154,17 @@ stack_up() {
 	stack_nginx_start
 }
 
-# Stop one process by its pid file: TERM, then KILL after a while.
+# Stop one process by its pid file: TERM, then KILL after $2 seconds.
 stack_stop_one() {
-	local f=$1 pid n=50
+	local f=$1 pid n=$(( ${2:-5} * 10 ))
 	[ -f "$f" ] || return 0
 	pid=$(cat "$f")
-	if kill -0 "$pid" 2>/dev/null; then
-		kill -TERM "$pid" 2>/dev/null
-		while kill -0 "$pid" 2>/dev/null && [ $n -gt 0 ]; do
+	if stack_pid_alive "$pid"; then
+		kill -TERM "$pid" 2>/dev/null || true
+		while stack_pid_alive "$pid" && [ $n -gt 0 ]; do
 			sleep 0.1; n=$((n - 1))
 		done
-		kill -KILL "$pid" 2>/dev/null
+		kill -KILL "$pid" 2>/dev/null || true
 	fi
 	rm -f "$f"
 }
@@ -164,13 +173,13 @@ stack_down() {
 	stack_stop_one "$RUN/nginx.pid"
 	stack_stop_one "$RUN/watchd.pid"
 	stack_stop_one "$RUN/fcgi.pid"
-	# mariadbd needs longer to shut down cleanly
-	if stack_alive "$RUN/mariadb.pid"; then
-		local pid; pid=$(cat "$RUN/mariadb.pid")
-		kill -TERM "$pid"
-		stack_wait_for 30 sh -c "! kill -0 $pid" || kill -KILL "$pid"
+	# mariadbd needs longer to shut down cleanly; it removes its own pid
+	# file, so keep the pid first
+	if [ -f "$RUN/mariadb.pid" ]; then
+		cp "$RUN/mariadb.pid" "$RUN/mariadb.stop"
+		stack_stop_one "$RUN/mariadb.stop" 60
+		rm -f "$RUN/mariadb.pid"
 	fi
-	rm -f "$RUN/mariadb.pid"
 }
 
 # A free loopback port.
