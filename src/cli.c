@@ -39,6 +39,7 @@ cli_usage(void)
 "       intake [-c file] user add --workspace SLUG --email EMAIL\n"
 "                        --role editor|viewer [--password-stdin]\n"
 "       intake [-c file] workflow add --workspace SLUG NAME\n"
+"       intake [-c file] workflow default --workspace SLUG NAME|none\n"
 "       intake [-c file] import --workspace SLUG --as EMAIL [--update]\n"
 "                        [--tag NAME]... [--workflow NAME|default|none]\n"
 "                        [--on-existing skip|update|duplicate] [--dnt]\n"
@@ -218,6 +219,37 @@ cli_user(int argc, char **argv)
 	return (0);
 }
 
+/* The workflow contact uploads use by default: a name, an id, or none. */
+static int
+cli_workflow_default(MYSQL *db, const char *ws, char *name)
+{
+	struct dbstmt	*s;
+	long long	 wsid = cli_workspace(db, ws), id;
+
+	if ((id = import_workflow(db, wsid, name)) == -1)
+		fatalx("database error");
+	if (id == -2 || strcmp(name, "default") == 0)
+		fatalx("no workflow \"%s\" in %s", name, ws);
+	if ((s = db_prepare(db, "INSERT INTO workspace_settings "
+	    "(workspace_id, default_workflow_id) VALUES (?, ?) "
+	    "ON DUPLICATE KEY UPDATE default_workflow_id = "
+	    "VALUES(default_workflow_id)")) == NULL)
+		fatalx("database error");
+	db_bind_int(s, 0, wsid);
+	if (id == 0)
+		db_bind_null(s, 1);
+	else
+		db_bind_int(s, 1, id);
+	if (db_exec(s) == -1)
+		fatalx("database error");
+	printf("contact uploads in %s: %s\n", ws, id == 0 ? "no workflow" :
+	    name);
+	db_close(s);
+	mysql_close(db);
+	free(name);
+	return (0);
+}
+
 static int
 cli_workflow(int argc, char **argv)
 {
@@ -229,10 +261,12 @@ cli_workflow(int argc, char **argv)
 	struct dbstmt	*s;
 	const char	*ws = NULL;
 	char		*name;
-	int		 ch;
+	int		 ch, set_default;
 
-	if (argc < 2 || strcmp(argv[1], "add") != 0)
+	if (argc < 2 || (strcmp(argv[1], "add") != 0 &&
+	    strcmp(argv[1], "default") != 0))
 		cli_usage();
+	set_default = strcmp(argv[1], "default") == 0;
 	argc--;
 	argv++;
 	optind = 0;
@@ -247,6 +281,8 @@ cli_workflow(int argc, char **argv)
 	if ((name = norm_name(argv[optind])) == NULL)
 		fatalx("a workflow needs a name");
 	db = cli_db(0);
+	if (set_default)
+		return (cli_workflow_default(db, ws, name));
 	if ((s = db_prepare(db, "INSERT INTO workflows (workspace_id, name) "
 	    "VALUES (?, ?)")) == NULL)
 		fatalx("database error");
@@ -439,6 +475,12 @@ cli_import(int argc, char **argv)
 	if (!editor)
 		fatalx("%s has a view-only role in %s and cannot import",
 		    email, ws);
+	switch (import_workflow(db, wsid, m.workflow)) {
+	case -1:
+		fatalx("database error");
+	case -2:
+		fatalx("no workflow \"%s\" in %s", m.workflow, ws);
+	}
 
 	if (sniff_name(argv[optind], &why) == -1)
 		fatalx("%s: %s", argv[optind], why);

@@ -23,6 +23,81 @@ struct session {
 	char		 csrf[65];
 };
 
+/* One import at work: the drop's options resolved against the database,
+ * the prepared statements, and the counters of its status. */
+#define IMPORT_MAX_TAGS		50
+#define MATCH_MAX		10
+
+struct import {
+	MYSQL		*db;
+	const char	*spool;
+	const char	*id;
+	struct manifest	 m;
+	struct status	 st;
+	long long	 ws_id;
+	long long	 uploader_id;
+	long long	 workflow_id;		/* 0: no workflow */
+	long long	 tag_ids[IMPORT_MAX_TAGS];
+	size_t		 ntags;
+	struct colmap	 cm;
+	int		 fd;
+	struct csvin	*in;
+	unsigned long	 last_row;
+
+	struct dbstmt	*s_account;
+	struct dbstmt	*s_contact;
+	struct dbstmt	*s_update;
+	struct dbstmt	*s_outcome;
+	struct dbstmt	*s_owner;
+	struct dbstmt	*s_checkpoint;
+	struct dbstmt	*s_match[3];
+	struct dbstmt	*s_tag;
+	struct dbstmt	*s_enrol;
+
+	struct import_acct *accts;
+	size_t		 naccts;
+};
+
+/* A warning about one cell, held until the row's outcome is known. */
+struct rowwarn {
+	const char	*code;
+	const char	*column;
+	char		*message;
+};
+
+/* One data row, read and normalised. NULL means blank or invalid. */
+struct rowv {
+	unsigned long	 row;
+	char		*first;
+	char		*last;
+	char		*account;
+	char		*domain;
+	char		*email;
+	char		*linkedin;
+	int		 linkedin_state;	/* norm_linkedin's answer */
+	int		 domain_state;		/* norm_domain's answer */
+	const char	*domain_cell;
+	const char	*phone;
+	const char	*pv_result;
+	const char	*pv_provider;
+	const char	*phone_type;
+	int		 intent;		/* -1: none */
+	char		*custom;		/* JSON object, or NULL */
+	long long	 owner_id;		/* 0: none named */
+	const char	*owner_cell;
+	struct rowwarn	 warn[8];
+	size_t		 nwarn;
+};
+
+/* Existing contacts a row matched, and by which key. */
+struct match {
+	const char	*key;		/* "linkedin", "email", "name" */
+	size_t		 n;
+	long long	 id[MATCH_MAX + 1];
+	char		 pub[MATCH_MAX + 1][INTAKE_ID_MAX];
+	int		 dnt[MATCH_MAX + 1];
+};
+
 /* db.c */
 MYSQL		*db_connect(unsigned long, char **);
 struct dbstmt	*db_prepare(MYSQL *, const char *);
@@ -61,5 +136,28 @@ long long	 auth_user_id(MYSQL *, long long, const char *, int *);
 extern volatile sig_atomic_t import_quit;
 int		 import_run(MYSQL *, const char *, const char *);
 int		 import_register(MYSQL *, const struct manifest *, char **);
+int		 import_outcome(struct import *, unsigned long, const char *,
+		     const char *, const char *, const char *, const char *,
+		     const char *);
+long long	 import_workflow(MYSQL *, long long, const char *);
+
+/* row.c */
+int		 row_read(struct import *, struct csvrec *, struct rowv *);
+const char	*row_cell(struct import *, struct csvrec *, int);
+int		 row_empty(struct csvrec *);
+int		 row_warnings(struct import *, struct rowv *);
+void		 row_clear(struct rowv *);
+
+/* match.c */
+int		 match_find(struct import *, const struct rowv *,
+		     struct match *);
+
+/* contact.c */
+long long	 contact_account(struct import *, const char *, const char *);
+long long	 contact_create(struct import *, const struct rowv *, char *);
+int		 contact_update(struct import *, const struct rowv *, long long,
+		     long long);
+int		 contact_after(struct import *, long long, int);
+void		 contact_cache_free(struct import *);
 
 #endif /* DB_H */

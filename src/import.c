@@ -27,39 +27,9 @@
 #include "db.h"
 
 #define IMPORT_MANIFEST_MAX	(64 * 1024)
-#define IMPORT_CACHE_MAX	65536
 
 /* Set from a signal handler: stop after the current batch. */
 volatile sig_atomic_t	 import_quit;
-
-/* A small open-addressing cache of domain → account id. */
-struct import_acct {
-	char		*domain;
-	long long	 id;
-};
-
-struct import {
-	MYSQL			*db;
-	const char		*spool;
-	const char		*id;
-	struct manifest		 m;
-	struct status		 st;
-	long long		 ws_id;
-	long long		 uploader_id;
-	struct colmap		 cm;
-	int			 fd;
-	struct csvin		*in;
-
-	struct dbstmt		*s_account;
-	struct dbstmt		*s_contact;
-	struct dbstmt		*s_outcome;
-	struct dbstmt		*s_owner;
-	struct dbstmt		*s_checkpoint;
-
-	struct import_acct	*accts;
-	size_t			 naccts;
-	unsigned long		 last_row;
-};
 
 static ssize_t
 import_read(void *arg, void *buf, size_t len)
@@ -110,11 +80,12 @@ import_read_manifest(const char *path, char **cause)
 	return (text);
 }
 
-/* Record a row outcome or warning: in the database and the status. */
-static int
+/* Record a row's outcome or a warning: in the database, and in the
+ * status unless it is an update (the status lists what went wrong). */
+int
 import_outcome(struct import *im, unsigned long row, const char *severity,
     const char *code, const char *message, const char *column,
-    const char *contact)
+    const char *contact, const char *key)
 {
 	db_bind_str(im->s_outcome, 0, im->id);
 	db_bind_int(im->s_outcome, 1, row);
@@ -123,8 +94,11 @@ import_outcome(struct import *im, unsigned long row, const char *severity,
 	db_bind_str(im->s_outcome, 4, message);
 	db_bind_str(im->s_outcome, 5, column);
 	db_bind_str(im->s_outcome, 6, contact);
+	db_bind_str(im->s_outcome, 7, key);
 	if (db_exec(im->s_outcome) == -1)
 		return (-1);
+	if (strcmp(severity, "updated") == 0)
+		return (0);
 	status_add_error(&im->st, row, code, message, severity, column,
 	    contact);
 	if (strcmp(severity, "warning") == 0)
@@ -134,298 +108,208 @@ import_outcome(struct import *im, unsigned long row, const char *severity,
 
 static int
 import_skip(struct import *im, unsigned long row, const char *code,
-    const char *message)
+    const char *message, const char *contact, const char *key)
 {
 	im->st.skipped++;
-	return (import_outcome(im, row, "skipped", code, message, NULL, NULL));
-}
-
-/* The trimmed cell of a known column, or NULL if absent or blank. */
-static const char *
-import_cell(struct import *im, struct csvrec *rec, int col)
-{
-	int	 pos = im->cm.pos[col];
-	char	*s, *e;
-
-	if (pos < 0 || (size_t)pos >= rec->nfields)
-		return (NULL);
-	s = rec->fields[pos];
-	while (*s == ' ' || *s == '\t')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		*--e = '\0';
-	return (*s == '\0' ? NULL : s);
-}
-
-static unsigned long
-import_hash(const char *s)
-{
-	unsigned long	h = 5381;
-
-	while (*s != '\0')
-		h = h * 33 + (unsigned char)*s++;
-	return (h);
-}
-
-/* The account for a domain: found in the workspace, or created with the
- * row's account name. An existing account's name is never changed. */
-static long long
-import_account(struct import *im, const char *domain, const char *name)
-{
-	struct import_acct	*a;
-	size_t			 i;
-	long long		 id;
-
-	if (im->naccts >= IMPORT_CACHE_MAX / 2) {
-		for (i = 0; i < IMPORT_CACHE_MAX; i++)
-			free(im->accts[i].domain);
-		memset(im->accts, 0, IMPORT_CACHE_MAX * sizeof *im->accts);
-		im->naccts = 0;
-	}
-	i = import_hash(domain) % IMPORT_CACHE_MAX;
-	while ((a = &im->accts[i])->domain != NULL) {
-		if (strcmp(a->domain, domain) == 0)
-			return (a->id);
-		i = (i + 1) % IMPORT_CACHE_MAX;
-	}
-	db_bind_int(im->s_account, 0, im->ws_id);
-	db_bind_str(im->s_account, 1, name);
-	db_bind_str(im->s_account, 2, domain);
-	if (db_exec(im->s_account) == -1)
-		return (-1);
-	id = db_insert_id(im->s_account);
-	a->domain = xstrdup(domain);
-	a->id = id;
-	im->naccts++;
-	return (id);
-}
-
-/* The owner for a row: the named workspace user, else the uploader (with
- * a warning when a name was given but is not a user here). */
-static long long
-import_owner(struct import *im, struct csvrec *rec, int *unknown)
-{
-	const char	*v = import_cell(im, rec, COL_OWNER);
-	char		*email = NULL;
-	long long	 id = im->uploader_id;
-
-	*unknown = 0;
-	if (v == NULL)
-		return (id);
-	if (norm_email(v, &email) != 0) {
-		*unknown = 1;
-		return (id);
-	}
-	db_bind_int(im->s_owner, 0, im->ws_id);
-	db_bind_str(im->s_owner, 1, email);
-	free(email);
-	if (db_exec(im->s_owner) == -1)
-		return (-1);
-	if (db_fetch(im->s_owner) == 1)
-		id = db_col_int(im->s_owner, 0);
-	else
-		*unknown = 1;
-	return (id);
-}
-
-/* Custom data: every unrecognised column with a non-empty cell. */
-static char *
-import_custom(struct import *im, struct csvrec *rec)
-{
-	json_object	*o = NULL;
-	char		*s;
-	size_t		 i;
-
-	for (i = 0; i < im->cm.ncols && i < rec->nfields; i++) {
-		if (im->cm.kind[i] != COL_CUSTOM || rec->fields[i][0] == '\0')
-			continue;
-		if (o == NULL)
-			o = json_object_new_object();
-		json_object_object_add(o, im->cm.header[i],
-		    json_object_new_string(rec->fields[i]));
-	}
-	if (o == NULL)
-		return (NULL);
-	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	return (s);
+	return (import_outcome(im, row, "skipped", code, message, NULL,
+	    contact, key));
 }
 
 static int
-import_row_empty(struct csvrec *rec)
+import_failed(struct import *im, unsigned long row)
 {
-	size_t	i;
+	im->st.failed++;
+	return (import_outcome(im, row, "failed", "database_error",
+	    "The database refused this row's values", NULL, NULL, NULL));
+}
 
-	for (i = 0; i < rec->nfields; i++)
-		if (rec->fields[i][strspn(rec->fields[i], " \t")] != '\0')
-			return (0);
-	return (1);
+static const char *
+import_key_words(const char *key)
+{
+	if (strcmp(key, "linkedin") == 0)
+		return ("LinkedIn URL");
+	if (strcmp(key, "email") == 0)
+		return ("email");
+	return ("first name, last name and domain");
+}
+
+/* Why a row cannot be created: the columns it lacks, named. */
+static int
+import_skip_identity(struct import *im, struct rowv *rv)
+{
+	const char	*have[4] = { rv->first, rv->last, rv->account,
+	    rv->domain };
+	static const int cols[4] = { COL_FIRST, COL_LAST, COL_ACCOUNT,
+	    COL_DOMAIN };
+	struct buf	 missing;
+	char		*msg = NULL;
+	size_t		 i;
+	int		 r;
+
+	if (rv->domain_state == -1 && rv->linkedin == NULL) {
+		xasprintf(&msg, "\"%s\" is not a domain", rv->domain_cell);
+		r = import_skip(im, rv->row, "invalid_domain", msg, NULL, NULL);
+		free(msg);
+		return (r);
+	}
+	if (rv->linkedin != NULL)
+		return (import_skip(im, rv->row, "enrichment_unavailable",
+		    "Only a LinkedIn URL identifies this contact, and looking "
+		    "profiles up is not available yet", NULL, NULL));
+	buf_init(&missing, 1024);
+	for (i = 0; i < 4; i++) {
+		const char *n = columns_name(cols[i], conf.id_header);
+
+		if (have[i] != NULL)
+			continue;
+		if (missing.len > 0)
+			buf_add(&missing, ", ", 2);
+		buf_add(&missing, n, strlen(n));
+	}
+	if (rv->linkedin_state == -1) {
+		xasprintf(&msg, "The LinkedIn URL is not a profile URL "
+		    "(linkedin.com/in/...), and %s %s missing",
+		    buf_str(&missing), strchr(buf_str(&missing), ',') ? "are" :
+		    "is");
+		r = import_skip(im, rv->row, "invalid_linkedin_url", msg, NULL,
+		    NULL);
+	} else {
+		xasprintf(&msg, "Missing %s (or a Contact LinkedIn URL)",
+		    buf_str(&missing));
+		r = import_skip(im, rv->row, "missing_required", msg, NULL,
+		    NULL);
+	}
+	free(msg);
+	buf_free(&missing);
+	return (r);
+}
+
+/* Create a contact from the row, and what follows. */
+static int
+import_create(struct import *im, struct rowv *rv)
+{
+	char		 pubid[INTAKE_ID_MAX];
+	long long	 id;
+
+	if (rv->first == NULL || rv->last == NULL || rv->account == NULL ||
+	    rv->domain == NULL)
+		return (import_skip_identity(im, rv));
+	if ((id = contact_create(im, rv, pubid)) == -1)
+		return (-1);
+	if (id == 0)
+		return (import_failed(im, rv->row));
+	im->st.created++;
+	if (row_warnings(im, rv) == -1)
+		return (-1);
+	return (contact_after(im, id, im->m.dnt));
+}
+
+/* Update the one contact the row matched, and what follows. */
+static int
+import_update(struct import *im, struct rowv *rv, struct match *m)
+{
+	long long	 owner = 0;
+	char		*msg;
+	int		 r;
+
+	if (im->m.override_owners)
+		owner = rv->owner_id > 0 ? rv->owner_id : im->uploader_id;
+	else {
+		/* The owner is not changed, so nothing to warn about. */
+		size_t i, j;
+
+		for (i = j = 0; i < rv->nwarn; i++) {
+			if (strcmp(rv->warn[i].code, "unknown_owner") == 0) {
+				free(rv->warn[i].message);
+				continue;
+			}
+			rv->warn[j++] = rv->warn[i];
+		}
+		rv->nwarn = j;
+	}
+	if ((r = contact_update(im, rv, m->id[0], owner)) == -1)
+		return (-1);
+	if (r == 0)
+		return (import_failed(im, rv->row));
+	im->st.updated++;
+	xasprintf(&msg, "Updated %s, matched by %s", m->pub[0],
+	    import_key_words(m->key));
+	r = import_outcome(im, rv->row, "updated", "updated", msg, NULL,
+	    m->pub[0], m->key);
+	free(msg);
+	if (r == -1 || row_warnings(im, rv) == -1)
+		return (-1);
+	return (contact_after(im, m->id[0], im->m.dnt || m->dnt[0]));
 }
 
 /*
  * One data row of the create flow. Returns 0 when the row has its outcome
- * (created, skipped, or failed), -1 when the database failed under it.
+ * (created, updated, skipped or failed), -1 when the database failed under
+ * it.
  */
 static int
 import_row(struct import *im, struct csvrec *rec)
 {
-	const char	*req[4] = { NULL };
-	static const int reqcol[4] = { COL_FIRST, COL_LAST, COL_ACCOUNT,
-	    COL_DOMAIN };
-	char		*first = NULL, *last = NULL, *account = NULL;
-	char		*domain = NULL, *email = NULL, *linkedin = NULL;
-	char		*custom = NULL, *msg = NULL, pubid[INTAKE_ID_MAX];
-	const char	*v;
-	struct buf	 missing;
-	long long	 acct, owner;
-	int		 i, r = -1, intent = -1, has_intent = 0, unknown;
-	int		 li;
+	struct rowv	 rv;
+	struct match	 m;
+	struct buf	 ids;
+	char		*msg = NULL;
+	size_t		 i;
+	int		 r = -1;
 
-	buf_init(&missing, 1024);
 	if (rec->nfields != im->cm.ncols) {
 		xasprintf(&msg, "This row has %zu fields but the header has "
 		    "%zu columns", rec->nfields, im->cm.ncols);
-		r = import_skip(im, rec->row, "wrong_field_count", msg);
-		goto out;
-	}
-
-	first = (v = import_cell(im, rec, COL_FIRST)) ? norm_name(v) : NULL;
-	last = (v = import_cell(im, rec, COL_LAST)) ? norm_name(v) : NULL;
-	account = (v = import_cell(im, rec, COL_ACCOUNT)) ? norm_name(v) : NULL;
-	req[0] = first;
-	req[1] = last;
-	req[2] = account;
-	if ((v = import_cell(im, rec, COL_DOMAIN)) != NULL &&
-	    norm_domain(v, &domain) == -1) {
-		xasprintf(&msg, "\"%s\" is not a domain", v);
-		r = import_skip(im, rec->row, "invalid_domain", msg);
-		goto out;
-	}
-	req[3] = domain;
-	li = (v = import_cell(im, rec, COL_LINKEDIN)) ?
-	    norm_linkedin(v, &linkedin) : 1;
-
-	for (i = 0; i < 4; i++)
-		if (req[i] == NULL) {
-			if (missing.len > 0)
-				buf_add(&missing, ", ", 2);
-			v = columns_name(reqcol[i], conf.id_header);
-			buf_add(&missing, v, strlen(v));
-		}
-	if (missing.len > 0) {
-		if (li == 0) {
-			r = import_skip(im, rec->row, "enrichment_unavailable",
-			    "Only a LinkedIn URL identifies this contact, and "
-			    "looking profiles up is not available yet");
-		} else if (li == -1) {
-			xasprintf(&msg, "The LinkedIn URL is not a profile URL "
-			    "(linkedin.com/in/...), and %s is missing",
-			    buf_str(&missing));
-			r = import_skip(im, rec->row, "invalid_linkedin_url",
-			    msg);
-		} else {
-			xasprintf(&msg, "Missing %s (or a Contact LinkedIn URL)",
-			    buf_str(&missing));
-			r = import_skip(im, rec->row, "missing_required", msg);
-		}
-		goto out;
-	}
-
-	/* Optional values: a bad one is left empty, with a warning. */
-	if ((v = import_cell(im, rec, COL_EMAIL)) != NULL &&
-	    norm_email(v, &email) == -1) {
-		xasprintf(&msg, "\"%s\" is not an email address; Email was "
-		    "left empty", v);
-		if (import_outcome(im, rec->row, "warning", "invalid_email", msg,
-		    "Email", NULL) == -1)
-			goto out;
+		r = import_skip(im, rec->row, "wrong_field_count", msg, NULL,
+		    NULL);
 		free(msg);
-		msg = NULL;
+		return (r);
 	}
-	if ((v = import_cell(im, rec, COL_PHONE_INTENT)) != NULL) {
-		if (norm_intent(v, &intent) == 0)
-			has_intent = 1;
-		else {
-			xasprintf(&msg, "\"%s\" is not a whole number from 0 to "
-			    "100; Phone Intent Score was left empty", v);
-			if (import_outcome(im, rec->row, "warning",
-			    "invalid_intent_score", msg, "Phone Intent Score",
-			    NULL) == -1)
-				goto out;
-			free(msg);
-			msg = NULL;
-		}
-	}
-	if (li == -1) {
-		if (import_outcome(im, rec->row, "warning",
-		    "invalid_linkedin_url", "The LinkedIn URL is not a profile "
-		    "URL (linkedin.com/in/...); it was left empty",
-		    "Contact LinkedIn URL", NULL) == -1)
-			goto out;
-	}
-	if ((owner = import_owner(im, rec, &unknown)) == -1)
+	if (row_read(im, rec, &rv) == -1)
 		goto out;
-	if (unknown) {
-		xasprintf(&msg, "\"%s\" is not a user of this workspace; the "
-		    "contact is owned by the uploader",
-		    import_cell(im, rec, COL_OWNER));
-		if (import_outcome(im, rec->row, "warning", "unknown_owner", msg,
-		    "Contact Owner Email", NULL) == -1)
-			goto out;
-	}
 
-	if ((acct = import_account(im, domain, account)) == -1)
+	memset(&m, 0, sizeof m);
+	if (im->m.on_existing != EXISTING_DUPLICATE &&
+	    match_find(im, &rv, &m) == -1)
 		goto out;
-	custom = import_custom(im, rec);
-	randid_contact(pubid);
-	db_bind_int(im->s_contact, 0, im->ws_id);
-	db_bind_str(im->s_contact, 1, pubid);
-	db_bind_str(im->s_contact, 2, first);
-	db_bind_str(im->s_contact, 3, last);
-	db_bind_str(im->s_contact, 4, email);
-	db_bind_str(im->s_contact, 5, import_cell(im, rec, COL_PHONE));
-	db_bind_str(im->s_contact, 6, linkedin);
-	db_bind_int(im->s_contact, 7, acct);
-	db_bind_int(im->s_contact, 8, owner);
-	db_bind_str(im->s_contact, 9, import_cell(im, rec, COL_PV_RESULT));
-	db_bind_str(im->s_contact, 10, import_cell(im, rec, COL_PV_PROVIDER));
-	db_bind_str(im->s_contact, 11, import_cell(im, rec, COL_PHONE_TYPE));
-	if (has_intent)
-		db_bind_int(im->s_contact, 12, intent);
-	else
-		db_bind_null(im->s_contact, 12);
-	db_bind_int(im->s_contact, 13, im->m.dnt);
-	db_bind_str(im->s_contact, 14, custom);
-	db_bind_str(im->s_contact, 15, im->id);
-	if (db_exec(im->s_contact) == -1) {
-		/* A value the database refuses fails this row only. */
-		im->st.failed++;
-		r = import_outcome(im, rec->row, "failed", "database_error",
-		    "The database refused this row", NULL, NULL);
+	if (m.n == 0) {
+		r = import_create(im, &rv);
 		goto out;
 	}
-	im->st.created++;
-	r = 0;
+	if (im->m.on_existing == EXISTING_SKIP) {
+		xasprintf(&msg, "This contact already exists as %s (matched by "
+		    "%s); it was left unchanged", m.pub[0],
+		    import_key_words(m.key));
+		r = import_skip(im, rv.row, "exists", msg, m.pub[0], m.key);
+		goto out;
+	}
+	if (m.n > 1) {
+		buf_init(&ids, 1024);
+		for (i = 0; i < m.n && i < MATCH_MAX; i++) {
+			if (i > 0)
+				buf_add(&ids, ", ", 2);
+			buf_add(&ids, m.pub[i], strlen(m.pub[i]));
+		}
+		xasprintf(&msg, "More than one existing contact matches by %s "
+		    "(%s%s); none was updated", import_key_words(m.key),
+		    buf_str(&ids), m.n > MATCH_MAX ? ", ..." : "");
+		buf_free(&ids);
+		r = import_skip(im, rv.row, "ambiguous_match", msg, NULL, m.key);
+		goto out;
+	}
+	r = import_update(im, &rv, &m);
 
 out:
-	buf_free(&missing);
-	free(first);
-	free(last);
-	free(account);
-	free(domain);
-	free(email);
-	free(linkedin);
-	free(custom);
 	free(msg);
+	row_clear(&rv);
 	return (r);
 }
 
 static int
 import_prepare(struct import *im)
 {
+	size_t	i;
+
 	im->s_account = db_prepare(im->db, "INSERT INTO accounts "
 	    "(workspace_id, name, domain) VALUES (?, ?, ?) "
 	    "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
@@ -435,22 +319,130 @@ import_prepare(struct import *im)
 	    "phone_verification_provider, phone_type, phone_intent_score, "
 	    "dnt, custom, created_by_import) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	/* Empty cells (NULL) never erase; DNT is only ever set. */
+	im->s_update = db_prepare(im->db, "UPDATE contacts SET "
+	    "first_name = COALESCE(?, first_name), "
+	    "last_name = COALESCE(?, last_name), "
+	    "email = COALESCE(?, email), phone = COALESCE(?, phone), "
+	    "linkedin_url = COALESCE(?, linkedin_url), "
+	    "account_id = COALESCE(?, account_id), "
+	    "owner_id = COALESCE(?, owner_id), "
+	    "phone_verification_result = COALESCE(?, "
+	    "phone_verification_result), "
+	    "phone_verification_provider = COALESCE(?, "
+	    "phone_verification_provider), "
+	    "phone_type = COALESCE(?, phone_type), "
+	    "phone_intent_score = COALESCE(?, phone_intent_score), "
+	    "dnt = dnt OR ?, "
+	    "custom = IF(? IS NULL, custom, "
+	    "JSON_MERGE_PATCH(COALESCE(custom, '{}'), ?)), "
+	    "updated_at = NOW(3), updated_by_import = ? WHERE id = ?");
 	im->s_outcome = db_prepare(im->db, "INSERT INTO import_rows "
 	    "(import_id, row_no, severity, code, message, column_name, "
-	    "contact) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?)");
+	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)");
 	im->s_owner = db_prepare(im->db, "SELECT id FROM users "
 	    "WHERE workspace_id = ? AND email = ?");
 	im->s_checkpoint = db_prepare(im->db, "UPDATE imports SET "
 	    "state = ?, rows_processed = ?, created = ?, updated = ?, "
 	    "skipped = ?, failed = ?, warnings = ?, errors_total = ?, "
 	    "checkpoint_row = ?, checkpoint_offset = ?, rows_total = ?, "
-	    "message = ?, updated_at = NOW(3), "
+	    "message = ?, tagged = ?, queued_to_workflow = ?, dnt = ?, "
+	    "updated_at = NOW(3), "
 	    "finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL) "
 	    "WHERE id = ?");
+	im->s_match[0] = db_prepare(im->db, "SELECT id, public_id, dnt "
+	    "FROM contacts WHERE workspace_id = ? AND linkedin_url = ? "
+	    "ORDER BY id LIMIT 11");
+	im->s_match[1] = db_prepare(im->db, "SELECT id, public_id, dnt "
+	    "FROM contacts WHERE workspace_id = ? AND email = ? "
+	    "ORDER BY id LIMIT 11");
+	im->s_match[2] = db_prepare(im->db, "SELECT c.id, c.public_id, c.dnt "
+	    "FROM contacts c JOIN accounts a ON a.id = c.account_id "
+	    "WHERE c.workspace_id = ? AND c.first_name = ? AND "
+	    "c.last_name = ? AND a.domain = ? ORDER BY c.id LIMIT 11");
+	im->s_tag = db_prepare(im->db, "INSERT IGNORE INTO contact_tags "
+	    "(contact_id, tag_id) VALUES (?, ?)");
+	im->s_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
+	    "workflow_enrolments (workflow_id, contact_id, import_id) "
+	    "VALUES (?, ?, ?)");
 	if (im->s_account == NULL || im->s_contact == NULL ||
-	    im->s_outcome == NULL || im->s_owner == NULL ||
-	    im->s_checkpoint == NULL)
+	    im->s_update == NULL || im->s_outcome == NULL ||
+	    im->s_owner == NULL || im->s_checkpoint == NULL ||
+	    im->s_tag == NULL || im->s_enrol == NULL)
 		return (-1);
+	for (i = 0; i < 3; i++)
+		if (im->s_match[i] == NULL)
+			return (-1);
+	return (0);
+}
+
+/*
+ * The workflow an import names: "default" is the workspace's setting for
+ * contact uploads (maybe none), "none" is none, else a workflow id or name
+ * of the workspace. Returns its id, 0 for none, -2 if there is no such
+ * workflow, -1 on a database error.
+ */
+long long
+import_workflow(MYSQL *db, long long ws, const char *name)
+{
+	struct dbstmt	*s;
+	long long	 id = -2;
+
+	if (name == NULL || strcmp(name, "none") == 0)
+		return (0);
+	if (strcmp(name, "default") == 0)
+		s = db_prepare(db, "SELECT COALESCE(MAX(default_workflow_id), 0) "
+		    "FROM workspace_settings WHERE workspace_id = ?");
+	else
+		s = db_prepare(db, "SELECT id FROM workflows WHERE "
+		    "workspace_id = ? AND (name = ? OR CAST(id AS CHAR) = ?) "
+		    "ORDER BY name = ? DESC LIMIT 1");
+	if (s == NULL)
+		return (-1);
+	db_bind_int(s, 0, ws);
+	if (strcmp(name, "default") != 0) {
+		db_bind_str(s, 1, name);
+		db_bind_str(s, 2, name);
+		db_bind_str(s, 3, name);
+	}
+	if (db_exec(s) == -1)
+		id = -1;
+	else if (db_fetch(s) == 1)
+		id = db_col_int(s, 0);
+	db_close(s);
+	return (id);
+}
+
+/* Resolve the import's tags (creating new ones) and workflow. */
+static int
+import_options(struct import *im, char **cause)
+{
+	struct dbstmt	*s;
+	size_t		 i;
+
+	im->workflow_id = import_workflow(im->db, im->ws_id, im->m.workflow);
+	if (im->workflow_id == -1)
+		return (-1);
+	if (im->workflow_id == -2) {
+		xasprintf(cause, "The workflow \"%s\" does not exist in this "
+		    "workspace", im->m.workflow);
+		return (-2);
+	}
+	/* An existing tag is found by name, any case (the collation). */
+	s = db_prepare(im->db, "INSERT INTO tags (workspace_id, name) "
+	    "VALUES (?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
+	if (s == NULL)
+		return (-1);
+	for (i = 0; i < im->m.ntags && i < IMPORT_MAX_TAGS; i++) {
+		db_bind_int(s, 0, im->ws_id);
+		db_bind_str(s, 1, im->m.tags[i]);
+		if (db_exec(s) == -1) {
+			db_close(s);
+			return (-1);
+		}
+		im->tag_ids[im->ntags++] = db_insert_id(s);
+	}
+	db_close(s);
 	return (0);
 }
 
@@ -476,8 +468,11 @@ import_checkpoint(struct import *im, unsigned long row, off_t off)
 	else
 		db_bind_null(s, 10);
 	db_bind_str(s, 11, im->st.message);
-	db_bind_str(s, 12, state);
-	db_bind_str(s, 13, im->id);
+	db_bind_int(s, 12, im->st.tagged);
+	db_bind_int(s, 13, im->st.queued);
+	db_bind_int(s, 14, im->st.dnt);
+	db_bind_str(s, 15, state);
+	db_bind_str(s, 16, im->id);
 	return (db_exec(s));
 }
 
@@ -540,7 +535,8 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	s = db_prepare(im->db, "SELECT state, rows_processed, created, "
 	    "updated, skipped, failed, warnings, errors_total, checkpoint_row, "
 	    "checkpoint_offset, DATE_FORMAT(created_at, "
-	    "'%Y-%m-%dT%H:%i:%s.%fZ') FROM imports WHERE id = ?");
+	    "'%Y-%m-%dT%H:%i:%s.%fZ'), tagged, queued_to_workflow, dnt "
+	    "FROM imports WHERE id = ?");
 	if (s == NULL)
 		return (-1);
 	db_bind_str(s, 0, im->id);
@@ -553,6 +549,9 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	im->st.skipped = db_col_int(s, 4);
 	im->st.failed = db_col_int(s, 5);
 	im->st.warnings = db_col_int(s, 6);
+	im->st.tagged = db_col_int(s, 11);
+	im->st.queued = db_col_int(s, 12);
+	im->st.dnt = db_col_int(s, 13);
 	*row = db_col_int(s, 8);
 	*off = db_col_int(s, 9);
 	if (im->st.created_at == NULL)
@@ -566,7 +565,7 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	/* Rebuild the status list of errors from the database. */
 	s = db_prepare(im->db, "SELECT row_no, code, message, severity, "
 	    "column_name, contact FROM import_rows WHERE import_id = ? "
-	    "ORDER BY id LIMIT ?");
+	    "AND severity <> 'updated' ORDER BY id LIMIT ?");
 	if (s == NULL) {
 		r = -1;
 		goto out;
@@ -577,10 +576,13 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 		r = -1;
 		goto out;
 	}
-	while (db_fetch(s) == 1)
+	while (db_fetch(s) == 1) {
+		if (strcmp(db_col_str(s, 3), "updated") == 0)
+			continue;
 		status_add_error(&im->st, db_col_int(s, 0), db_col_str(s, 1),
 		    db_col_str(s, 2), db_col_str(s, 3), db_col_str(s, 4),
 		    db_col_str(s, 5));
+	}
 	log_info("resuming after row %lu (byte %lld)", *row, (long long)*off);
 
 out:
@@ -672,16 +674,17 @@ import_free(struct import *im)
 {
 	size_t	i;
 
-	if (im->accts != NULL) {
-		for (i = 0; i < IMPORT_CACHE_MAX; i++)
-			free(im->accts[i].domain);
-		free(im->accts);
-	}
+	contact_cache_free(im);
 	db_close(im->s_account);
 	db_close(im->s_contact);
+	db_close(im->s_update);
 	db_close(im->s_outcome);
 	db_close(im->s_owner);
 	db_close(im->s_checkpoint);
+	for (i = 0; i < 3; i++)
+		db_close(im->s_match[i]);
+	db_close(im->s_tag);
+	db_close(im->s_enrol);
 	csvin_free(im->in);
 	if (im->fd != -1)
 		close(im->fd);
@@ -757,7 +760,13 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		goto out;
 	}
 	im.last_row = row;
-	im.accts = xcalloc(IMPORT_CACHE_MAX, sizeof *im.accts);
+	switch (import_options(&im, &cause)) {
+	case -1:
+		goto out;
+	case -2:
+		r = import_fail(&im, cause);
+		goto out;
+	}
 
 	im.st.state = STATE_RUNNING;
 	randid_now(now, sizeof now);
@@ -808,7 +817,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		    (n = csvin_next(im.in, &rec)) == 1) {
 			row = rec->row;
 			off = rec->end;
-			if (import_row_empty(rec))
+			if (row_empty(rec))
 				continue;
 			if (import_row(&im, rec) == -1) {
 				db_rollback(db);

@@ -126,6 +126,9 @@ struct status {
 	long long	 skipped;
 	long long	 failed;
 	long long	 warnings;
+	long long	 tagged;
+	long long	 queued;	/* queued_to_workflow */
+	long long	 dnt;
 	long long	 errors_total;
 	void		*errors;	/* json_object array, first N entries */
 	void		*columns;	/* json_object: how the header was read */

@@ -95,6 +95,9 @@ status_encode(const struct status *st)
 	status_put_int(o, "skipped", st->skipped);
 	status_put_int(o, "failed", st->failed);
 	status_put_int(o, "warnings", st->warnings);
+	status_put_int(o, "tagged", st->tagged);
+	status_put_int(o, "queued_to_workflow", st->queued);
+	status_put_int(o, "dnt", st->dnt);
 	json_object_object_add(o, "errors", json_object_get(st->errors));
 	status_put_int(o, "errors_total", st->errors_total);
 	if (st->columns != NULL)

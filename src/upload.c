@@ -208,6 +208,16 @@ upload_options(struct upload *u)
 	}
 	u->m.workflow = u->workflow && *u->workflow ? xstrdup(u->workflow) :
 	    xstrdup("default");
+	switch (import_workflow(u->h->db, u->h->se.workspace_id,
+	    u->m.workflow)) {
+	case -1:
+		upload_refuse(u, 503, "unavailable", "Try again in a moment");
+		return (-1);
+	case -2:
+		upload_refuse(u, 400, "unknown_workflow",
+		    "That workflow does not exist in this workspace");
+		return (-1);
+	}
 	return (0);
 }
 

@@ -8,18 +8,18 @@ stack_up || exit 1
 it_workspace || exit 1
 it_login ed@acme.test editor-pass-1
 
-gen() {	# gen N FILE
-	awk -v n="$1" 'BEGIN {
+gen() {	# gen N FILE PREFIX: N different people
+	awk -v n="$1" -v p="$3" 'BEGIN {
 		print "First name,Last name,Account Name,Domain,Email"
 		for (i = 1; i <= n; i++)
-			printf "F%d,L%d,Co %d,co%d.example,p%d@co%d.example\n",
-			    i, i, i % 97, i % 97, i, i % 97
+			printf "F%d,%s%d,Co %d,co%d.example,%s%d@co%d.example\n",
+			    i, p, i, i % 97, i % 97, p, i, i % 97
 	}' > "$2"
 }
 
 # A drop left in active/, as if the watcher died right after claiming it.
 stack_stop_one "$RUN/watchd.pid"
-gen 120 "$RUN/small.csv"
+gen 120 "$RUN/small.csv" small
 id=$(stack_intake import --workspace acme --as ed@acme.test --no-wait \
     "$RUN/small.csv")
 mv "$RUN/spool/incoming/$id" "$RUN/spool/active/$id"
@@ -31,7 +31,7 @@ check_eq "all of its rows" 120 "$(echo "$st" | jq -r .created)"
 check "it moved to done/" test -d "$RUN/spool/done/$id"
 
 # Killed in the middle of a file.
-gen 30000 "$RUN/big.csv"
+gen 30000 "$RUN/big.csv" big
 it_upload "$RUN/big.csv"
 big=$ID
 n=0

@@ -1,0 +1,186 @@
+/*
+ * Writing contacts: the account a row belongs to, a new contact, an update
+ * of a matched one, and what follows either (tags, the workflow). All of
+ * it runs inside the batch's transaction.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "intake.h"
+#include "db.h"
+
+#define CONTACT_CACHE_MAX	65536
+
+/* A small open-addressing cache of domain → account id, for the import. */
+struct import_acct {
+	char		*domain;
+	long long	 id;
+};
+
+static unsigned long
+contact_hash(const char *s)
+{
+	unsigned long	h = 5381;
+
+	while (*s != '\0')
+		h = h * 33 + (unsigned char)*s++;
+	return (h);
+}
+
+void
+contact_cache_free(struct import *im)
+{
+	size_t	i;
+
+	if (im->accts == NULL)
+		return;
+	for (i = 0; i < CONTACT_CACHE_MAX; i++)
+		free(im->accts[i].domain);
+	free(im->accts);
+	im->accts = NULL;
+	im->naccts = 0;
+}
+
+/* The account for a domain: found in the workspace, or created with the
+ * row's account name (or the domain, when the row names none). An existing
+ * account's name is never changed. */
+long long
+contact_account(struct import *im, const char *domain, const char *name)
+{
+	struct import_acct	*a;
+	size_t			 i;
+	long long		 id;
+
+	if (im->accts == NULL || im->naccts >= CONTACT_CACHE_MAX / 2) {
+		contact_cache_free(im);
+		im->accts = xcalloc(CONTACT_CACHE_MAX, sizeof *im->accts);
+	}
+	i = contact_hash(domain) % CONTACT_CACHE_MAX;
+	while ((a = &im->accts[i])->domain != NULL) {
+		if (strcmp(a->domain, domain) == 0)
+			return (a->id);
+		i = (i + 1) % CONTACT_CACHE_MAX;
+	}
+	db_bind_int(im->s_account, 0, im->ws_id);
+	db_bind_str(im->s_account, 1, name ? name : domain);
+	db_bind_str(im->s_account, 2, domain);
+	if (db_exec(im->s_account) == -1)
+		return (-1);
+	id = db_insert_id(im->s_account);
+	a->domain = xstrdup(domain);
+	a->id = id;
+	im->naccts++;
+	return (id);
+}
+
+/* Bind an optional integer: < 0 is NULL. */
+static void
+contact_bind_opt(struct dbstmt *s, unsigned i, long long v)
+{
+	if (v < 0)
+		db_bind_null(s, i);
+	else
+		db_bind_int(s, i, v);
+}
+
+/*
+ * Create a contact from a row; pubid gets its EG-CON-ID. Returns its id,
+ * 0 if the database refused this row's values, -1 if the database failed.
+ */
+long long
+contact_create(struct import *im, const struct rowv *rv, char *pubid)
+{
+	struct dbstmt	*s = im->s_contact;
+	long long	 acct;
+
+	if ((acct = contact_account(im, rv->domain, rv->account)) == -1)
+		return (-1);
+	randid_contact(pubid);
+	db_bind_int(s, 0, im->ws_id);
+	db_bind_str(s, 1, pubid);
+	db_bind_str(s, 2, rv->first);
+	db_bind_str(s, 3, rv->last);
+	db_bind_str(s, 4, rv->email);
+	db_bind_str(s, 5, rv->phone);
+	db_bind_str(s, 6, rv->linkedin);
+	db_bind_int(s, 7, acct);
+	db_bind_int(s, 8, rv->owner_id > 0 ? rv->owner_id : im->uploader_id);
+	db_bind_str(s, 9, rv->pv_result);
+	db_bind_str(s, 10, rv->pv_provider);
+	db_bind_str(s, 11, rv->phone_type);
+	contact_bind_opt(s, 12, rv->intent);
+	db_bind_int(s, 13, im->m.dnt);
+	db_bind_str(s, 14, rv->custom);
+	db_bind_str(s, 15, im->id);
+	if (db_exec(s) == -1)
+		return (db_errno(s) >= 2000 ? -1 : 0);
+	return (db_insert_id(s));
+}
+
+/*
+ * Refresh a matched contact from a row: non-empty cells overwrite, empty
+ * cells never erase, custom data is merged (the file wins), a new domain
+ * moves the contact to that account. owner is the new owner, or 0 to keep
+ * it. Returns 1, 0 if the database refused the values, -1 on failure.
+ */
+int
+contact_update(struct import *im, const struct rowv *rv, long long id,
+    long long owner)
+{
+	struct dbstmt	*s = im->s_update;
+	long long	 acct = -1;
+
+	if (rv->domain != NULL &&
+	    (acct = contact_account(im, rv->domain, rv->account)) == -1)
+		return (-1);
+	db_bind_str(s, 0, rv->first);
+	db_bind_str(s, 1, rv->last);
+	db_bind_str(s, 2, rv->email);
+	db_bind_str(s, 3, rv->phone);
+	db_bind_str(s, 4, rv->linkedin);
+	contact_bind_opt(s, 5, acct);
+	contact_bind_opt(s, 6, owner > 0 ? owner : -1);
+	db_bind_str(s, 7, rv->pv_result);
+	db_bind_str(s, 8, rv->pv_provider);
+	db_bind_str(s, 9, rv->phone_type);
+	contact_bind_opt(s, 10, rv->intent);
+	db_bind_int(s, 11, im->m.dnt);
+	db_bind_str(s, 12, rv->custom);
+	db_bind_str(s, 13, rv->custom);
+	db_bind_str(s, 14, im->id);
+	db_bind_int(s, 15, id);
+	if (db_exec(s) == -1)
+		return (db_errno(s) >= 2000 ? -1 : 0);
+	return (1);
+}
+
+/*
+ * After a contact was created or updated: the import's tags, and the
+ * workflow unless the contact is Do Not Touch (dnt: its flag now).
+ */
+int
+contact_after(struct import *im, long long id, int dnt)
+{
+	size_t	i;
+
+	if (im->ntags > 0)
+		im->st.tagged++;
+	for (i = 0; i < im->ntags; i++) {
+		db_bind_int(im->s_tag, 0, id);
+		db_bind_int(im->s_tag, 1, im->tag_ids[i]);
+		if (db_exec(im->s_tag) == -1)
+			return (-1);
+	}
+	if (im->m.dnt)
+		im->st.dnt++;
+	if (im->workflow_id == 0 || dnt)
+		return (0);
+	db_bind_int(im->s_enrol, 0, im->workflow_id);
+	db_bind_int(im->s_enrol, 1, id);
+	db_bind_str(im->s_enrol, 2, im->id);
+	if (db_exec(im->s_enrol) == -1)
+		return (-1);
+	im->st.queued += db_affected(im->s_enrol);
+	return (0);
+}
