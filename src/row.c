@@ -86,14 +86,16 @@ static int
 row_owner(struct import *im, struct rowv *rv)
 {
 	char	*email = NULL, *msg;
+	int	 r;
 
 	if (rv->owner_cell == NULL)
 		return (0);
 	if (norm_email(rv->owner_cell, &email) == 0) {
 		db_bind_int(im->s_owner, 0, im->ws_id);
 		db_bind_str(im->s_owner, 1, email);
+		r = db_exec(im->s_owner);
 		free(email);
-		if (db_exec(im->s_owner) == -1)
+		if (r == -1)
 			return (-1);
 		if (db_fetch(im->s_owner) == 1) {
 			rv->owner_id = db_col_int(im->s_owner, 0);

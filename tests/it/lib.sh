@@ -107,3 +107,38 @@ it_wait() {
 	cat "$RUN/status.json"
 	return 1
 }
+
+# A workspace SLUG with an editor ed@SLUG.test (the uploader) and a
+# second user owner@SLUG.test.
+it_ws() {
+	stack_intake workspace add "$1" >/dev/null &&
+	stack_intake user add --workspace "$1" --email "ed@$1.test" \
+	    --role editor >/dev/null &&
+	stack_intake user add --workspace "$1" --email "owner@$1.test" \
+	    --role editor >/dev/null
+}
+
+# it_import SLUG FILE [intake import options]: import through the spool
+# as ed@SLUG.test and wait; sets ID and ST (the final status JSON).
+it_import() {
+	local ws=$1 f=$2 n=600 state; shift 2
+	ID=$(stack_intake import --workspace "$ws" --as "ed@$ws.test" \
+	    --no-wait "$@" "$f")
+	while [ $n -gt 0 ]; do
+		ST=$(cat "$RUN/spool/status/$ID.json" 2>/dev/null)
+		state=$(echo "$ST" | jq -r .state 2>/dev/null)
+		case $state in done|failed) return 0;; esac
+		sleep 0.05; n=$((n - 1))
+	done
+	return 1
+}
+
+# A field of ST: st .created
+st() {
+	echo "$ST" | jq -r "$1"
+}
+
+# The codes of ST's errors, one line: "row:code row:code"
+st_codes() {
+	echo "$ST" | jq -r '[.errors[] | "\(.row):\(.code)"] | join(" ")'
+}
