@@ -49,11 +49,11 @@ check_eq "the options are the same" \
 id=$(stack_intake import --workspace beta --as ed@beta.test --update \
     --tag A --tag B --workflow none --on-existing duplicate --dnt \
     --override-owners --no-wait "$SRCDIR/tests/data/contacts.csv")
+it_wait_file "$id"
 check_eq "every option lands in the manifest" \
     '{"flow":"update","tags":["A","B"],"workflow":"none","on_existing":"duplicate","dnt":true,"override_owners":true}' \
     "$(jq -c '{flow,tags,workflow,on_existing,dnt,override_owners}' \
         "$RUN/spool/"*"/$id/manifest.json")"
-it_wait "$id" >/dev/null
 
 printf 'Name,Phone\nA,1\n' > "$RUN/bad.csv"
 out=$(stack_intake import --workspace beta --as ed@beta.test "$RUN/bad.csv")

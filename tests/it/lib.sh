@@ -121,11 +121,17 @@ it_ws() {
 # it_import SLUG FILE [intake import options]: import through the spool
 # as ed@SLUG.test and wait; sets ID and ST (the final status JSON).
 it_import() {
-	local ws=$1 f=$2 n=600 state; shift 2
+	local ws=$1 f=$2; shift 2
 	ID=$(stack_intake import --workspace "$ws" --as "ed@$ws.test" \
 	    --no-wait "$@" "$f")
+	it_wait_file "$ID"
+}
+
+# Wait for import $1 by its status file (any workspace); sets ST.
+it_wait_file() {
+	local n=600 state
 	while [ $n -gt 0 ]; do
-		ST=$(cat "$RUN/spool/status/$ID.json" 2>/dev/null)
+		ST=$(cat "$RUN/spool/status/$1.json" 2>/dev/null)
 		state=$(echo "$ST" | jq -r .state 2>/dev/null)
 		case $state in done|failed) return 0;; esac
 		sleep 0.05; n=$((n - 1))
