@@ -7,6 +7,7 @@
  *                   [--password-stdin]
  *   intake workflow add --workspace SLUG NAME
  *   intake import --workspace SLUG --as EMAIL [options] FILE.csv
+ *   intake export --workspace SLUG [--tag NAME] [-o FILE]
  *   intake status [ID]
  *
  * `intake import` writes the drop exactly as an upload does, then follows
@@ -44,6 +45,7 @@ cli_usage(void)
 "                        [--tag NAME]... [--workflow NAME|default|none]\n"
 "                        [--on-existing skip|update|duplicate] [--dnt]\n"
 "                        [--override-owners] [--no-wait] FILE.csv\n"
+"       intake [-c file] export --workspace SLUG [--tag NAME] [-o FILE]\n"
 "       intake [-c file] status [ID]\n");
 	exit(2);
 }
@@ -529,6 +531,65 @@ cli_import(int argc, char **argv)
 }
 
 static int
+cli_export_write(void *arg, const char *buf, size_t len)
+{
+	return (fwrite(buf, 1, len, arg) == len ? 0 : -1);
+}
+
+/* intake export --workspace SLUG [--tag NAME] [-o FILE] */
+static int
+cli_export(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "workspace", required_argument, NULL, 'w' },
+		{ "tag", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	MYSQL		*db;
+	FILE		*f = stdout;
+	const char	*ws = NULL, *tag = NULL, *out = NULL;
+	char		*tmp = NULL;
+	int		 ch, r;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "o:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w': ws = optarg; break;
+		case 't': tag = optarg; break;
+		case 'o': out = optarg; break;
+		default: cli_usage();
+		}
+	}
+	if (optind != argc)
+		cli_usage();
+	db = cli_db(0);
+	if (out != NULL) {
+		/* Written whole under a temporary name, then renamed. */
+		xasprintf(&tmp, "%s.tmp%ld", out, (long)getpid());
+		if ((f = fopen(tmp, "w")) == NULL)
+			fatal("%s", tmp);
+	}
+	r = export_run(db, cli_workspace(db, ws), tag, NULL, cli_export_write,
+	    f);
+	if (fflush(f) != 0)
+		r = -1;
+	if (out != NULL) {
+		if (fclose(f) != 0)
+			r = -1;
+		if (r == 0 && rename(tmp, out) == -1)
+			fatal("rename %s", out);
+		if (r != 0)
+			unlink(tmp);
+		free(tmp);
+	}
+	mysql_close(db);
+	if (r != 0)
+		fatalx("export failed");
+	return (0);
+}
+
+static int
 cli_status(int argc, char **argv)
 {
 	MYSQL		*db;
@@ -602,5 +663,7 @@ main(int argc, char **argv)
 		return (cli_import(argc, argv));
 	if (strcmp(argv[0], "status") == 0)
 		return (cli_status(argc, argv));
+	if (strcmp(argv[0], "export") == 0)
+		return (cli_export(argc, argv));
 	cli_usage();
 }

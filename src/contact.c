@@ -122,7 +122,8 @@ contact_create(struct import *im, const struct rowv *rv, char *pubid)
  * Refresh a matched contact from a row: non-empty cells overwrite, empty
  * cells never erase, custom data is merged (the file wins), a new domain
  * moves the contact to that account. owner is the new owner, or 0 to keep
- * it. Returns 1, 0 if the database refused the values, -1 on failure.
+ * it. Returns 1 if something changed, 2 if nothing did, 0 if the database
+ * refused the values, -1 on failure.
  */
 int
 contact_update(struct import *im, const struct rowv *rv, long long id,
@@ -148,11 +149,52 @@ contact_update(struct import *im, const struct rowv *rv, long long id,
 	db_bind_int(s, 11, im->m.dnt);
 	db_bind_str(s, 12, rv->custom);
 	db_bind_str(s, 13, rv->custom);
-	db_bind_str(s, 14, im->id);
-	db_bind_int(s, 15, id);
+	db_bind_int(s, 14, id);
 	if (db_exec(s) == -1)
 		return (db_errno(s) >= 2000 ? -1 : 0);
-	return (1);
+	if (db_affected(s) == 0)
+		return (2);
+	db_bind_str(im->s_touch, 0, im->id);
+	db_bind_int(im->s_touch, 1, id);
+	return (db_exec(im->s_touch) == -1 ? -1 : 1);
+}
+
+/*
+ * A new contact from an existing one (from), overlaid with the row's
+ * non-empty values: Update with CSV's "Create a new duplicate contact".
+ * Returns the new id, 0 if refused, -1 on failure.
+ */
+long long
+contact_duplicate(struct import *im, const struct rowv *rv, long long from,
+    char *pubid)
+{
+	struct dbstmt	*s = im->s_duplicate;
+	long long	 acct = -1;
+
+	if (rv->domain != NULL &&
+	    (acct = contact_account(im, rv->domain, rv->account)) == -1)
+		return (-1);
+	randid_contact(pubid);
+	db_bind_str(s, 0, pubid);
+	db_bind_str(s, 1, rv->first);
+	db_bind_str(s, 2, rv->last);
+	db_bind_str(s, 3, rv->email);
+	db_bind_str(s, 4, rv->phone);
+	db_bind_str(s, 5, rv->linkedin);
+	contact_bind_opt(s, 6, acct);
+	contact_bind_opt(s, 7, rv->owner_id > 0 ? rv->owner_id : -1);
+	db_bind_str(s, 8, rv->pv_result);
+	db_bind_str(s, 9, rv->pv_provider);
+	db_bind_str(s, 10, rv->phone_type);
+	contact_bind_opt(s, 11, rv->intent);
+	db_bind_int(s, 12, im->m.dnt);
+	db_bind_str(s, 13, rv->custom);
+	db_bind_str(s, 14, rv->custom);
+	db_bind_str(s, 15, im->id);
+	db_bind_int(s, 16, from);
+	if (db_exec(s) == -1)
+		return (db_errno(s) >= 2000 ? -1 : 0);
+	return (db_insert_id(s));
 }
 
 /*

@@ -17,6 +17,8 @@
 #define DB_MAXPARAMS	64
 #define DB_COLBUF	256
 
+static int	 db_exec1(struct dbstmt *, int);
+
 struct dbstmt {
 	MYSQL_STMT	*stmt;
 	const char	*sql;
@@ -46,6 +48,8 @@ db_connect(unsigned long flags, char **cause)
 		fatalx("mysql_init");
 	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	/* Every time we store or show is UTC. */
+	mysql_options(db, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
 	if (mysql_real_connect(db, conf.db_socket[0] ? NULL : conf.db_host,
 	    conf.db_user, conf.db_password[0] ? conf.db_password : NULL,
 	    conf.db_name, conf.db_port,
@@ -152,6 +156,21 @@ db_bind_null(struct dbstmt *s, unsigned i)
 int
 db_exec(struct dbstmt *s)
 {
+	return (db_exec1(s, 1));
+}
+
+/* Execute, and fetch results one row at a time from the server: for
+ * results too large to hold. Nothing else may run on the connection until
+ * the last row was fetched. */
+int
+db_exec_stream(struct dbstmt *s)
+{
+	return (db_exec1(s, 0));
+}
+
+static int
+db_exec1(struct dbstmt *s, int store)
+{
 	mysql_stmt_free_result(s->stmt);
 	if (s->nparams > 0 && mysql_stmt_bind_param(s->stmt, s->params) != 0)
 		goto fail;
@@ -160,7 +179,7 @@ db_exec(struct dbstmt *s)
 	if (s->ncols > 0) {
 		if (mysql_stmt_bind_result(s->stmt, s->cols) != 0)
 			goto fail;
-		if (mysql_stmt_store_result(s->stmt) != 0)
+		if (store && mysql_stmt_store_result(s->stmt) != 0)
 			goto fail;
 	}
 	return (0);

@@ -53,6 +53,9 @@ struct import {
 	struct dbstmt	*s_match[3];
 	struct dbstmt	*s_tag;
 	struct dbstmt	*s_enrol;
+	struct dbstmt	*s_touch;
+	struct dbstmt	*s_byid;
+	struct dbstmt	*s_duplicate;
 
 	struct import_acct *accts;
 	size_t		 naccts;
@@ -105,6 +108,7 @@ void		 db_bind_str(struct dbstmt *, unsigned, const char *);
 void		 db_bind_int(struct dbstmt *, unsigned, long long);
 void		 db_bind_null(struct dbstmt *, unsigned);
 int		 db_exec(struct dbstmt *);
+int		 db_exec_stream(struct dbstmt *);
 unsigned	 db_errno(struct dbstmt *);
 int		 db_fetch(struct dbstmt *);
 const char	*db_col_str(struct dbstmt *, unsigned);
@@ -146,17 +150,25 @@ int		 row_read(struct import *, struct csvrec *, struct rowv *);
 const char	*row_cell(struct import *, struct csvrec *, int);
 int		 row_empty(struct csvrec *);
 int		 row_warnings(struct import *, struct rowv *);
+void		 row_warn(struct rowv *, const char *, const char *, char *);
 void		 row_clear(struct rowv *);
 
 /* match.c */
 int		 match_find(struct import *, const struct rowv *,
 		     struct match *);
 
+/* export.c */
+typedef int (*export_writefn)(void *, const char *, size_t);
+int		 export_run(MYSQL *, long long, const char *, const char *,
+		     export_writefn, void *);
+
 /* contact.c */
 long long	 contact_account(struct import *, const char *, const char *);
 long long	 contact_create(struct import *, const struct rowv *, char *);
 int		 contact_update(struct import *, const struct rowv *, long long,
 		     long long);
+long long	 contact_duplicate(struct import *, const struct rowv *,
+		     long long, char *);
 int		 contact_after(struct import *, long long, int);
 void		 contact_cache_free(struct import *);
 

@@ -35,6 +35,8 @@ static const struct route {
 	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT, upload_post, NULL },
 	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
 	{ "GET", "/api/imports/*", NEED_SESSION, NULL, api_imports_get },
+	{ "GET", "/api/contacts/export.csv", NEED_SESSION, api_contacts_export,
+	    NULL },
 };
 
 static volatile sig_atomic_t	 fcgi_quit;

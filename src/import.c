@@ -130,6 +130,8 @@ import_key_words(const char *key)
 		return ("LinkedIn URL");
 	if (strcmp(key, "email") == 0)
 		return ("email");
+	if (strcmp(key, "id") == 0)
+		return (conf.id_header);
 	return ("first name, last name and domain");
 }
 
@@ -232,7 +234,8 @@ import_update(struct import *im, struct rowv *rv, struct match *m)
 	if (r == 0)
 		return (import_failed(im, rv->row));
 	im->st.updated++;
-	xasprintf(&msg, "Updated %s, matched by %s", m->pub[0],
+	xasprintf(&msg, r == 1 ? "Updated %s, matched by %s" :
+	    "Nothing to change on %s, matched by %s", m->pub[0],
 	    import_key_words(m->key));
 	r = import_outcome(im, rv->row, "updated", "updated", msg, NULL,
 	    m->pub[0], m->key);
@@ -242,8 +245,81 @@ import_update(struct import *im, struct rowv *rv, struct match *m)
 	return (contact_after(im, m->id[0], im->m.dnt || m->dnt[0]));
 }
 
+/* A contact created from the identified one, overlaid with the row. */
+static int
+import_duplicate(struct import *im, struct rowv *rv, struct match *m)
+{
+	char		 pubid[INTAKE_ID_MAX];
+	long long	 id;
+
+	if ((id = contact_duplicate(im, rv, m->id[0], pubid)) == -1)
+		return (-1);
+	if (id == 0)
+		return (import_failed(im, rv->row));
+	im->st.created++;
+	if (row_warnings(im, rv) == -1)
+		return (-1);
+	return (contact_after(im, id, im->m.dnt || m->dnt[0]));
+}
+
 /*
- * One data row of the create flow. Returns 0 when the row has its outcome
+ * A row of Update with CSV: it names its contact by the id column, in
+ * this workspace only. An id of another workspace is just unknown.
+ */
+static int
+import_row_update(struct import *im, struct csvrec *rec, struct rowv *rv)
+{
+	struct match	 m;
+	const char	*id = row_cell(im, rec, COL_ID);
+	char		*msg;
+	int		 r;
+
+	if (id == NULL) {
+		xasprintf(&msg, "This row has no %s, so it cannot be matched "
+		    "to a contact", conf.id_header);
+		r = import_skip(im, rv->row, "missing_id", msg, NULL, NULL);
+		free(msg);
+		return (r);
+	}
+	memset(&m, 0, sizeof m);
+	db_bind_int(im->s_byid, 0, im->ws_id);
+	db_bind_str(im->s_byid, 1, id);
+	if (db_exec(im->s_byid) == -1)
+		return (-1);
+	if (db_fetch(im->s_byid) != 1) {
+		xasprintf(&msg, "No contact of this workspace has the %s "
+		    "\"%.40s\"", conf.id_header, id);
+		r = import_skip(im, rv->row, "unknown_id", msg, NULL, NULL);
+		free(msg);
+		return (r);
+	}
+	m.n = 1;
+	m.key = "id";
+	m.id[0] = db_col_int(im->s_byid, 0);
+	snprintf(m.pub[0], sizeof m.pub[0], "%s", db_col_str(im->s_byid, 1));
+	m.dnt[0] = db_col_int(im->s_byid, 2);
+	if (rv->domain_state == -1) {
+		xasprintf(&msg, "\"%s\" is not a domain; the account was left "
+		    "unchanged", rv->domain_cell);
+		row_warn(rv, "invalid_domain", "Domain", msg);
+	}
+
+	switch (im->m.on_existing) {
+	case EXISTING_SKIP:
+		xasprintf(&msg, "%s exists and was left unchanged", m.pub[0]);
+		r = import_skip(im, rv->row, "exists", msg, m.pub[0], m.key);
+		free(msg);
+		return (r);
+	case EXISTING_DUPLICATE:
+		return (import_duplicate(im, rv, &m));
+	case EXISTING_UPDATE:
+		break;
+	}
+	return (import_update(im, rv, &m));
+}
+
+/*
+ * One data row. Returns 0 when the row has its outcome
  * (created, updated, skipped or failed), -1 when the database failed under
  * it.
  */
@@ -265,8 +341,15 @@ import_row(struct import *im, struct csvrec *rec)
 		free(msg);
 		return (r);
 	}
+	/* Undo the export's formula escaping: "'+1 555" is "+1 555". */
+	for (i = 0; i < rec->nfields; i++)
+		formula_unescape(rec->fields[i]);
 	if (row_read(im, rec, &rv) == -1)
 		goto out;
+	if (im->m.flow == FLOW_UPDATE) {
+		r = import_row_update(im, rec, &rv);
+		goto out;
+	}
 
 	memset(&m, 0, sizeof m);
 	if (im->m.on_existing != EXISTING_DUPLICATE &&
@@ -335,8 +418,29 @@ import_prepare(struct import *im)
 	    "phone_intent_score = COALESCE(?, phone_intent_score), "
 	    "dnt = dnt OR ?, "
 	    "custom = IF(? IS NULL, custom, "
-	    "JSON_MERGE_PATCH(COALESCE(custom, '{}'), ?)), "
-	    "updated_at = NOW(3), updated_by_import = ? WHERE id = ?");
+	    "JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(custom, '{}'), ?))) "
+	    "WHERE id = ?");
+	/* updated_at moves by itself when a value changed (migration 003);
+	 * the import that changed it is noted after. */
+	im->s_touch = db_prepare(im->db, "UPDATE contacts SET "
+	    "updated_by_import = ? WHERE id = ?");
+	im->s_byid = db_prepare(im->db, "SELECT id, public_id, dnt "
+	    "FROM contacts WHERE workspace_id = ? AND public_id = ?");
+	im->s_duplicate = db_prepare(im->db, "INSERT INTO contacts "
+	    "(workspace_id, public_id, first_name, last_name, email, phone, "
+	    "linkedin_url, account_id, owner_id, phone_verification_result, "
+	    "phone_verification_provider, phone_type, phone_intent_score, "
+	    "dnt, custom, created_by_import) "
+	    "SELECT c.workspace_id, ?, COALESCE(?, c.first_name), "
+	    "COALESCE(?, c.last_name), COALESCE(?, c.email), "
+	    "COALESCE(?, c.phone), COALESCE(?, c.linkedin_url), "
+	    "COALESCE(?, c.account_id), COALESCE(?, c.owner_id), "
+	    "COALESCE(?, c.phone_verification_result), "
+	    "COALESCE(?, c.phone_verification_provider), "
+	    "COALESCE(?, c.phone_type), COALESCE(?, c.phone_intent_score), "
+	    "c.dnt OR ?, IF(? IS NULL, c.custom, "
+	    "JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(c.custom, '{}'), ?))), ? "
+	    "FROM contacts c WHERE c.id = ?");
 	im->s_outcome = db_prepare(im->db, "INSERT INTO import_rows "
 	    "(import_id, row_no, severity, code, message, column_name, "
 	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)");
@@ -368,7 +472,8 @@ import_prepare(struct import *im)
 	if (im->s_account == NULL || im->s_contact == NULL ||
 	    im->s_update == NULL || im->s_outcome == NULL ||
 	    im->s_owner == NULL || im->s_checkpoint == NULL ||
-	    im->s_tag == NULL || im->s_enrol == NULL)
+	    im->s_tag == NULL || im->s_enrol == NULL || im->s_touch == NULL ||
+	    im->s_byid == NULL || im->s_duplicate == NULL)
 		return (-1);
 	for (i = 0; i < 3; i++)
 		if (im->s_match[i] == NULL)
@@ -624,7 +729,12 @@ import_check_header(struct import *im, char **cause)
 	const char		*n;
 
 	if (im->m.flow == FLOW_UPDATE) {
-		xasprintf(cause, "Update with CSV is not available yet");
+		if (im->cm.pos[COL_ID] != -1)
+			return (0);
+		xasprintf(cause, "This file has no %s column, so its rows "
+		    "cannot be matched to contacts. To get a file with it, "
+		    "export your contacts first, edit that file, then import "
+		    "it with Update with CSV.", conf.id_header);
 		return (-1);
 	}
 	if (im->cm.pos[COL_LINKEDIN] != -1)
@@ -685,6 +795,9 @@ import_free(struct import *im)
 		db_close(im->s_match[i]);
 	db_close(im->s_tag);
 	db_close(im->s_enrol);
+	db_close(im->s_touch);
+	db_close(im->s_byid);
+	db_close(im->s_duplicate);
 	csvin_free(im->in);
 	if (im->fd != -1)
 		close(im->fd);

@@ -263,6 +263,10 @@ int		 norm_domain(const char *, char **);
 int		 norm_linkedin(const char *, char **);
 int		 norm_intent(const char *, int *);
 
+/* formula.c */
+int		 formula_needs_escape(const char *);
+int		 formula_unescape(char *);
+
 /* sniff.c */
 int		 sniff_name(const char *, const char **);
 int		 sniff_head(const char *, size_t, const char **);

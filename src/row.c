@@ -44,7 +44,8 @@ row_empty(struct csvrec *rec)
 	return (1);
 }
 
-static void
+/* Hold a warning for the row; message is taken over. */
+void
 row_warn(struct rowv *rv, const char *code, const char *column, char *message)
 {
 	if (rv->nwarn == sizeof rv->warn / sizeof rv->warn[0]) {

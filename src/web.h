@@ -45,6 +45,9 @@ void		 api_session(struct http *);
 void		 api_imports_list(struct http *);
 void		 api_imports_get(struct http *, const char *);
 
+/* api_contacts.c */
+void		 api_contacts_export(struct http *);
+
 /* upload.c */
 void		 upload_post(struct http *);
 
