@@ -42,15 +42,12 @@ contact_cache_free(struct import *im)
 	im->naccts = 0;
 }
 
-/* The account for a domain: found in the workspace, or created with the
- * row's account name (or the domain, when the row names none). An existing
- * account's name is never changed. */
-long long
-contact_account(struct import *im, const char *domain, const char *name)
+/* Find a domain in the cache: its slot, holding the id or empty. */
+static struct import_acct *
+contact_cached(struct import *im, const char *domain)
 {
 	struct import_acct	*a;
 	size_t			 i;
-	long long		 id;
 
 	if (im->accts == NULL || im->naccts >= CONTACT_CACHE_MAX / 2) {
 		contact_cache_free(im);
@@ -59,18 +56,60 @@ contact_account(struct import *im, const char *domain, const char *name)
 	i = contact_hash(domain) % CONTACT_CACHE_MAX;
 	while ((a = &im->accts[i])->domain != NULL) {
 		if (strcmp(a->domain, domain) == 0)
-			return (a->id);
+			return (a);
 		i = (i + 1) % CONTACT_CACHE_MAX;
 	}
+	return (a);
+}
+
+static void
+contact_cache_put(struct import *im, struct import_acct *a,
+    const char *domain, long long id)
+{
+	a->domain = xstrdup(domain);
+	a->id = id;
+	im->naccts++;
+}
+
+/* The workspace's account for a domain, without creating one: its id, 0
+ * if there is none, -1 on error. */
+long long
+contact_account_find(struct import *im, const char *domain)
+{
+	struct import_acct	*a = contact_cached(im, domain);
+	long long		 id = 0;
+
+	if (a->domain != NULL)
+		return (a->id);
+	db_bind_int(im->s_acct_find, 0, im->ws_id);
+	db_bind_str(im->s_acct_find, 1, domain);
+	if (db_exec(im->s_acct_find) == -1)
+		return (-1);
+	if (db_fetch(im->s_acct_find) == 1) {
+		id = db_col_int(im->s_acct_find, 0);
+		contact_cache_put(im, a, domain, id);
+	}
+	return (id);
+}
+
+/* The account for a domain: found in the workspace, or created with the
+ * row's account name (or the domain, when the row names none). An existing
+ * account's name is never changed. */
+long long
+contact_account(struct import *im, const char *domain, const char *name)
+{
+	struct import_acct	*a = contact_cached(im, domain);
+	long long		 id;
+
+	if (a->domain != NULL)
+		return (a->id);
 	db_bind_int(im->s_account, 0, im->ws_id);
 	db_bind_str(im->s_account, 1, name ? name : domain);
 	db_bind_str(im->s_account, 2, domain);
 	if (db_exec(im->s_account) == -1)
 		return (-1);
 	id = db_insert_id(im->s_account);
-	a->domain = xstrdup(domain);
-	a->id = id;
-	im->naccts++;
+	contact_cache_put(im, a, domain, id);
 	return (id);
 }
 

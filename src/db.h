@@ -56,6 +56,7 @@ struct import {
 	struct dbstmt	*s_touch;
 	struct dbstmt	*s_byid;
 	struct dbstmt	*s_duplicate;
+	struct dbstmt	*s_acct_find;
 
 	struct import_acct *accts;
 	size_t		 naccts;
@@ -164,6 +165,7 @@ int		 export_run(MYSQL *, long long, const char *, const char *,
 
 /* contact.c */
 long long	 contact_account(struct import *, const char *, const char *);
+long long	 contact_account_find(struct import *, const char *);
 long long	 contact_create(struct import *, const struct rowv *, char *);
 int		 contact_update(struct import *, const struct rowv *, long long,
 		     long long);

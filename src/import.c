@@ -460,10 +460,11 @@ import_prepare(struct import *im)
 	im->s_match[1] = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND email = ? "
 	    "ORDER BY id LIMIT 11");
-	im->s_match[2] = db_prepare(im->db, "SELECT c.id, c.public_id, c.dnt "
-	    "FROM contacts c JOIN accounts a ON a.id = c.account_id "
-	    "WHERE c.workspace_id = ? AND c.first_name = ? AND "
-	    "c.last_name = ? AND a.domain = ? ORDER BY c.id LIMIT 11");
+	im->s_match[2] = db_prepare(im->db, "SELECT id, public_id, dnt "
+	    "FROM contacts WHERE account_id = ? AND first_name = ? AND "
+	    "last_name = ? ORDER BY id LIMIT 11");
+	im->s_acct_find = db_prepare(im->db, "SELECT id FROM accounts "
+	    "WHERE workspace_id = ? AND domain = ?");
 	im->s_tag = db_prepare(im->db, "INSERT IGNORE INTO contact_tags "
 	    "(contact_id, tag_id) VALUES (?, ?)");
 	im->s_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
@@ -473,7 +474,8 @@ import_prepare(struct import *im)
 	    im->s_update == NULL || im->s_outcome == NULL ||
 	    im->s_owner == NULL || im->s_checkpoint == NULL ||
 	    im->s_tag == NULL || im->s_enrol == NULL || im->s_touch == NULL ||
-	    im->s_byid == NULL || im->s_duplicate == NULL)
+	    im->s_byid == NULL || im->s_duplicate == NULL ||
+	    im->s_acct_find == NULL)
 		return (-1);
 	for (i = 0; i < 3; i++)
 		if (im->s_match[i] == NULL)
@@ -798,6 +800,7 @@ import_free(struct import *im)
 	db_close(im->s_touch);
 	db_close(im->s_byid);
 	db_close(im->s_duplicate);
+	db_close(im->s_acct_find);
 	csvin_free(im->in);
 	if (im->fd != -1)
 		close(im->fd);

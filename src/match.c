@@ -5,7 +5,8 @@
  *
  *   1. the normalised LinkedIn profile URL,
  *   2. the email (case-insensitive),
- *   3. first name + last name + the account's domain (case-insensitive).
+ *   3. first name + last name + the account's domain (case-insensitive),
+ *      looked up within the account that has the domain.
  *
  * Rows earlier in the same file count as existing: they were written in
  * this connection, in this or an earlier committed batch, and a query
@@ -41,6 +42,8 @@ match_run(struct import *im, int k, const char *key, struct match *m)
 int
 match_find(struct import *im, const struct rowv *rv, struct match *m)
 {
+	long long	acct;
+
 	memset(m, 0, sizeof *m);
 	if (rv->linkedin != NULL) {
 		db_bind_int(im->s_match[0], 0, im->ws_id);
@@ -59,10 +62,15 @@ match_find(struct import *im, const struct rowv *rv, struct match *m)
 			return (0);
 	}
 	if (rv->first != NULL && rv->last != NULL && rv->domain != NULL) {
-		db_bind_int(im->s_match[2], 0, im->ws_id);
+		/* The domain's account holds the candidates; no account, no
+		 * match. */
+		if ((acct = contact_account_find(im, rv->domain)) == -1)
+			return (-1);
+		if (acct == 0)
+			return (0);
+		db_bind_int(im->s_match[2], 0, acct);
 		db_bind_str(im->s_match[2], 1, rv->first);
 		db_bind_str(im->s_match[2], 2, rv->last);
-		db_bind_str(im->s_match[2], 3, rv->domain);
 		if (match_run(im, 2, "name", m) == -1)
 			return (-1);
 	}

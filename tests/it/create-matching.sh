@@ -52,7 +52,7 @@ it_import upd "$again" --on-existing update
 check_eq "update: counted as updated" "0 1 0" \
     "$(st '"\(.created) \(.updated) \(.skipped)"')"
 check_eq "update: overwrite, keep, merge, move" \
-    'Augusta	ada@analytical.example	111	babbage.example	{"Colour": "blue", "Size": "S"}	1' \
+    'Augusta	ada@analytical.example	111	babbage.example	{"Colour":"blue","Size":"S"}	1' \
     "$(contact upd Lovelace)"
 check_eq "update: the matched key is recorded" "updated	email	$(pubid upd Lovelace)" \
     "$(sql "SELECT code, match_key, contact FROM import_rows
