@@ -2,9 +2,11 @@
  * Logging in and out, and who is logged in: POST /api/login,
  * POST /api/logout, GET /api/session.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -59,7 +61,59 @@ api_session_json(const struct session *se)
 	json_object_object_add(o, "user", u);
 	json_object_object_add(o, "workspace", w);
 	json_object_object_add(o, "csrf_token", json_object_new_string(se->csrf));
+	/* The import window names the identifier column Update with CSV
+	 * needs. */
+	json_object_object_add(o, "id_header",
+	    json_object_new_string(conf.id_header));
 	return (o);
+}
+
+/* 429 with Retry-After: too many failed logins lately. */
+static void
+api_session_slow(struct http *h, long long wait)
+{
+	json_object	*o = json_object_new_object();
+	const char	*t;
+	char		*hdr;
+
+	json_object_object_add(o, "error", json_object_new_string("slow_down"));
+	json_object_object_add(o, "message", json_object_new_string(
+	    "Too many failed logins: wait a moment and try again"));
+	json_object_object_add(o, "retry_after", json_object_new_int64(wait));
+	t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	xasprintf(&hdr, "Retry-After: %lld\r\n", wait);
+	http_reply(h, 429, "application/json", t, strlen(t), hdr);
+	free(hdr);
+	json_object_put(o);
+}
+
+/* A new session for user (ending the one the request came with): the
+ * cookie, and the session JSON as the answer. -1 on a database error,
+ * before anything was answered. */
+static int
+api_session_start(struct http *h, long long user)
+{
+	struct session	 se;
+	json_object	*o;
+	const char	*t;
+	char		 token[65], csrf[65], *cookie;
+
+	if (h->token != NULL)
+		auth_session_delete(h->db, h->token);
+	if (auth_session_create(h->db, user, token, sizeof token, csrf,
+	    sizeof csrf) == -1 || auth_session_get(h->db, token, &se) != 1)
+		return (-1);
+	xasprintf(&cookie, "Set-Cookie: intake_session=%s; Path=/; HttpOnly; "
+	    "SameSite=Lax; Max-Age=%u%s\r\n", token, conf.session_max,
+	    conf.cookie_secure ? "; Secure" : "");
+	o = api_session_json(&se);
+	t = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
+	http_reply(h, 200, "application/json", t, strlen(t), cookie);
+	json_object_put(o);
+	free(cookie);
+	explicit_bzero(token, sizeof token);
+	auth_session_clear(&se);
+	return (0);
 }
 
 /*
@@ -73,12 +127,11 @@ api_login(struct http *h)
 	struct buf	 body;
 	struct dbstmt	*s = NULL;
 	char		*email = NULL, *password = NULL, *workspace = NULL;
-	char		*lower = NULL, *cookie = NULL;
-	char		 token[65], csrf[65];
-	long long	 user = 0;
+	char		*lower = NULL;
+	const char	*ip;
+	long long	 user = 0, wait;
 	int		 matches = 0;
 	json_object	*choices = NULL;
-	struct session	 se;
 
 	if (http_read_body(h, &body) == -1) {
 		http_error(h, 413, "too_large", "The request is too large");
@@ -91,6 +144,16 @@ api_login(struct http *h)
 	}
 	if (norm_email(email, &lower) != 0)
 		lower = xstrdup(email);
+	ip = http_param(h, "REMOTE_ADDR");
+	switch ((wait = auth_throttle_wait(h->db, lower, ip))) {
+	case -1:
+		goto dberr;
+	case 0:
+		break;
+	default:
+		api_session_slow(h, wait);
+		goto out;
+	}
 	s = db_prepare(h->db, "SELECT u.id, u.password_hash, w.slug "
 	    "FROM users u JOIN workspaces w ON w.id = u.workspace_id "
 	    "WHERE u.email = ? AND (? IS NULL OR w.slug = ?) ORDER BY w.slug");
@@ -111,12 +174,12 @@ api_login(struct http *h)
 		    json_object_new_string(db_col_str(s, 2)));
 	}
 	if (matches == 0) {
-		/* Slow down guessing a little. */
-		usleep(250000);
+		auth_throttle_fail(h->db, lower, ip);
 		http_error(h, 401, "bad_login",
 		    "That email and password do not match");
 		goto out;
 	}
+	auth_throttle_clear(h->db, lower);
 	if (matches > 1) {
 		json_object *o = json_object_new_object();
 
@@ -130,23 +193,8 @@ api_login(struct http *h)
 		goto out;
 	}
 	/* A new session id at every login. */
-	if (h->token != NULL)
-		auth_session_delete(h->db, h->token);
-	if (auth_session_create(h->db, user, token, sizeof token, csrf,
-	    sizeof csrf) == -1 || auth_session_get(h->db, token, &se) != 1)
+	if (api_session_start(h, user) == -1)
 		goto dberr;
-	xasprintf(&cookie, "Set-Cookie: intake_session=%s; Path=/; HttpOnly; "
-	    "SameSite=Lax; Max-Age=%u%s\r\n", token, conf.session_max,
-	    conf.cookie_secure ? "; Secure" : "");
-	{
-		json_object	*o = api_session_json(&se);
-		const char	*t = json_object_to_json_string_ext(o,
-		    JSON_C_TO_STRING_PLAIN);
-
-		http_reply(h, 200, "application/json", t, strlen(t), cookie);
-		json_object_put(o);
-	}
-	auth_session_clear(&se);
 	goto out;
 
 dberr:
@@ -156,7 +204,6 @@ out:
 	json_object_put(choices);
 	db_close(s);
 	buf_free(&body);
-	free(cookie);
 	free(email);
 	free(lower);
 	if (password != NULL) {
@@ -176,9 +223,75 @@ api_logout(struct http *h)
 	    "intake_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0\r\n");
 }
 
-/* GET /api/session. */
+/*
+ * The user an SSO proxy vouches for (conf.sso_header, e.g. X-Remote-User),
+ * lower-cased; NULL when the option is off or the header is absent. The
+ * proxy must set the header on every request and drop any a client sent.
+ */
+static char *
+api_session_sso_email(struct http *h)
+{
+	char		 param[128], *email = NULL;
+	const char	*v, *p;
+	size_t		 i;
+
+	if (conf.sso_header == NULL || conf.sso_header[0] == '\0')
+		return (NULL);
+	/* X-Remote-User arrives as the FastCGI parameter HTTP_X_REMOTE_USER. */
+	i = snprintf(param, sizeof param, "HTTP_");
+	for (p = conf.sso_header; *p != '\0' && i + 1 < sizeof param; p++)
+		param[i++] = *p == '-' ? '_' : toupper((unsigned char)*p);
+	param[i] = '\0';
+	if ((v = http_param(h, param)) == NULL || *v == '\0')
+		return (NULL);
+	if (norm_email(v, &email) != 0) {
+		free(email);
+		return (NULL);
+	}
+	return (email);
+}
+
+/* Whether the request's session is the SSO proxy's user (always, when
+ * the option is off or the proxy names nobody). */
+int
+api_session_sso_same(struct http *h)
+{
+	char	*email;
+	int	 same;
+
+	if ((email = api_session_sso_email(h)) == NULL)
+		return (1);
+	same = strcasecmp(email, h->se.email) == 0;
+	free(email);
+	return (same);
+}
+
+/* GET /api/session: who is logged in. Without a session, a user vouched
+ * for by the SSO proxy gets one here, as at a login. */
 void
 api_session(struct http *h)
 {
-	http_json(h, 200, api_session_json(&h->se));
+	char		*email, *ws;
+	long long	 user = 0;
+	int		 r;
+
+	if (h->has_session) {
+		http_json(h, 200, api_session_json(&h->se));
+		return;
+	}
+	if ((email = api_session_sso_email(h)) == NULL) {
+		http_error(h, 401, "unauthenticated", "Log in first");
+		return;
+	}
+	ws = http_query(h->query, "workspace");
+	r = auth_sso_user(h->db, email, ws, &user);
+	if (r == 1 && api_session_start(h, user) == 0)
+		log_info("sso session for %s", email);
+	else if (r == 0)
+		http_error(h, 401, "unauthenticated", "Your single sign-on user "
+		    "is not a user of one workspace here");
+	else
+		http_error(h, 503, "unavailable", "Try again in a moment");
+	free(ws);
+	free(email);
 }

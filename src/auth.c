@@ -217,3 +217,139 @@ auth_user_id(MYSQL *db, long long workspace_id, const char *email,
 	db_close(s);
 	return (id);
 }
+
+/*
+ * Slowing down repeated failed logins. Failures are counted per email and
+ * per client address (login_failures). The first AUTH_FREE_EMAIL failures
+ * of an email (AUTH_FREE_IP of an address, which an office may share)
+ * cost nothing; after that each failure locks the email or address for
+ * 2^(n - free) seconds, at most AUTH_LOCK_MAX, and while it is locked a
+ * login is answered 429 with Retry-After without looking at the password.
+ * A row is forgotten AUTH_FORGET seconds after its last failure; a good
+ * login clears its email's count (not the address's: one known password
+ * must not reset guessing at the others).
+ */
+#define AUTH_FREE_EMAIL	5
+#define AUTH_FREE_IP	20
+#define AUTH_LOCK_MAX	900
+#define AUTH_FORGET	3600
+
+static long long
+auth_lock_seconds(long long failures, long long free_tries)
+{
+	long long	n = failures - free_tries, d = 1;
+
+	if (n <= 0)
+		return (0);
+	while (n-- > 0 && d < AUTH_LOCK_MAX)
+		d *= 2;
+	return (d < AUTH_LOCK_MAX ? d : AUTH_LOCK_MAX);
+}
+
+/* Seconds left of the lock on one key; 0 if none, -1 on error. */
+static long long
+auth_throttle_one(MYSQL *db, const char *kind, const char *k,
+    long long free_tries)
+{
+	struct dbstmt	*s;
+	long long	 left = 0, lock;
+
+	if (k == NULL || *k == '\0')
+		return (0);
+	s = db_prepare(db, "SELECT failures, "
+	    "TIMESTAMPDIFF(SECOND, last_failed_at, NOW()) FROM login_failures "
+	    "WHERE kind = ? AND k = ? "
+	    "AND last_failed_at > NOW() - INTERVAL ? SECOND");
+	if (s == NULL)
+		return (-1);
+	db_bind_str(s, 0, kind);
+	db_bind_str(s, 1, k);
+	db_bind_int(s, 2, AUTH_FORGET);
+	if (db_exec(s) == -1)
+		left = -1;
+	else if (db_fetch(s) == 1) {
+		lock = auth_lock_seconds(db_col_int(s, 0), free_tries);
+		if (lock > db_col_int(s, 1))
+			left = lock - db_col_int(s, 1);
+	}
+	db_close(s);
+	return (left);
+}
+
+/* Seconds a login for email from address ip must wait: 0 if it may try
+ * now, -1 on error. */
+long long
+auth_throttle_wait(MYSQL *db, const char *email, const char *ip)
+{
+	long long	a, b;
+
+	if ((a = auth_throttle_one(db, "email", email, AUTH_FREE_EMAIL)) == -1 ||
+	    (b = auth_throttle_one(db, "ip", ip, AUTH_FREE_IP)) == -1)
+		return (-1);
+	return (a > b ? a : b);
+}
+
+/* Count a failed login of email from ip. */
+void
+auth_throttle_fail(MYSQL *db, const char *email, const char *ip)
+{
+	struct dbstmt	*s;
+	const char	*kind[2] = { "email", "ip" }, *k[2] = { email, ip };
+	int		 i;
+
+	s = db_prepare(db, "INSERT INTO login_failures (kind, k, failures) "
+	    "VALUES (?, ?, 1) ON DUPLICATE KEY UPDATE "
+	    "failures = IF(last_failed_at > NOW() - INTERVAL ? SECOND, "
+	    "failures + 1, 1), last_failed_at = NOW()");
+	if (s == NULL)
+		return;
+	for (i = 0; i < 2; i++) {
+		if (k[i] == NULL || *k[i] == '\0')
+			continue;
+		db_bind_str(s, 0, kind[i]);
+		db_bind_str(s, 1, k[i]);
+		db_bind_int(s, 2, AUTH_FORGET);
+		db_exec(s);
+	}
+	db_close(s);
+}
+
+/* A good login: its email starts afresh. */
+void
+auth_throttle_clear(MYSQL *db, const char *email)
+{
+	const char	*arg[1] = { email };
+
+	db_run(db, "DELETE FROM login_failures WHERE kind = 'email' AND k = ?",
+	    1, arg);
+}
+
+/* The one user with this email, for a login vouched for by an SSO proxy:
+ * 1 and *id, 0 if there is none or it is ambiguous without workspace,
+ * -1 on error. */
+int
+auth_sso_user(MYSQL *db, const char *email, const char *workspace,
+    long long *id)
+{
+	struct dbstmt	*s;
+	int		 n = 0;
+
+	s = db_prepare(db, "SELECT u.id FROM users u "
+	    "JOIN workspaces w ON w.id = u.workspace_id "
+	    "WHERE u.email = ? AND (? IS NULL OR w.slug = ?) LIMIT 2");
+	if (s == NULL)
+		return (-1);
+	db_bind_str(s, 0, email);
+	db_bind_str(s, 1, workspace);
+	db_bind_str(s, 2, workspace);
+	if (db_exec(s) == -1) {
+		db_close(s);
+		return (-1);
+	}
+	while (db_fetch(s) == 1) {
+		*id = db_col_int(s, 0);
+		n++;
+	}
+	db_close(s);
+	return (n == 1);
+}

@@ -52,6 +52,48 @@ static const struct conf_var {
 	{ "status_errors", CONF_UINT, &conf.status_errors, "100", 0, 10000 },
 	{ "max_field", CONF_SIZE, &conf.max_field, "64K", 16, 16 << 20 },
 	{ "max_fields", CONF_UINT, &conf.max_fields, "512", 1, 10000 },
+	{ "min_free", CONF_SIZE, &conf.min_free, "1G", 0, 1LL << 50 },
+	{ "drop_settle", CONF_UINT, &conf.drop_settle, "5", 0, 3600 },
+	{ "drop_hold", CONF_UINT, &conf.drop_hold, "3600", 1, 86400 * 30 },
+	{ "tmp_max_age", CONF_UINT, &conf.tmp_max_age, "86400", 1, 86400 * 30 },
+	{ "done_keep_days", CONF_UINT, &conf.done_keep_days, "30", 0, 36500 },
+	{ "max_attempts", CONF_UINT, &conf.max_attempts, "10", 1, 1000 },
+	{ "lock_timeout", CONF_UINT, &conf.lock_timeout, "120", 5, 86400 },
+	{ "enrich_url", CONF_STR, &conf.enrich_url, "", 0, 0 },
+	{ "enrich_method", CONF_STR, &conf.enrich_method, "GET", 0, 0 },
+	{ "enrich_body", CONF_STR, &conf.enrich_body, "", 0, 0 },
+	{ "enrich_content_type", CONF_STR, &conf.enrich_content_type,
+	    "application/json", 0, 0 },
+	{ "enrich_key_header", CONF_STR, &conf.enrich_key_header, "", 0, 0 },
+	{ "enrich_key_file", CONF_STR, &conf.enrich_key_file, "", 0, 0 },
+	{ "enrich_key_env", CONF_STR, &conf.enrich_key_env, "", 0, 0 },
+	{ "enrich_timeout", CONF_UINT, &conf.enrich_timeout, "10", 1, 600 },
+	{ "enrich_connect_timeout", CONF_UINT, &conf.enrich_connect_timeout,
+	    "5", 1, 120 },
+	{ "enrich_concurrency", CONF_UINT, &conf.enrich_concurrency, "8", 1,
+	    256 },
+	{ "enrich_rate", CONF_UINT, &conf.enrich_rate, "20", 0, 100000 },
+	{ "enrich_retries", CONF_UINT, &conf.enrich_retries, "4", 0, 20 },
+	{ "enrich_backoff_ms", CONF_UINT, &conf.enrich_backoff_ms, "500", 1,
+	    60000 },
+	{ "enrich_max_wait", CONF_UINT, &conf.enrich_max_wait, "60", 1, 3600 },
+	{ "enrich_cache_ttl", CONF_UINT, &conf.enrich_cache_ttl, "2592000", 0,
+	    1U << 30 },
+	{ "enrich_allow_http", CONF_BOOL, &conf.enrich_allow_http, "no", 0, 1 },
+	{ "enrich_max_response", CONF_SIZE, &conf.enrich_max_response, "1M",
+	    1024, 64 << 20 },
+	{ "enrich_map_first", CONF_STR, &conf.enrich_map_first, "first_name",
+	    0, 0 },
+	{ "enrich_map_last", CONF_STR, &conf.enrich_map_last, "last_name", 0,
+	    0 },
+	{ "enrich_map_account", CONF_STR, &conf.enrich_map_account,
+	    "company_name", 0, 0 },
+	{ "enrich_map_domain", CONF_STR, &conf.enrich_map_domain,
+	    "company_domain", 0, 0 },
+	{ "enrich_map_email", CONF_STR, &conf.enrich_map_email, "email", 0, 0 },
+	{ "enrich_map_phone", CONF_STR, &conf.enrich_map_phone, "phone", 0, 0 },
+	{ "enrich_map_title", CONF_STR, &conf.enrich_map_title, "title", 0, 0 },
+	{ "sso_header", CONF_STR, &conf.sso_header, "", 0, 0 },
 };
 
 /* The config file: -c FILE, else $INTAKE_CONF, else the installed one. */
@@ -119,7 +161,8 @@ conf_set(const struct conf_var *cv, const char *value, char **cause)
 			    cv->name, cv->min, cv->max);
 			return (-1);
 		}
-		if (cv->target == &conf.max_upload)
+		if (cv->target == &conf.max_upload ||
+		    cv->target == &conf.min_free)
 			*(long long *)cv->target = v;
 		else
 			*(unsigned *)cv->target = (unsigned)v;

@@ -11,6 +11,7 @@
 #include <mysql.h>
 
 struct dbstmt;
+struct enrich;
 
 /* A logged-in session, as the API sees it. */
 struct session {
@@ -21,6 +22,71 @@ struct session {
 	char		*workspace;	/* slug */
 	char		*workspace_name;
 	char		 csrf[65];
+};
+
+/* Where a row stands with enrichment. */
+enum enrich_state {
+	ENRICH_NONE,		/* not needed */
+	ENRICH_PENDING,		/* to be looked up */
+	ENRICH_FOUND,		/* profile holds the values */
+	ENRICH_NOT_FOUND,
+	ENRICH_FAILED
+};
+
+/* What a profile lookup gave, for the fields it can fill. */
+struct profile {
+	char	*first;
+	char	*last;
+	char	*account;
+	char	*domain;
+	char	*email;
+	char	*phone;
+	char	*title;
+};
+
+/* Where each profile field is in a provider's response. */
+struct profile_map {
+	const char	*first;
+	const char	*last;
+	const char	*account;
+	const char	*domain;
+	const char	*email;
+	const char	*phone;
+	const char	*title;
+};
+
+/* One profile lookup (enrich.c). */
+struct enrich_req {
+	const char		*url;		/* normalised profile URL */
+	enum enrich_state	 state;
+	struct profile		 profile;	/* when FOUND */
+	char			 why[128];	/* when FAILED */
+	unsigned		 attempts;
+	long long		 next_at;
+	long long		 waited;
+	void			*easy;
+	struct buf		 body;
+};
+
+/* A row of a batch, copied out of the reader (batch.c). */
+struct batchrow {
+	struct csvrec	 rec;
+	char		**fields;
+	size_t		 *lens;
+	size_t		 *caps;
+	size_t		  nalloc;
+	enum enrich_state enrich;
+	char		 *linkedin;	/* normalised, when enrich != NONE */
+	struct profile	 *profile;
+	char		 *why;		/* when FAILED */
+};
+
+struct batch {
+	struct batchrow	*rows;
+	size_t		 n;
+	size_t		 cap;
+	unsigned long	 last_row;
+	off_t		 last_off;
 };
 
 /* One import at work: the drop's options resolved against the database,
@@ -60,6 +126,12 @@ struct import {
 
 	struct import_acct *accts;
 	size_t		 naccts;
+
+	struct batch	 batch;
+	struct batchrow	*cur;		/* the row being imported */
+	struct enrich	*enrich;
+	struct dbstmt	*s_cache_get;
+	struct dbstmt	*s_cache_put;
 };
 
 /* A warning about one cell, held until the row's outcome is known. */
@@ -136,6 +208,11 @@ int		 auth_session_delete(MYSQL *, const char *);
 void		 auth_session_clear(struct session *);
 long long	 auth_workspace_id(MYSQL *, const char *);
 long long	 auth_user_id(MYSQL *, long long, const char *, int *);
+long long	 auth_throttle_wait(MYSQL *, const char *, const char *);
+void		 auth_throttle_fail(MYSQL *, const char *, const char *);
+void		 auth_throttle_clear(MYSQL *, const char *);
+int		 auth_sso_user(MYSQL *, const char *, const char *,
+		     long long *);
 
 /* import.c */
 extern volatile sig_atomic_t import_quit;
@@ -145,6 +222,39 @@ int		 import_outcome(struct import *, unsigned long, const char *,
 		     const char *, const char *, const char *, const char *,
 		     const char *);
 long long	 import_workflow(MYSQL *, long long, const char *);
+
+/* batch.c */
+int		 batch_read(struct batch *, struct csvin *, size_t);
+void		 batch_free(struct batch *);
+
+/* enrich.c */
+struct enrich	*enrich_create(char **);
+int		 enrich_run(struct enrich *, struct enrich_req *, size_t,
+		     void (*)(void *, size_t), void (*)(void *), void *,
+		     volatile sig_atomic_t *);
+void		 enrich_req_clear(struct enrich_req *);
+void		 enrich_free(struct enrich *);
+
+/* lookup.c */
+int		 lookup_batch(struct import *);
+int		 lookup_fill(struct import *, struct batchrow *, struct rowv *,
+		     const char **, char **);
+
+/* profile.c */
+int		 profile_parse(const char *, const struct profile_map *,
+		     struct profile *);
+char		*profile_encode(const struct profile *);
+int		 profile_decode(const char *, struct profile *);
+void		 profile_clear(struct profile *);
+
+/* wslock.c */
+int		 wslock_claim(MYSQL *, long long, const char *);
+int		 wslock_hold(MYSQL *, long long, const char *);
+int		 wslock_release(MYSQL *, long long, const char *);
+
+/* drop.c */
+void		 drop_watch(int);
+int		 drop_scan(MYSQL *, int *);
 
 /* row.c */
 int		 row_read(struct import *, struct csvrec *, struct rowv *);

@@ -24,18 +24,31 @@
 
 static const struct route {
 	const char	*method;
-	const char	*path;		/* a trailing '*' matches an ID */
+	const char	*path;		/* a '*' segment matches an ID */
 	int		 flags;
 	void		(*fn)(struct http *);
 	void		(*fn_id)(struct http *, const char *);
 } routes[] = {
 	{ "POST", "/api/login", 0, api_login, NULL },
 	{ "POST", "/api/logout", NEED_SESSION, api_logout, NULL },
-	{ "GET", "/api/session", NEED_SESSION, api_session, NULL },
+	{ "GET", "/api/session", 0, api_session, NULL },
 	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT, upload_post, NULL },
 	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
 	{ "GET", "/api/imports/*", NEED_SESSION, NULL, api_imports_get },
+	{ "GET", "/api/imports/*/errors", NEED_SESSION, NULL,
+	    api_imports_errors },
+	{ "GET", "/api/imports/*/errors.csv", NEED_SESSION, NULL,
+	    api_imports_errors_csv },
+	{ "GET", "/api/contacts", NEED_SESSION, api_contacts_list, NULL },
 	{ "GET", "/api/contacts/export.csv", NEED_SESSION, api_contacts_export,
+	    NULL },
+	{ "GET", "/api/tags", NEED_SESSION, api_tags_list, NULL },
+	{ "POST", "/api/tags", NEED_SESSION | NEED_EDIT, api_tags_create, NULL },
+	{ "GET", "/api/workflows", NEED_SESSION, api_workflows_list, NULL },
+	{ "GET", "/api/settings", NEED_SESSION, api_settings_get, NULL },
+	{ "PUT", "/api/settings", NEED_SESSION | NEED_EDIT, api_settings_put,
+	    NULL },
+	{ "POST", "/api/settings", NEED_SESSION | NEED_EDIT, api_settings_put,
 	    NULL },
 };
 
@@ -73,23 +86,37 @@ fcgi_connect(void)
 	return (fcgi_db);
 }
 
-/* Match a route; *id gets the part a '*' matched. */
+/* Whether path matches pattern, where a '*' segment matches one
+ * non-empty segment (an ID), which *id then points at. */
+static int
+fcgi_match(const char *pattern, const char *path, const char **id)
+{
+	const char	*star;
+	size_t		 len;
+
+	if ((star = strchr(pattern, '*')) == NULL)
+		return (strcmp(pattern, path) == 0);
+	len = star - pattern;
+	if (strncmp(pattern, path, len) != 0)
+		return (0);
+	path += len;
+	len = strcspn(path, "/");
+	if (len == 0 || strcmp(star + 1, path + len) != 0)
+		return (0);
+	*id = path;
+	return (1);
+}
+
+/* Match a route; *id gets the part a '*' matched (up to the next '/'). */
 static const struct route *
 fcgi_route(const char *method, const char *path, const char **id,
     int *wrong_method)
 {
-	size_t	i, len;
+	size_t	i;
 
 	*wrong_method = 0;
 	for (i = 0; i < sizeof routes / sizeof routes[0]; i++) {
-		len = strlen(routes[i].path);
-		if (routes[i].path[len - 1] == '*') {
-			if (strncmp(path, routes[i].path, len - 1) != 0 ||
-			    path[len - 1] == '\0' ||
-			    strchr(path + len - 1, '/') != NULL)
-				continue;
-			*id = path + len - 1;
-		} else if (strcmp(path, routes[i].path) != 0)
+		if (!fcgi_match(routes[i].path, path, id))
 			continue;
 		if (strcmp(method, routes[i].method) != 0) {
 			*wrong_method = 1;
@@ -106,6 +133,7 @@ fcgi_handle(FCGX_Request *r)
 	struct http		 h;
 	const struct route	*rt;
 	const char		*id = NULL, *cl;
+	char			 idbuf[INTAKE_ID_MAX];
 	int			 wrong;
 
 	memset(&h, 0, sizeof h);
@@ -150,6 +178,11 @@ fcgi_handle(FCGX_Request *r)
 			goto out;
 		}
 	}
+	/* Behind an SSO proxy the proxy's user wins over an older cookie. */
+	if (h.has_session && !api_session_sso_same(&h)) {
+		auth_session_clear(&h.se);
+		h.has_session = 0;
+	}
 	if ((rt->flags & NEED_SESSION) && !h.has_session) {
 		http_drain(&h);
 		http_error(&h, 401, "unauthenticated", "Log in first");
@@ -169,9 +202,16 @@ fcgi_handle(FCGX_Request *r)
 			goto out;
 		}
 	}
-	if (rt->fn_id != NULL)
-		rt->fn_id(&h, id);
-	else
+	if (rt->fn_id != NULL) {
+		/* The ID alone, without what follows it in the path. */
+		if (strcspn(id, "/") >= sizeof idbuf) {
+			http_drain(&h);
+			http_error(&h, 404, "not_found", "There is nothing here");
+			goto out;
+		}
+		snprintf(idbuf, sizeof idbuf, "%.*s", (int)strcspn(id, "/"), id);
+		rt->fn_id(&h, idbuf);
+	} else
 		rt->fn(&h);
 
 out:

@@ -201,3 +201,71 @@ http_csrf_ok(struct http *h, const char *form)
 		return (0);
 	return (CRYPTO_memcmp(t, h->se.csrf, strlen(t)) == 0);
 }
+
+/* A whole-number query parameter within [min, max]; def if absent or
+ * out of range. */
+long
+http_query_long(struct http *h, const char *name, long def, long min,
+    long max)
+{
+	char	*v, *end;
+	long	 n;
+
+	if ((v = http_query(h->query, name)) == NULL)
+		return (def);
+	n = strtol(v, &end, 10);
+	if (end == v || *end != '\0' || n < min || n > max)
+		n = def;
+	free(v);
+	return (n);
+}
+
+/*
+ * A small JSON object body (settings, tags), or a form body turned into
+ * one (its fields as strings). NULL with *status set to answer: 413 if too
+ * large, 400 if it is not an object.
+ */
+json_object *
+http_body_json(struct http *h, int *status)
+{
+	struct buf	 b;
+	json_object	*o = NULL;
+	const char	*type = http_param(h, "CONTENT_TYPE"), *p, *e, *eq;
+	char		*k, *v;
+
+	if (http_read_body(h, &b) == -1) {
+		*status = 413;
+		return (NULL);
+	}
+	if (type != NULL && strncmp(type, "application/json", 16) == 0) {
+		o = json_tokener_parse(buf_str(&b));
+		if (o != NULL && !json_object_is_type(o, json_type_object)) {
+			json_object_put(o);
+			o = NULL;
+		}
+	} else {
+		o = json_object_new_object();
+		for (p = buf_str(&b); p != NULL && *p != '\0'; p = e ? e + 1 : NULL) {
+			e = strchr(p, '&');
+			eq = memchr(p, '=', e ? (size_t)(e - p) : strlen(p));
+			if (eq == NULL)
+				continue;
+			k = xstrndup(p, eq - p);
+			v = http_query(p, k);
+			json_object_object_add(o, k, json_object_new_string(v));
+			free(k);
+			free(v);
+		}
+	}
+	buf_free(&b);
+	if (o == NULL)
+		*status = 400;
+	return (o);
+}
+
+void
+http_db_error(struct http *h)
+{
+	http_error(h, 503, "unavailable", "The service is not available; try "
+	    "again in a moment");
+}

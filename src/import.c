@@ -156,8 +156,9 @@ import_skip_identity(struct import *im, struct rowv *rv)
 	}
 	if (rv->linkedin != NULL)
 		return (import_skip(im, rv->row, "enrichment_unavailable",
-		    "Only a LinkedIn URL identifies this contact, and looking "
-		    "profiles up is not available yet", NULL, NULL));
+		    "Only a LinkedIn URL identifies this contact, and no "
+		    "enrichment provider is configured to look it up", NULL,
+		    NULL));
 	buf_init(&missing, 1024);
 	for (i = 0; i < 4; i++) {
 		const char *n = columns_name(cols[i], conf.id_header);
@@ -329,6 +330,7 @@ import_row(struct import *im, struct csvrec *rec)
 	struct rowv	 rv;
 	struct match	 m;
 	struct buf	 ids;
+	const char	*code;
 	char		*msg = NULL;
 	size_t		 i;
 	int		 r = -1;
@@ -346,6 +348,13 @@ import_row(struct import *im, struct csvrec *rec)
 		formula_unescape(rec->fields[i]);
 	if (row_read(im, rec, &rv) == -1)
 		goto out;
+	if (im->cur != NULL && lookup_fill(im, im->cur, &rv, &code,
+	    &msg) == 1) {
+		if (strcmp(code, "enrichment_failed") == 0)
+			im->st.enrich_failed++;
+		r = import_skip(im, rv.row, code, msg, NULL, NULL);
+		goto out;
+	}
 	if (im->m.flow == FLOW_UPDATE) {
 		r = import_row_update(im, rec, &rv);
 		goto out;
@@ -451,6 +460,7 @@ import_prepare(struct import *im)
 	    "skipped = ?, failed = ?, warnings = ?, errors_total = ?, "
 	    "checkpoint_row = ?, checkpoint_offset = ?, rows_total = ?, "
 	    "message = ?, tagged = ?, queued_to_workflow = ?, dnt = ?, "
+	    "enriched = ?, enrich_failed = ?, "
 	    "updated_at = NOW(3), "
 	    "finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL) "
 	    "WHERE id = ?");
@@ -465,6 +475,13 @@ import_prepare(struct import *im)
 	    "last_name = ? ORDER BY id LIMIT 11");
 	im->s_acct_find = db_prepare(im->db, "SELECT id FROM accounts "
 	    "WHERE workspace_id = ? AND domain = ?");
+	im->s_cache_get = db_prepare(im->db, "SELECT found, profile FROM "
+	    "enrich_cache WHERE url = ? AND "
+	    "fetched_at > NOW() - INTERVAL ? SECOND");
+	im->s_cache_put = db_prepare(im->db, "INSERT INTO enrich_cache "
+	    "(url, found, profile) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
+	    "found = VALUES(found), profile = VALUES(profile), "
+	    "fetched_at = NOW()");
 	im->s_tag = db_prepare(im->db, "INSERT IGNORE INTO contact_tags "
 	    "(contact_id, tag_id) VALUES (?, ?)");
 	im->s_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
@@ -475,7 +492,8 @@ import_prepare(struct import *im)
 	    im->s_owner == NULL || im->s_checkpoint == NULL ||
 	    im->s_tag == NULL || im->s_enrol == NULL || im->s_touch == NULL ||
 	    im->s_byid == NULL || im->s_duplicate == NULL ||
-	    im->s_acct_find == NULL)
+	    im->s_acct_find == NULL || im->s_cache_get == NULL ||
+	    im->s_cache_put == NULL)
 		return (-1);
 	for (i = 0; i < 3; i++)
 		if (im->s_match[i] == NULL)
@@ -578,8 +596,10 @@ import_checkpoint(struct import *im, unsigned long row, off_t off)
 	db_bind_int(s, 12, im->st.tagged);
 	db_bind_int(s, 13, im->st.queued);
 	db_bind_int(s, 14, im->st.dnt);
-	db_bind_str(s, 15, state);
-	db_bind_str(s, 16, im->id);
+	db_bind_int(s, 15, im->st.enriched);
+	db_bind_int(s, 16, im->st.enrich_failed);
+	db_bind_str(s, 17, state);
+	db_bind_str(s, 18, im->id);
 	return (db_exec(s));
 }
 
@@ -642,8 +662,8 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	s = db_prepare(im->db, "SELECT state, rows_processed, created, "
 	    "updated, skipped, failed, warnings, errors_total, checkpoint_row, "
 	    "checkpoint_offset, DATE_FORMAT(created_at, "
-	    "'%Y-%m-%dT%H:%i:%s.%fZ'), tagged, queued_to_workflow, dnt "
-	    "FROM imports WHERE id = ?");
+	    "'%Y-%m-%dT%H:%i:%s.%fZ'), tagged, queued_to_workflow, dnt, "
+	    "enriched, enrich_failed FROM imports WHERE id = ?");
 	if (s == NULL)
 		return (-1);
 	db_bind_str(s, 0, im->id);
@@ -659,6 +679,8 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	im->st.tagged = db_col_int(s, 11);
 	im->st.queued = db_col_int(s, 12);
 	im->st.dnt = db_col_int(s, 13);
+	im->st.enriched = db_col_int(s, 14);
+	im->st.enrich_failed = db_col_int(s, 15);
 	*row = db_col_int(s, 8);
 	*off = db_col_int(s, 9);
 	if (im->st.created_at == NULL)
@@ -777,6 +799,8 @@ import_fail(struct import *im, const char *why)
 	import_touch(im);
 	if (import_checkpoint(im, im->last_row, 0) == -1)
 		log_warnx("could not record the failure in the database");
+	if (im->ws_id > 0)
+		wslock_release(im->db, im->ws_id, im->id);
 	status_write(im->spool, &im->st);
 	return (-1);
 }
@@ -801,6 +825,10 @@ import_free(struct import *im)
 	db_close(im->s_byid);
 	db_close(im->s_duplicate);
 	db_close(im->s_acct_find);
+	db_close(im->s_cache_get);
+	db_close(im->s_cache_put);
+	batch_free(&im->batch);
+	enrich_free(im->enrich);
 	csvin_free(im->in);
 	if (im->fd != -1)
 		close(im->fd);
@@ -812,7 +840,10 @@ import_free(struct import *im)
 /*
  * Import active/ID. Returns 0 when it is done, -1 when it failed for good
  * (the status says why), -2 on a temporary failure (the database went
- * away): the drop should be retried later.
+ * away, or refused a batch: deadlock 1213, lock wait timeout 1205, a
+ * Galera conflict; the batch was rolled back): the drop should be retried
+ * later, and resumes from its checkpoint; -3 when another import holds
+ * the workspace (wslock.c): try it after that one.
  */
 int
 import_run(MYSQL *db, const char *spool, const char *id)
@@ -822,7 +853,8 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	struct csvrec		*rec;
 	char			*path = NULL, *text = NULL, *cause = NULL;
 	char			 now[32];
-	unsigned long		 row = 0, batch;
+	unsigned long		 row = 0;
+	size_t			 i;
 	off_t			 off = 0;
 	struct stat		 sb;
 	int			 r = -2, n, resumed;
@@ -883,6 +915,40 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		r = import_fail(&im, cause);
 		goto out;
 	}
+	/* A provider that is not configured right leaves LinkedIn-only rows
+	 * without enrichment; it does not fail the import. */
+	if ((im.enrich = enrich_create(&cause)) == NULL && cause != NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+		cause = NULL;
+	}
+
+	/* The file must be the one that was received (a drop is poison
+	 * otherwise), checked before the first batch and on every resume. */
+	if (im.m.sha256[0] != '\0') {
+		char		 sha[65];
+		long long	 size;
+
+		if (spool_checksum(spool, id, sha, &size) == -1) {
+			r = import_fail(&im, "The uploaded file is missing");
+			goto out;
+		}
+		if (size != im.m.size || strcmp(sha, im.m.sha256) != 0) {
+			r = import_fail(&im, "The uploaded file is damaged: "
+			    "its size or checksum is not what was received");
+			goto out;
+		}
+	}
+	/* One import per workspace at a time, across watchers. */
+	switch (wslock_claim(db, im.ws_id, id)) {
+	case -1:
+		goto out;
+	case 0:
+		log_info("waiting: another import of %s is running",
+		    im.m.workspace);
+		r = -3;
+		goto out;
+	}
 
 	im.st.state = STATE_RUNNING;
 	randid_now(now, sizeof now);
@@ -926,30 +992,43 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	status_write(spool, &im.st);
 
 	for (;;) {
+		/* Read the batch, then look up what needs looking up, and
+		 * only then open the transaction that writes it. */
+		n = batch_read(&im.batch, im.in, conf.batch_size);
+		if (n == -1) {
+			r = import_fail(&im, csvin_error(im.in));
+			goto out;
+		}
+		if ((r = lookup_batch(&im)) != 0) {
+			r = -2;		/* database trouble, or stopping */
+			goto out;
+		}
+		r = -2;
 		if (db_begin(db) == -1)
 			goto out;
-		batch = 0;
-		while (batch < conf.batch_size &&
-		    (n = csvin_next(im.in, &rec)) == 1) {
-			row = rec->row;
-			off = rec->end;
-			if (row_empty(rec))
-				continue;
-			if (import_row(&im, rec) == -1) {
+		/* The workspace's lock row, held until the commit. */
+		if (wslock_hold(db, im.ws_id, id) != 1) {
+			db_rollback(db);
+			goto out;
+		}
+		for (i = 0; i < im.batch.n; i++) {
+			im.cur = &im.batch.rows[i];
+			if (import_row(&im, &im.cur->rec) == -1) {
 				db_rollback(db);
 				goto out;
 			}
 			im.st.rows_processed++;
-			batch++;
 		}
-		if (n == -1) {
-			db_rollback(db);
-			r = import_fail(&im, csvin_error(im.in));
-			goto out;
-		}
+		im.cur = NULL;
+		row = im.batch.last_row;
+		off = im.batch.last_off;
 		if (n == 0) {
 			im.st.state = STATE_DONE;
 			im.st.rows_total = im.st.rows_processed;
+			if (wslock_release(db, im.ws_id, id) == -1) {
+				db_rollback(db);
+				goto out;
+			}
 		}
 		im.st.bytes_processed = off;
 		if (import_checkpoint(&im, row, off) == -1 ||

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <time.h>
 
 #define INTAKE_ID_MAX	40	/* drop / import IDs, with NUL */
 
@@ -129,6 +130,9 @@ struct status {
 	long long	 tagged;
 	long long	 queued;	/* queued_to_workflow */
 	long long	 dnt;
+	long long	 enrich_pending;
+	long long	 enriched;
+	long long	 enrich_failed;
 	long long	 errors_total;
 	void		*errors;	/* json_object array, first N entries */
 	void		*columns;	/* json_object: how the header was read */
@@ -159,6 +163,40 @@ struct conf {
 	unsigned	 status_errors;
 	unsigned	 max_field;
 	unsigned	 max_fields;
+	long long	 min_free;	/* bytes the spool keeps free */
+	unsigned	 drop_settle;	/* seconds a dropped file must be still */
+	unsigned	 drop_hold;	/* seconds before a held file is rejected */
+	unsigned	 tmp_max_age;	/* seconds before tmp/ leftovers go */
+	unsigned	 done_keep_days;
+	unsigned	 max_attempts;	/* tries without progress, then failed */
+	unsigned	 lock_timeout;	/* seconds a dead import holds its workspace */
+	char		*sso_header;	/* "" (off) or e.g. X-Remote-User */
+
+	/* Enrichment: the provider, and how hard to ask it. */
+	char		*enrich_url;		/* "" = no enrichment */
+	char		*enrich_method;
+	char		*enrich_body;
+	char		*enrich_content_type;
+	char		*enrich_key_header;
+	char		*enrich_key_file;
+	char		*enrich_key_env;
+	unsigned	 enrich_timeout;
+	unsigned	 enrich_connect_timeout;
+	unsigned	 enrich_concurrency;
+	unsigned	 enrich_rate;
+	unsigned	 enrich_retries;
+	unsigned	 enrich_backoff_ms;
+	unsigned	 enrich_max_wait;
+	unsigned	 enrich_cache_ttl;
+	int		 enrich_allow_http;
+	unsigned	 enrich_max_response;
+	char		*enrich_map_first;
+	char		*enrich_map_last;
+	char		*enrich_map_account;
+	char		*enrich_map_domain;
+	char		*enrich_map_email;
+	char		*enrich_map_phone;
+	char		*enrich_map_title;
 };
 extern struct conf conf;
 
@@ -229,6 +267,15 @@ int		 spool_release(const char *, const char *);
 int		 spool_scan(const char *, char ***, size_t *);
 char		*spool_path(const char *, const char *, const char *,
 		     const char *);
+struct drop	*spool_adopt(const char *, const char *const *,
+		     const char *const *, size_t, char **);
+ssize_t		 spool_read(struct drop *, void *, size_t);
+int		 spool_clean_tmp(const char *, time_t);
+int		 spool_expire(const char *, const char *, time_t);
+int		 spool_checksum(const char *, const char *, char [65],
+		     long long *);
+int		 spool_free_space(const char *, long long);
+int		 spool_attempt(const char *, const char *, long long, int);
 
 /* status.c */
 const char	*status_state_name(enum state);

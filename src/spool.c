@@ -13,6 +13,7 @@
  */
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <openssl/evp.h>
@@ -30,6 +32,8 @@ static const char *spool_queues[] = {
 	"tmp", "incoming", "active", "done", "failed", "status", "drop"
 };
 
+#define SPOOL_ADOPT_MAX	2
+
 struct drop {
 	char		 id[INTAKE_ID_MAX];
 	char		*spool;
@@ -37,7 +41,17 @@ struct drop {
 	int		 fd;		/* data.csv */
 	EVP_MD_CTX	*sha;
 	long long	 size;
+
+	/* An adopted drop: files renamed in from the spool (SFTP drop
+	 * folders), put back if the drop is abandoned. */
+	int		 lockfd;	/* tmp/ID/origin, flocked */
+	size_t		 nadopt;
+	char		*from[SPOOL_ADOPT_MAX];	/* spool-relative */
+	char		*name[SPOOL_ADOPT_MAX];	/* in the drop */
 };
+
+static int	 spool_put_back(const char *, const char *, const char *,
+		     const char *);
 
 /* "SPOOL/QUEUE/ID/FILE", with the parts that are NULL left out. */
 char *
@@ -99,6 +113,7 @@ spool_begin(const char *spool, char **cause)
 
 	d = xcalloc(1, sizeof *d);
 	d->fd = -1;
+	d->lockfd = -1;
 	d->spool = xstrdup(spool);
 	randid_drop(d->id);
 	d->dir = spool_path(spool, "tmp", d->id, NULL);
@@ -199,9 +214,17 @@ spool_commit(struct drop *d, struct manifest *m, char **cause)
 	unsigned char	 md[EVP_MAX_MD_SIZE];
 	unsigned int	 mdlen, i;
 	struct status	 st;
-	char		*p = NULL, *q = NULL, *text = NULL;
+	char		*p = NULL, *q = NULL, *text = NULL, buf[65536];
 	int		 queued = 0;
+	ssize_t		 n = 0;
 
+	/* An adopted file is read through the digest here. */
+	while (d->nadopt > 0 && (n = spool_read(d, buf, sizeof buf)) > 0)
+		;
+	if (d->nadopt > 0 && n == -1) {
+		xasprintf(cause, "read data.csv: %s", strerror(errno));
+		goto fail;
+	}
 	if (fsync(d->fd) == -1 || close(d->fd) == -1) {
 		d->fd = -1;
 		xasprintf(cause, "sync data.csv: %s", strerror(errno));
@@ -263,7 +286,8 @@ spool_commit(struct drop *d, struct manifest *m, char **cause)
 	free(q);
 	free(text);
 	free(d->dir);
-	d->dir = NULL;	/* published: nothing to clean */
+	d->dir = NULL;	/* published: nothing to clean or put back */
+	d->nadopt = 0;
 	spool_abort(d);
 	return (0);
 
@@ -287,20 +311,39 @@ void
 spool_abort(struct drop *d)
 {
 	char	*p;
+	size_t	 i;
 
 	if (d == NULL)
 		return;
 	if (d->fd != -1)
 		close(d->fd);
 	if (d->dir != NULL) {
-		p = spool_path(d->spool, "tmp", d->id, "data.csv");
+		/* Someone else's file goes back where it came from; only
+		 * what we wrote is removed. */
+		for (i = 0; i < d->nadopt; i++) {
+			p = spool_path(d->spool, "tmp", d->id, d->name[i]);
+			spool_put_back(d->spool, d->id, p, d->from[i]);
+			free(p);
+		}
+		if (d->nadopt == 0) {
+			p = spool_path(d->spool, "tmp", d->id, "data.csv");
+			unlink(p);
+			free(p);
+		}
+		p = spool_path(d->spool, "tmp", d->id, "manifest.json");
 		unlink(p);
 		free(p);
-		p = spool_path(d->spool, "tmp", d->id, "manifest.json");
+		p = spool_path(d->spool, "tmp", d->id, "origin");
 		unlink(p);
 		free(p);
 		rmdir(d->dir);
 		free(d->dir);
+	}
+	if (d->lockfd != -1)
+		close(d->lockfd);
+	for (i = 0; i < SPOOL_ADOPT_MAX; i++) {
+		free(d->from[i]);
+		free(d->name[i]);
 	}
 	EVP_MD_CTX_free(d->sha);
 	free(d->spool);
@@ -452,4 +495,422 @@ int
 spool_release(const char *spool, const char *id)
 {
 	return (spool_move(spool, "active", "incoming", id));
+}
+
+/*
+ * Rename a file to SPOOL/REL without replacing anything there; if the name
+ * is taken, to the same folder as "ID-NAME". Used to give back files a
+ * drop adopted; never loses the file, whatever it finds.
+ */
+static int
+spool_put_back(const char *spool, const char *id, const char *path,
+    const char *rel)
+{
+	char		*to, *slash;
+	struct stat	 sb;
+	int		 r;
+
+	if (lstat(path, &sb) == -1)
+		return (0);	/* nothing to give back */
+	xasprintf(&to, "%s/%s", spool, rel);
+	r = renameat2(AT_FDCWD, path, AT_FDCWD, to, RENAME_NOREPLACE);
+	if (r == -1 && errno == EEXIST) {
+		free(to);
+		slash = strrchr(rel, '/');
+		xasprintf(&to, "%s/%.*s%s-%s", spool, (int)(slash - rel + 1),
+		    rel, id, slash + 1);
+		r = renameat2(AT_FDCWD, path, AT_FDCWD, to, RENAME_NOREPLACE);
+	}
+	if (r == -1)
+		log_warn("%s: cannot give %s back to %s", id, path, to);
+	else
+		log_info("%s: gave back %s", id, rel);
+	free(to);
+	return (r);
+}
+
+/* A spool-relative path we wrote ourselves: drop/SLUG/NAME, no "..". */
+static int
+spool_rel_valid(const char *rel)
+{
+	const char	*slash;
+
+	if (strncmp(rel, "drop/", 5) != 0 || strstr(rel, "/.") != NULL ||
+	    (slash = strchr(rel + 5, '/')) == NULL || slash == rel + 5 ||
+	    strchr(slash + 1, '/') != NULL || slash[1] == '\0')
+		return (0);
+	return (1);
+}
+
+/*
+ * Adopt files that are already in the spool's file system (a file dropped
+ * over SFTP, and its sidecar) as a new drop: tmp/ID/origin records where
+ * each came from and stays flocked while we work, then each is renamed
+ * (never copied) into tmp/ID/ under its name; name[0] is the data. A
+ * watcher that dies half-way leaves origin unlocked, and
+ * spool_recover_tmp gives the files back. -1 with errno ENOENT if another
+ * watcher took the data file first.
+ */
+struct drop *
+spool_adopt(const char *spool, const char *const *from,
+    const char *const *name, size_t n, char **cause)
+{
+	struct drop	*d;
+	struct stat	 sb;
+	struct buf	 o;
+	char		*p = NULL, *q = NULL, *tmp = NULL;
+	size_t		 i;
+	int		 fd = -1, saved;
+
+	if (n == 0 || n > SPOOL_ADOPT_MAX)
+		fatalx("spool_adopt: %zu files", n);
+	d = xcalloc(1, sizeof *d);
+	d->fd = -1;
+	d->lockfd = -1;
+	d->spool = xstrdup(spool);
+	randid_drop(d->id);
+	d->dir = spool_path(spool, "tmp", d->id, NULL);
+	if (mkdir(d->dir, 0700) == -1) {
+		xasprintf(cause, "mkdir %s: %s", d->dir, strerror(errno));
+		goto fail;
+	}
+
+	/* origin is written and locked under a temporary name, so that
+	 * recovery never sees it unlocked while we are alive. */
+	buf_init(&o, 65536);
+	for (i = 0; i < n; i++) {
+		if (!spool_rel_valid(from[i]))
+			fatalx("spool_adopt: bad path %s", from[i]);
+		buf_add(&o, name[i], strlen(name[i]));
+		buf_addc(&o, '\t');
+		buf_add(&o, from[i], strlen(from[i]));
+		buf_addc(&o, '\n');
+	}
+	tmp = spool_path(spool, "tmp", d->id, "origin.tmp");
+	p = spool_path(spool, "tmp", d->id, "origin");
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    0600)) == -1 || flock(fd, LOCK_EX) == -1 ||
+	    write(fd, buf_str(&o), o.len) != (ssize_t)o.len ||
+	    fsync(fd) == -1 || rename(tmp, p) == -1 ||
+	    spool_fsync_dir(d->dir) == -1) {
+		xasprintf(cause, "write origin: %s", strerror(errno));
+		buf_free(&o);
+		unlink(tmp);
+		if (fd != -1)
+			close(fd);
+		goto fail;
+	}
+	buf_free(&o);
+	d->lockfd = fd;
+	free(p);
+	p = NULL;
+
+	for (i = 0; i < n; i++) {
+		free(p);
+		free(q);
+		xasprintf(&p, "%s/%s", spool, from[i]);
+		q = spool_path(spool, "tmp", d->id, name[i]);
+		if (rename(p, q) == -1) {
+			saved = errno;
+			xasprintf(cause, "take %s: %s", from[i],
+			    strerror(errno));
+			errno = saved;
+			goto fail;
+		}
+		d->from[d->nadopt] = xstrdup(from[i]);
+		d->name[d->nadopt++] = xstrdup(name[i]);
+		/* Only a plain file with no other name is ours to read. */
+		if (lstat(q, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+		    sb.st_nlink != 1) {
+			xasprintf(cause, "%s is not a plain file", from[i]);
+			errno = EPERM;
+			goto fail;
+		}
+	}
+	free(p);
+	p = spool_path(spool, "tmp", d->id, name[0]);
+	if ((d->fd = open(p, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		xasprintf(cause, "open %s: %s", p, strerror(errno));
+		goto fail;
+	}
+	if ((d->sha = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(d->sha, EVP_sha256(), NULL) != 1)
+		fatalx("sha256 init");
+	free(p);
+	free(q);
+	free(tmp);
+	return (d);
+
+fail:
+	saved = errno;
+	free(p);
+	free(q);
+	free(tmp);
+	spool_abort(d);
+	errno = saved;
+	return (NULL);
+}
+
+/* Read an adopted drop's data through its digest: like read(2). */
+ssize_t
+spool_read(struct drop *d, void *buf, size_t len)
+{
+	ssize_t	n;
+
+	do
+		n = read(d->fd, buf, len);
+	while (n == -1 && errno == EINTR);
+	if (n > 0) {
+		EVP_DigestUpdate(d->sha, buf, n);
+		d->size += n;
+	}
+	return (n);
+}
+
+/* Remove the few files a drop directory may hold, then the directory. */
+static int
+spool_remove_drop(const char *dir)
+{
+	static const char *files[] = { "data.csv", "manifest.json",
+	    "origin", "origin.tmp", "sidecar.json", "attempts" };
+	char	*p;
+	size_t	 i;
+
+	for (i = 0; i < sizeof files / sizeof files[0]; i++) {
+		xasprintf(&p, "%s/%s", dir, files[i]);
+		unlink(p);
+		free(p);
+	}
+	if (rmdir(dir) == -1) {
+		log_warn("rmdir %s", dir);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The newest mtime of a drop directory and its data file. */
+static time_t
+spool_drop_age(const char *dir, time_t now)
+{
+	struct stat	 sb;
+	time_t		 t = 0;
+	char		*p;
+
+	if (lstat(dir, &sb) == 0)
+		t = sb.st_mtime;
+	xasprintf(&p, "%s/data.csv", dir);
+	if (lstat(p, &sb) == 0 && sb.st_mtime > t)
+		t = sb.st_mtime;
+	free(p);
+	return (now - t);
+}
+
+/* Give back the files of a dead adoption (tmp/ID/origin, unlocked).
+ * 1 if it was one, 0 if not, -1 if it is alive or a file could not be
+ * given back. */
+static int
+spool_recover_adopted(const char *spool, const char *id)
+{
+	char	*p, *line = NULL, *tab, *q;
+	size_t	 size = 0;
+	FILE	*f;
+	int	 fd, r = 1;
+
+	p = spool_path(spool, "tmp", id, "origin");
+	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		free(p);
+		return (0);
+	}
+	free(p);
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		close(fd);
+		return (-1);
+	}
+	if ((f = fdopen(fd, "r")) == NULL)
+		fatal("fdopen");
+	while (getline(&line, &size, f) != -1) {
+		line[strcspn(line, "\n")] = '\0';
+		if ((tab = strchr(line, '\t')) == NULL)
+			continue;
+		*tab++ = '\0';
+		if (strchr(line, '/') != NULL || !spool_rel_valid(tab))
+			continue;
+		q = spool_path(spool, "tmp", id, line);
+		if (spool_put_back(spool, id, q, tab) == -1)
+			r = -1;		/* keep it here, never delete it */
+		free(q);
+	}
+	free(line);
+	fclose(f);
+	return (r);
+}
+
+/*
+ * Housekeeping of tmp/: a dead watcher's adoption gives its files back at
+ * once; anything else older than max_age (an upload whose writer died; it
+ * was never acknowledged) is removed. Returns how many were cleaned.
+ */
+int
+spool_clean_tmp(const char *spool, time_t max_age)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	char		*p;
+	time_t		 now = time(NULL);
+	int		 n = 0, r;
+
+	p = spool_path(spool, "tmp", NULL, NULL);
+	if ((dir = opendir(p)) == NULL) {
+		log_warn("opendir %s", p);
+		free(p);
+		return (-1);
+	}
+	free(p);
+	while ((de = readdir(dir)) != NULL) {
+		if (!randid_drop_valid(de->d_name))
+			continue;
+		p = spool_path(spool, "tmp", de->d_name, NULL);
+		if ((r = spool_recover_adopted(spool, de->d_name)) == 1 ||
+		    (r == 0 && spool_drop_age(p, now) > max_age)) {
+			if (r == 0)
+				log_info("%s: removing stale tmp/ drop",
+				    de->d_name);
+			if (spool_remove_drop(p) == 0)
+				n++;
+		}
+		free(p);
+	}
+	closedir(dir);
+	return (n);
+}
+
+/* Remove the drops of a queue (done/) finished more than max_age ago. The
+ * status JSON stays: the page and the API still show the import. */
+int
+spool_expire(const char *spool, const char *queue, time_t max_age)
+{
+	struct stat	 sb;
+	char		**ids, *p;
+	size_t		 n, i;
+	time_t		 now = time(NULL);
+	int		 removed = 0;
+
+	if (spool_list(spool, queue, &ids, &n) == -1)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		p = spool_path(spool, queue, ids[i], NULL);
+		/* The rename into done/ set the directory's ctime. */
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode) &&
+		    now - sb.st_ctime > max_age && spool_remove_drop(p) == 0)
+			removed++;
+		free(p);
+		free(ids[i]);
+	}
+	free(ids);
+	if (removed > 0)
+		log_info("removed %d drops from %s/", removed, queue);
+	return (removed);
+}
+
+/* The SHA-256 (hex) and size of a claimed drop's data.csv. */
+int
+spool_checksum(const char *spool, const char *id, char sha[65],
+    long long *size)
+{
+	unsigned char	 md[EVP_MAX_MD_SIZE], buf[65536];
+	unsigned int	 mdlen, i;
+	EVP_MD_CTX	*ctx;
+	ssize_t		 n;
+	char		*p;
+	int		 fd;
+
+	p = spool_path(spool, "active", id, "data.csv");
+	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(p);
+	if (fd == -1)
+		return (-1);
+	if ((ctx = EVP_MD_CTX_new()) == NULL ||
+	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
+		fatalx("sha256 init");
+	*size = 0;
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		EVP_DigestUpdate(ctx, buf, n);
+		*size += n;
+	}
+	close(fd);
+	EVP_DigestFinal_ex(ctx, md, &mdlen);
+	EVP_MD_CTX_free(ctx);
+	if (n == -1)
+		return (-1);
+	for (i = 0; i < mdlen && i < 32; i++)
+		snprintf(sha + 2 * i, 3, "%02x", md[i]);
+	return (0);
+}
+
+/* Whether the spool has room for need more bytes and still keeps
+ * conf.min_free: 0 if so, -1 (errno ENOSPC) if not. */
+int
+spool_free_space(const char *spool, long long need)
+{
+	struct statvfs	 sv;
+	char		*p;
+	int		 r;
+
+	p = spool_path(spool, "tmp", NULL, NULL);
+	r = statvfs(p, &sv);
+	free(p);
+	if (r == -1)
+		return (-1);
+	if ((long long)sv.f_bavail * (long long)sv.f_frsize <
+	    need + conf.min_free) {
+		errno = ENOSPC;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Count an attempt at a claimed drop, in active/ID/attempts ("N ROW"): the
+ * count starts again whenever the import got further (row, its
+ * checkpoint, is past the last attempt's). Returns the count, so that a
+ * drop that keeps killing or failing its watcher without progress can be
+ * given up. undo takes back an attempt that ended normally without work
+ * (its workspace was busy, the watcher was stopping).
+ */
+int
+spool_attempt(const char *spool, const char *id, long long row, int undo)
+{
+	long long	 last = -1;
+	int		 n = 0, fd;
+	char		*p, text[64];
+	ssize_t		 len;
+
+	p = spool_path(spool, "active", id, "attempts");
+	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		if ((len = read(fd, text, sizeof text - 1)) > 0) {
+			text[len] = '\0';
+			if (sscanf(text, "%d %lld", &n, &last) != 2)
+				n = 0;
+		}
+		close(fd);
+	}
+	if (undo) {
+		n = n > 0 ? n - 1 : 0;
+		row = last;
+	} else {
+		if (row > last)
+			n = 0;
+		n++;
+	}
+	snprintf(text, sizeof text, "%d %lld\n", n, row);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0600)) != -1) {
+		if (write(fd, text, strlen(text)) == -1)
+			log_warn("%s: write attempts", id);
+		fsync(fd);
+		close(fd);
+	}
+	free(p);
+	return (n);
 }

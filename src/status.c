@@ -98,6 +98,9 @@ status_encode(const struct status *st)
 	status_put_int(o, "tagged", st->tagged);
 	status_put_int(o, "queued_to_workflow", st->queued);
 	status_put_int(o, "dnt", st->dnt);
+	status_put_int(o, "enrich_pending", st->enrich_pending);
+	status_put_int(o, "enriched", st->enriched);
+	status_put_int(o, "enrich_failed", st->enrich_failed);
 	json_object_object_add(o, "errors", json_object_get(st->errors));
 	status_put_int(o, "errors_total", st->errors_total);
 	if (st->columns != NULL)

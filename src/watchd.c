@@ -1,14 +1,26 @@
 /*
- * intake-watchd: takes complete drops from the spool and imports them.
+ * intake-watchd: takes complete drops from the spool and imports them, and
+ * turns files dropped over SFTP (spool/drop/SLUG/) into drops.
  *
  * The directory is the truth, inotify only a wake-up (Postfix pickup): at
  * start, on every event, on queue overflow and on a timer the whole of
- * incoming/ is scanned, and scanning repeats until a pass finds nothing.
- * A drop is claimed by renaming it into active/; of several watchers only
- * one rename wins.
+ * incoming/ and of the drop folders is scanned, and scanning repeats until
+ * a pass finds nothing. A drop is claimed by renaming it into active/; of
+ * several watchers (on this host or others sharing the spool) only one
+ * rename wins. Imports of one workspace take turns through a lock row in
+ * the database (wslock.c); other workspaces go on in parallel.
+ *
+ * Nothing a drop holds can stop the watcher: a drop that fails is moved to
+ * failed/ with a status that says why, and a drop that keeps failing (or
+ * killing its watcher) without progress is given up after
+ * conf.max_attempts tries.
+ *
+ * Signals: SIGTERM and SIGINT finish the current batch (its checkpoint
+ * commits) and exit 0; SIGHUP reopens the log and reloads the config.
  */
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,17 +29,29 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
+
+#include <json-c/json.h>
 
 #include "intake.h"
 #include "db.h"
 
-static MYSQL		*watchd_db;
+#define WATCHD_HOUSEKEEP	3600	/* seconds between housekeeping */
+#define WATCHD_BACKOFF		5000	/* ms after losing the database */
+
+static MYSQL			*watchd_db;
+static volatile sig_atomic_t	 watchd_hup;
+static const char		*watchd_conf;
+static int			 watchd_foreground;
 
 static void
 watchd_signal(int sig)
 {
-	import_quit = 1;
+	if (sig == SIGHUP)
+		watchd_hup = 1;
+	else
+		import_quit = 1;
 }
 
 static __dead void
@@ -35,6 +59,15 @@ watchd_usage(void)
 {
 	fprintf(stderr, "usage: intake-watchd [-fv] [--once] [-c file]\n");
 	exit(2);
+}
+
+static long long
+watchd_ms(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
 }
 
 /* A database connection, made again after a failure. */
@@ -52,56 +85,200 @@ watchd_connect(void)
 	return (watchd_db);
 }
 
-/* Claim and import one drop; 1 if it was worked on, 0 if not ours, -1 on
- * a temporary failure. */
+static void
+watchd_disconnect(void)
+{
+	if (watchd_db != NULL)
+		mysql_close(watchd_db);
+	watchd_db = NULL;
+}
+
+/* How far a drop's import got: its checkpoint row, 0 if none, -1 if the
+ * database cannot say. */
+static long long
+watchd_progress(MYSQL *db, const char *id)
+{
+	struct dbstmt	*s;
+	long long	 row = -1;
+
+	if ((s = db_prepare(db, "SELECT checkpoint_row FROM imports "
+	    "WHERE id = ?")) == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	if (db_exec(s) == 0) {
+		switch (db_fetch(s)) {
+		case 1:
+			row = db_col_int(s, 0);
+			break;
+		case 0:
+			row = 0;
+			break;
+		}
+	}
+	db_close(s);
+	return (row);
+}
+
+/* Mark a status JSON failed with a reason, keeping what it says. */
+static void
+watchd_status_failed(const char *id, const char *why)
+{
+	json_object	*o;
+	char		*path, *tmp, now[32];
+	const char	*text;
+	FILE		*f;
+
+	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
+	xasprintf(&tmp, "%s/status/.%s.json.%ld", conf.spool_dir, id,
+	    (long)getpid());
+	if ((o = json_object_from_file(path)) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(id));
+	}
+	randid_now(now, sizeof now);
+	json_object_object_add(o, "state", json_object_new_string("failed"));
+	json_object_object_add(o, "message", json_object_new_string(why));
+	json_object_object_add(o, "updated_at", json_object_new_string(now));
+	json_object_object_add(o, "finished_at", json_object_new_string(now));
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	if ((f = fopen(tmp, "w")) == NULL || fputs(text, f) == EOF ||
+	    fclose(f) == EOF || rename(tmp, path) == -1) {
+		log_warn("%s: write status", id);
+		unlink(tmp);
+	}
+	json_object_put(o);
+	free(tmp);
+	free(path);
+}
+
+/* Give a claimed drop up: failed/, with why in its status and in the
+ * imports table, and its workspace let go. */
+static void
+watchd_give_up(MYSQL *db, const char *id, const char *why)
+{
+	const char	*args[2] = { why, id };
+
+	log_warnx("%s: giving up: %s", id, why);
+	watchd_status_failed(id, why);
+	if (db != NULL) {
+		db_run(db, "UPDATE imports SET state = 'failed', message = ?, "
+		    "updated_at = NOW(3), finished_at = NOW(3) WHERE id = ?",
+		    2, args);
+		db_run(db, "UPDATE import_locks SET import_id = NULL, "
+		    "holder = NULL WHERE import_id = ?", 1, &args[1]);
+	}
+	if (spool_finish(conf.spool_dir, id, 0) == -1)
+		log_warn("%s: finish", id);
+}
+
+/*
+ * Claim and import one drop. 1 if it was worked on (done or failed), 0 if
+ * not ours, 2 if its workspace is busy with another import, 3 if it should
+ * be tried again soon (a deadlock, a lock wait timeout), -1 if the
+ * database is away.
+ */
 static int
 watchd_one(const char *id)
 {
-	MYSQL	*db;
-	int	 fd, r;
+	MYSQL		*db;
+	long long	 row;
+	int		 fd, r, n;
 
 	if (spool_claim(conf.spool_dir, id) == -1)
 		return (0);	/* another watcher took it */
 	if ((fd = spool_lock(conf.spool_dir, id)) == -1)
 		return (0);
-	if ((db = watchd_connect()) == NULL) {
+	if ((db = watchd_connect()) == NULL ||
+	    (row = watchd_progress(db, id)) == -1) {
+		watchd_disconnect();
 		spool_release(conf.spool_dir, id);
 		close(fd);
 		return (-1);
 	}
-	log_info("%s: importing", id);
+	/* Counted before the import: an attempt that kills us counts too. */
+	if ((n = spool_attempt(conf.spool_dir, id, row, 0)) >
+	    (int)conf.max_attempts) {
+		watchd_give_up(db, id, "The import was tried too many times "
+		    "without getting further");
+		close(fd);
+		return (1);
+	}
+	log_info("%s: importing%s", id, n > 1 ? " (again)" : "");
 	r = import_run(db, conf.spool_dir, id);
-	if (r == -2) {
-		/* The database failed under us: back to incoming/, and a
-		 * fresh connection next time. */
-		mysql_close(watchd_db);
-		watchd_db = NULL;
+	switch (r) {
+	case 0:
+	case -1:
+		if (spool_finish(conf.spool_dir, id, r == 0) == -1)
+			log_warn("%s: finish", id);
+		close(fd);
+		return (1);
+	case -3:
+		/* Another import has the workspace: not an attempt. */
+		spool_attempt(conf.spool_dir, id, row, 1);
 		spool_release(conf.spool_dir, id);
 		close(fd);
-		return (-1);
+		return (2);
 	}
-	if (spool_finish(conf.spool_dir, id, r == 0) == -1)
-		log_warn("%s: finish", id);
+	if (import_quit)
+		spool_attempt(conf.spool_dir, id, row, 1);
+	spool_release(conf.spool_dir, id);
 	close(fd);
-	return (1);
+	if (import_quit)
+		return (-1);
+	/* The open batch was rolled back. A live connection means the
+	 * server refused the transaction (deadlock, lock wait timeout, a
+	 * Galera conflict): try again soon from the checkpoint. Else the
+	 * database went away: reconnect later. */
+	if (mysql_ping(db) == 0)
+		return (3);
+	watchd_disconnect();
+	return (-1);
 }
 
-/* Scan incoming/ until a pass finds nothing. -1 on a temporary failure. */
+static int
+watchd_listed(char **list, size_t n, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Scan incoming/ until a pass finds nothing new. Returns 0, -1 when the
+ * database is away, or the milliseconds after which busy drops (their
+ * workspace taken by another watcher) or retries should be looked at.
+ */
 static int
 watchd_scan(void)
 {
-	char	**ids;
-	size_t	  n, i;
-	int	  worked, r = 0;
+	char	**ids, **busy = NULL;
+	size_t	  n, i, nbusy = 0;
+	int	  worked, r = 0, retry = 0;
 
 	do {
 		worked = 0;
 		if (spool_scan(conf.spool_dir, &ids, &n) == -1)
 			return (-1);
 		for (i = 0; i < n; i++) {
-			if (!import_quit && r == 0) {
+			if (!import_quit && r == 0 &&
+			    !watchd_listed(busy, nbusy, ids[i])) {
 				switch (watchd_one(ids[i])) {
 				case 1:
+					worked = 1;
+					break;
+				case 2:
+					busy = xreallocarray(busy, nbusy + 1,
+					    sizeof *busy);
+					busy[nbusy++] = xstrdup(ids[i]);
+					break;
+				case 3:
+					retry = 1;
 					worked = 1;
 					break;
 				case -1:
@@ -113,17 +290,109 @@ watchd_scan(void)
 		}
 		free(ids);
 	} while (worked && !import_quit && r == 0);
-	return (r);
+	for (i = 0; i < nbusy; i++)
+		free(busy[i]);
+	free(busy);
+	if (r == -1)
+		return (-1);
+	if (retry)
+		return (100 + random() % 900);
+	return (nbusy > 0 ? 1000 : 0);
 }
 
-/* Drain the inotify queue; it only tells us to look again. */
+/* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops. */
 static void
+watchd_housekeep(void)
+{
+	int	n;
+
+	if ((n = spool_clean_tmp(conf.spool_dir, conf.tmp_max_age)) > 0)
+		log_info("cleaned %d drops from tmp/", n);
+	spool_expire(conf.spool_dir, "done",
+	    (time_t)conf.done_keep_days * 86400);
+}
+
+/* SIGHUP: the log again, and the config if it reads right (checked in a
+ * child first, so a broken file leaves the running config alone). */
+static void
+watchd_reload(void)
+{
+	char	*cause = NULL, *spool;
+	pid_t	 pid;
+	int	 status;
+
+	log_init("intake-watchd", watchd_foreground);
+	if ((pid = fork()) == -1) {
+		log_warn("reload: fork");
+		return;
+	}
+	if (pid == 0) {
+		if (conf_load(conf_path(watchd_conf), &cause) == -1) {
+			log_warnx("reload: %s; keeping the running config",
+			    cause);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return;
+	spool = xstrdup(conf.spool_dir);
+	if (conf_load(conf_path(watchd_conf), &cause) == -1)
+		fatalx("reload: %s", cause);
+	if (strcmp(spool, conf.spool_dir) != 0) {
+		log_warnx("reload: spool_dir changes on restart only");
+		free(conf.spool_dir);
+		conf.spool_dir = spool;
+	} else
+		free(spool);
+	watchd_disconnect();	/* the database settings may have changed */
+	log_info("reloaded %s", conf_path(watchd_conf));
+}
+
+/* Read the inotify queue; it only tells us to look again. 1 if it
+ * overflowed (events were lost: rescan and watch everything again). */
+static int
 watchd_drain(int ifd)
 {
-	char	buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	char			 buf[8192] __attribute__((aligned(
+			    __alignof__(struct inotify_event))));
+	struct inotify_event	*ev;
+	ssize_t			 n;
+	char			*p;
+	int			 overflow = 0;
 
-	while (read(ifd, buf, sizeof buf) > 0)
-		;
+	while ((n = read(ifd, buf, sizeof buf)) > 0) {
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW)
+				overflow = 1;
+		}
+	}
+	if (overflow)
+		log_warnx("inotify queue overflowed; scanning everything");
+	return (overflow);
+}
+
+/* One round: drop folders, then incoming/. The poll timeout for the next
+ * round, in milliseconds. */
+static int
+watchd_round(int ifd)
+{
+	int	wait, t, r;
+
+	drop_watch(ifd);	/* folders made since the last round */
+	r = drop_scan(watchd_connect(), &wait);
+	if (r == -1)
+		watchd_disconnect();
+	t = watchd_scan();
+	if (t == -1 || r == -1)
+		return (WATCHD_BACKOFF);
+	if (t == 0)
+		t = (int)conf.scan_interval * 1000;
+	if (wait != -1 && wait * 1000 < t)
+		t = wait > 0 ? wait * 1000 : 200;
+	return (t);
 }
 
 int
@@ -135,21 +404,21 @@ main(int argc, char **argv)
 	};
 	struct sigaction sa;
 	struct pollfd	 pfd;
-	const char	*cfg = NULL;
 	char		*cause = NULL, *incoming;
-	int		 ch, foreground = 0, once = 0, ifd, timeout;
+	long long	 housekept;
+	int		 ch, once = 0, ifd, timeout, wait;
 
 	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
-			cfg = optarg;
+			watchd_conf = optarg;
 			break;
 		case 'f':
-			foreground = 1;
+			watchd_foreground = 1;
 			break;
 		case 'o':
 			once = 1;
-			foreground = 1;
+			watchd_foreground = 1;
 			break;
 		case 'v':
 			log_verbose(1);
@@ -161,18 +430,20 @@ main(int argc, char **argv)
 	if (optind != argc)
 		watchd_usage();
 	log_init("intake-watchd", 1);
-	if (conf_load(conf_path(cfg), &cause) == -1)
+	if (conf_load(conf_path(watchd_conf), &cause) == -1)
 		fatalx("%s", cause);
 	if (spool_init(conf.spool_dir) == -1)
 		fatalx("cannot set up the spool in %s", conf.spool_dir);
-	if (!foreground && daemon(0, 0) == -1)
+	if (!watchd_foreground && daemon(0, 0) == -1)
 		fatal("daemon");
-	log_init("intake-watchd", foreground);
+	log_init("intake-watchd", watchd_foreground);
+	srandom(getpid() ^ time(NULL));
 
 	memset(&sa, 0, sizeof sa);
 	sa.sa_handler = watchd_signal;
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
@@ -183,13 +454,17 @@ main(int argc, char **argv)
 		fatal("inotify_add_watch %s", incoming);
 	free(incoming);
 
+	/* What a dead watcher left: its claimed drops, its SFTP files. */
 	spool_recover(conf.spool_dir);
+	watchd_housekeep();
+	housekept = watchd_ms();
 	if (once) {
 		if (watchd_connect() == NULL)
 			exit(1);
+		drop_scan(watchd_db, &wait);
 		ch = watchd_scan();
-		mysql_close(watchd_db);
-		exit(ch == 0 ? 0 : 1);
+		watchd_disconnect();
+		exit(ch == -1 ? 1 : 0);
 	}
 
 	log_info("watching %s", conf.spool_dir);
@@ -201,15 +476,19 @@ main(int argc, char **argv)
 			fatal("poll");
 		if (import_quit)
 			break;
+		if (watchd_hup) {
+			watchd_hup = 0;
+			watchd_reload();
+		}
 		watchd_drain(ifd);
-		/* After a temporary failure wait a little before retrying;
-		 * otherwise the timer scan is the fallback for lost events. */
-		timeout = watchd_scan() == -1 ? 5000 :
-		    (int)conf.scan_interval * 1000;
+		if (watchd_ms() - housekept > WATCHD_HOUSEKEEP * 1000LL) {
+			watchd_housekeep();
+			housekept = watchd_ms();
+		}
+		timeout = watchd_round(ifd);
 	}
 	log_info("stopping");
-	if (watchd_db != NULL)
-		mysql_close(watchd_db);
+	watchd_disconnect();
 	close(ifd);
 	return (0);
 }

@@ -35,18 +35,34 @@ void		 http_json(struct http *, int, json_object *);
 void		 http_error(struct http *, int, const char *, const char *);
 void		 http_drain(struct http *);
 int		 http_csrf_ok(struct http *, const char *);
+long		 http_query_long(struct http *, const char *, long, long, long);
+json_object	*http_body_json(struct http *, int *);
+void		 http_db_error(struct http *);
 
 /* api_session.c */
 void		 api_login(struct http *);
 void		 api_logout(struct http *);
 void		 api_session(struct http *);
+int		 api_session_sso_same(struct http *);
 
 /* api_imports.c */
 void		 api_imports_list(struct http *);
 void		 api_imports_get(struct http *, const char *);
+void		 api_imports_errors(struct http *, const char *);
+void		 api_imports_errors_csv(struct http *, const char *);
 
 /* api_contacts.c */
+void		 api_contacts_list(struct http *);
 void		 api_contacts_export(struct http *);
+
+/* api_tags.c */
+void		 api_tags_list(struct http *);
+void		 api_tags_create(struct http *);
+
+/* api_settings.c */
+void		 api_workflows_list(struct http *);
+void		 api_settings_get(struct http *);
+void		 api_settings_put(struct http *);
 
 /* upload.c */
 void		 upload_post(struct http *);

@@ -107,6 +107,9 @@ stack_write_conf() {
 	    -e "s|@MAX_UPLOAD@|$STACK_MAX_UPLOAD|g" \
 	    -e "s|@BATCH@|$STACK_BATCH|g" \
 	    "$SRCDIR/conf/intake.conf.in" > "$RUN/intake.conf"
+	# Settings a test or ./run adds (the enrichment provider, ...).
+	[ -z "${STACK_CONF_EXTRA:-}" ] ||
+	    printf '%s\n' "$STACK_CONF_EXTRA" >> "$RUN/intake.conf"
 	sed -e "s|@RUN@|$RUN|g" -e "s|@WWW@|$SRCDIR/www|g" \
 	    -e "s|@PORT@|$PORT|g" -e "s|@MAX_UPLOAD@|$STACK_MAX_UPLOAD|g" \
 	    -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
@@ -170,6 +173,7 @@ stack_stop_one() {
 }
 
 stack_down() {
+	stack_stop_one "$RUN/provider/nginx.pid"
 	stack_stop_one "$RUN/nginx.pid"
 	stack_stop_one "$RUN/watchd.pid"
 	stack_stop_one "$RUN/fcgi.pid"
@@ -189,4 +193,56 @@ stack_free_port() {
 		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo $p; return; }
 	done
+}
+
+# The local enrichment provider (tests/provider): nginx serving profile
+# fixtures. stack_provider_fixtures FROM TO copies the profiles and makes
+# the padded copies the slow and delayed endpoints send; stack_provider_start
+# starts it on $PPORT with its files under $RUN/provider.
+stack_provider_fixtures() {
+	local f json pad
+	mkdir -p "$2/profiles" "$2/padded"
+	cp "$1"/*.json "$2/profiles/"
+	# Padded to 1200 bytes: with the endpoint's limit_rate, nginx sends
+	# the first second's worth at once and the rest ~50 ms later.
+	for f in "$2"/profiles/*.json; do
+		json=$(cat "$f")
+		pad=$(printf '%*s' $((1200 - ${#json} - 11)) '' | tr ' ' x)
+		printf '%s\n' "${json%\}\}},\"pad\":\"$pad\"}}" > "$2/padded/${f##*/}"
+	done
+}
+
+stack_provider_start() {
+	local dir=$RUN/provider
+	stack_alive "$dir/nginx.pid" && return 0
+	mkdir -p "$dir/tmp"
+	[ -d "$dir/fixtures" ] ||
+	    stack_provider_fixtures "$SRCDIR/tests/provider/profiles" \
+	    "$dir/fixtures"
+	sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$PPORT|g" \
+	    -e "s|@FIXTURES@|$dir/fixtures|g" \
+	    -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
+	    "$SRCDIR/tests/provider/nginx.conf.in" > "$dir/nginx.conf"
+	setsid nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" \
+	    >>"$dir/nginx.log" 2>&1 < /dev/null &
+	stack_wait_for 10 curl -s -o /dev/null \
+	    "http://127.0.0.1:$PPORT/v1/person" || {
+		echo "the provider did not start; see $dir/error.log" >&2
+		return 1; }
+}
+
+# intake.conf lines that point the watcher at the local provider; $1 is
+# the path prefix ("" or /delay, /busy, /down, /slow).
+stack_provider_conf() {
+	cat <<EOT
+enrich_url = http://127.0.0.1:$PPORT${1:-}/v1/person?profile={url}
+enrich_allow_http = yes
+enrich_map_first = data.first_name
+enrich_map_last = data.last_name
+enrich_map_account = data.job_company_name
+enrich_map_domain = data.job_company_website
+enrich_map_email = data.work_email
+enrich_map_phone = data.mobile_phone
+enrich_map_title = data.job_title
+EOT
 }

@@ -1,0 +1,750 @@
+/*
+ * SFTP drop folders: spool/drop/SLUG/ of each workspace, exposed to
+ * people and systems over SFTP (OpenSSH ChrootDirectory + internal-sftp).
+ * A NAME.csv that lands there becomes a normal drop in incoming/, with
+ * the options of NAME.csv.json (a sidecar) or the workspace's drop
+ * defaults, so there is one import path.
+ *
+ * A partial upload is never taken:
+ * - names with a leading dot or ending in .part, .filepart or .tmp are
+ *   not looked at until they are renamed;
+ * - a file is taken only when its name, inode, size and mtime have not
+ *   changed for conf.drop_settle seconds, no process has it open for
+ *   writing (a read lease, where the kernel lets us take one: the file's
+ *   owner or CAP_LEASE), and it has one link (OpenSSH renames by link +
+ *   unlink);
+ * - it must end with a line break: an upload cut off half-way ends in
+ *   the middle of a row. Such a file is held (a new upload under the same
+ *   name replaces it) and, after conf.drop_hold seconds, moved to
+ *   rejected/ with the reason.
+ * inotify events (close after write, moved or linked in) only wake the
+ * watcher; every pass looks at the whole folder, so a restart, a queue
+ * overflow or a file system without inotify loses nothing.
+ *
+ * Taking a file renames it (and its sidecar) into tmp/ID/ with
+ * spool_adopt, which records where they came from: a watcher that dies
+ * half-way gives them back at its next start. Files that are not CSV go
+ * to rejected/NAME with rejected/NAME.why beside them; nothing is ever
+ * deleted.
+ */
+#include <sys/inotify.h>
+#include <sys/stat.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "intake.h"
+#include "db.h"
+
+#define DROP_SIDECAR_MAX	(64 * 1024)
+#define DROP_NAME_MAX		200
+
+/* A file we are watching settle. */
+struct dropfile {
+	char		*slug;
+	char		*name;
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	nlink_t		 nlink;
+	time_t		 since;		/* unchanged since (monotonic) */
+	time_t		 held;		/* settled but not whole since, or 0 */
+	int		 seen;		/* in this pass */
+};
+
+static struct dropfile	*drop_files;
+static size_t		 drop_nfiles;
+
+static time_t
+drop_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec);
+}
+
+static int
+drop_suffix(const char *name, const char *suffix)
+{
+	size_t	a = strlen(name), b = strlen(suffix);
+
+	return (a >= b && strcasecmp(name + a - b, suffix) == 0);
+}
+
+/* Names of files still being written, by convention: never looked at. */
+static int
+drop_ignored(const char *name)
+{
+	return (name[0] == '.' || drop_suffix(name, ".part") ||
+	    drop_suffix(name, ".filepart") || drop_suffix(name, ".tmp") ||
+	    drop_suffix(name, ".why") || strlen(name) > DROP_NAME_MAX);
+}
+
+/* A slug as intake makes them; anything else is not a drop folder. */
+static int
+drop_slug_valid(const char *s)
+{
+	size_t	i;
+
+	if (s[0] == '\0' || s[0] == '.' || strlen(s) > 64)
+		return (0);
+	for (i = 0; s[i] != '\0'; i++)
+		if (strchr("abcdefghijklmnopqrstuvwxyz0123456789-_.",
+		    s[i]) == NULL)
+			return (0);
+	return (1);
+}
+
+/* Watch spool/drop/ (for new folders) and every folder in it. Adding a
+ * watch twice is harmless, so this runs on every pass. */
+void
+drop_watch(int ifd)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	char		*top, *p;
+
+	top = spool_path(conf.spool_dir, "drop", NULL, NULL);
+	if (inotify_add_watch(ifd, top, IN_CREATE | IN_MOVED_TO |
+	    IN_ONLYDIR) == -1) {
+		log_warn("inotify_add_watch %s", top);
+		free(top);
+		return;
+	}
+	if ((dir = opendir(top)) == NULL) {
+		log_warn("opendir %s", top);
+		free(top);
+		return;
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (!drop_slug_valid(de->d_name))
+			continue;
+		xasprintf(&p, "%s/%s", top, de->d_name);
+		if (inotify_add_watch(ifd, p, IN_CLOSE_WRITE | IN_MOVED_TO |
+		    IN_CREATE | IN_ONLYDIR | IN_DONT_FOLLOW) == -1 &&
+		    errno != ENOTDIR && errno != ENOENT)
+			log_warn("inotify_add_watch %s", p);
+		free(p);
+	}
+	closedir(dir);
+	free(top);
+}
+
+/* Write NAME.why next to a rejected file: one line of plain text. */
+static void
+drop_write_why(const char *path, const char *why)
+{
+	char	*p;
+	FILE	*f;
+	int	 fd;
+
+	xasprintf(&p, "%s.why", path);
+	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1 || (f = fdopen(fd, "w")) == NULL) {
+		log_warn("%s", p);
+		if (fd != -1)
+			close(fd);
+		free(p);
+		return;
+	}
+	fprintf(f, "%s\n", why);
+	if (fflush(f) != 0 || fsync(fd) == -1)
+		log_warn("%s", p);
+	fclose(f);
+	free(p);
+}
+
+/* Move drop/SLUG/NAME to drop/SLUG/rejected/, never over another file;
+ * the final path, or NULL (errno set). */
+static char *
+drop_move_rejected(const char *folder, const char *name)
+{
+	char	*from, *to, id[INTAKE_ID_MAX];
+	int	 r;
+
+	xasprintf(&from, "%s/%s", folder, name);
+	xasprintf(&to, "%s/rejected/%s", folder, name);
+	r = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+	if (r == -1 && errno == EEXIST) {
+		free(to);
+		randid_drop(id);
+		xasprintf(&to, "%s/rejected/%s-%s", folder, id, name);
+		r = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+	}
+	if (r == -1) {
+		free(to);
+		to = NULL;
+	}
+	free(from);
+	return (to);
+}
+
+/* Reject a dropped file (and its sidecar) with a reason people read. */
+static void
+drop_reject(const char *slug, const char *name, const char *why)
+{
+	char	*folder, *p, *to, *side;
+
+	folder = spool_path(conf.spool_dir, "drop", slug, NULL);
+	xasprintf(&p, "%s/rejected", folder);
+	if (mkdir(p, 0755) == -1 && errno != EEXIST)
+		log_warn("mkdir %s", p);
+	free(p);
+	if ((to = drop_move_rejected(folder, name)) == NULL) {
+		if (errno != ENOENT)
+			log_warn("drop/%s/%s: cannot move to rejected/", slug,
+			    name);
+		free(folder);
+		return;
+	}
+	drop_write_why(to, why);
+	log_info("drop/%s/%s: rejected: %s", slug, name, why);
+	free(to);
+	if (drop_suffix(name, ".csv")) {
+		xasprintf(&side, "%s.json", name);
+		xasprintf(&p, "%s/%s", folder, side);
+		if (access(p, F_OK) == 0 &&
+		    (to = drop_move_rejected(folder, side)) != NULL) {
+			drop_write_why(to, "Its file was rejected (see the "
+			    "file's .why)");
+			free(to);
+		}
+		free(p);
+		free(side);
+	}
+	free(folder);
+}
+
+/*
+ * Read a sidecar NAME.csv.json into m (its options) and *uploader. The
+ * options are those of the upload form: flow, tags, workflow,
+ * on_existing, dnt, override_owners; and uploader, an email. -1 with
+ * *why (for people) if it is not right.
+ */
+static int
+drop_sidecar(const char *path, struct manifest *m, char **uploader,
+    char **why)
+{
+	json_object	*o = NULL, *v;
+	char		*text = NULL;
+	const char	*k, *s;
+	ssize_t		 n;
+	size_t		 len = 0, i;
+	int		 fd, r = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1) {
+		xasprintf(why, "The sidecar cannot be read");
+		return (-1);
+	}
+	text = xmalloc(DROP_SIDECAR_MAX + 1);
+	while ((n = read(fd, text + len, DROP_SIDECAR_MAX - len)) > 0)
+		len += n;
+	close(fd);
+	if (n == -1 || len == DROP_SIDECAR_MAX) {
+		xasprintf(why, "The sidecar is larger than 64 KB");
+		goto out;
+	}
+	text[len] = '\0';
+	if ((o = json_tokener_parse(text)) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		xasprintf(why, "The sidecar is not a JSON object");
+		goto out;
+	}
+	json_object_object_foreach(o, key, val) {
+		k = key;
+		v = val;
+		s = json_object_is_type(v, json_type_string) ?
+		    json_object_get_string(v) : NULL;
+		if (strcmp(k, "flow") == 0) {
+			if (s == NULL || manifest_flow_parse(s, &m->flow) == -1) {
+				xasprintf(why, "In the sidecar, flow must be "
+				    "create or update");
+				goto out;
+			}
+			m->on_existing = m->flow == FLOW_UPDATE ?
+			    EXISTING_UPDATE : EXISTING_SKIP;
+		} else if (strcmp(k, "workflow") == 0 && s != NULL) {
+			free(m->workflow);
+			m->workflow = xstrdup(*s ? s : "default");
+		} else if (strcmp(k, "uploader") == 0 && s != NULL) {
+			free(*uploader);
+			*uploader = xstrdup(s);
+		} else if (strcmp(k, "tags") == 0 &&
+		    json_object_is_type(v, json_type_array)) {
+			for (i = 0; i < json_object_array_length(v); i++) {
+				json_object *t = json_object_array_get_idx(v, i);
+
+				if (!json_object_is_type(t, json_type_string) ||
+				    m->ntags >= IMPORT_MAX_TAGS) {
+					xasprintf(why, "In the sidecar, tags "
+					    "must be a list of at most %d names",
+					    IMPORT_MAX_TAGS);
+					goto out;
+				}
+				manifest_add_tag(m, json_object_get_string(t));
+			}
+		} else if ((strcmp(k, "dnt") == 0 ||
+		    strcmp(k, "override_owners") == 0) &&
+		    json_object_is_type(v, json_type_boolean)) {
+			*(strcmp(k, "dnt") == 0 ? &m->dnt :
+			    &m->override_owners) = json_object_get_boolean(v);
+		} else if (strcmp(k, "on_existing") != 0) {
+			xasprintf(why, "The sidecar has \"%.40s\", which is not "
+			    "an option (or not of the right type); the options "
+			    "are uploader, flow, tags, workflow, on_existing, "
+			    "dnt and override_owners", k);
+			goto out;
+		}
+	}
+	/* After flow, whatever the order of the keys. */
+	if (json_object_object_get_ex(o, "on_existing", &v)) {
+		if (!json_object_is_type(v, json_type_string) ||
+		    manifest_existing_parse(json_object_get_string(v),
+		    &m->on_existing) == -1) {
+			xasprintf(why, "In the sidecar, on_existing must be "
+			    "skip, update or duplicate");
+			goto out;
+		}
+	}
+	r = 0;
+
+out:
+	json_object_put(o);
+	free(text);
+	return (r);
+}
+
+/* The workspace's drop defaults into m; *uploader is set to its drop
+ * uploader (else its first editor) unless the sidecar named one. -1 on
+ * a database error. */
+static int
+drop_defaults(MYSQL *db, long long ws, struct manifest *m, char **uploader)
+{
+	struct dbstmt	*s;
+	char		*tags, *t, *last;
+	int		 r = -1;
+
+	m->flow = FLOW_CREATE;
+	m->on_existing = EXISTING_SKIP;
+	m->workflow = xstrdup("default");
+	s = db_prepare(db, "SELECT d.flow, d.on_existing, d.workflow, "
+	    "d.tags, d.dnt, u.email FROM drop_settings d LEFT JOIN users u "
+	    "ON u.id = d.uploader_id AND u.workspace_id = d.workspace_id "
+	    "WHERE d.workspace_id = ?");
+	if (s == NULL)
+		return (-1);
+	db_bind_int(s, 0, ws);
+	if (db_exec(s) == -1)
+		goto out;
+	if (db_fetch(s) == 1) {
+		manifest_flow_parse(db_col_str(s, 0), &m->flow);
+		manifest_existing_parse(db_col_str(s, 1), &m->on_existing);
+		free(m->workflow);
+		m->workflow = xstrdup(db_col_str(s, 2));
+		if (db_col_str(s, 3) != NULL) {
+			tags = xstrdup(db_col_str(s, 3));
+			for (t = strtok_r(tags, ",", &last); t != NULL;
+			    t = strtok_r(NULL, ",", &last))
+				manifest_add_tag(m, t);
+			free(tags);
+		}
+		m->dnt = db_col_int(s, 4) != 0;
+		if (db_col_str(s, 5) != NULL)
+			*uploader = xstrdup(db_col_str(s, 5));
+	}
+	db_close(s);
+	s = NULL;
+	if (*uploader == NULL) {
+		s = db_prepare(db, "SELECT email FROM users WHERE "
+		    "workspace_id = ? AND role = 'editor' ORDER BY id LIMIT 1");
+		if (s == NULL)
+			return (-1);
+		db_bind_int(s, 0, ws);
+		if (db_exec(s) == -1)
+			goto out;
+		if (db_fetch(s) == 1)
+			*uploader = xstrdup(db_col_str(s, 0));
+	}
+	r = 0;
+
+out:
+	db_close(s);
+	return (r);
+}
+
+/*
+ * Is the file whole and plain text? Reads it where it is: 0 if so, 1 if
+ * it is not finished (someone writes it, or it does not end with a line
+ * break), -1 with *why if it is not a CSV file.
+ */
+static int
+drop_check_file(const char *path, const struct dropfile *f, const char **why)
+{
+	struct stat	 sb;
+	char		 buf[65536];
+	ssize_t		 n;
+	off_t		 off = 0;
+	int		 fd, r = -1;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1)
+		return (1);
+	if (fstat(fd, &sb) == -1 || sb.st_ino != f->ino ||
+	    sb.st_size != f->size) {
+		close(fd);
+		return (1);
+	}
+	/* A read lease is refused while anyone has the file open for
+	 * writing. Without the right to take one, the settle period alone
+	 * decides. */
+	if (fcntl(fd, F_SETLEASE, F_RDLCK) == -1) {
+		if (errno == EAGAIN || errno == EBUSY) {
+			close(fd);
+			return (1);
+		}
+	} else
+		fcntl(fd, F_SETLEASE, F_UNLCK);
+	if (sb.st_size == 0 || pread(fd, buf, 1, sb.st_size - 1) != 1 ||
+	    buf[0] != '\n') {
+		close(fd);
+		return (1);
+	}
+	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
+		if ((off == 0 && sniff_head(buf, n, why) == -1) ||
+		    sniff_chunk(buf, n, why) == -1)
+			goto out;
+		off += n;
+	}
+	r = n == 0 ? 0 : 1;
+
+out:
+	close(fd);
+	return (r);
+}
+
+/*
+ * Take a settled CSV file: options, then adopt it into the spool as a new
+ * drop. 0 when it was taken or rejected (or vanished), 1 to look again
+ * later, -1 on a database error.
+ */
+static int
+drop_take(MYSQL *db, struct dropfile *f, time_t now)
+{
+	struct manifest	 m;
+	struct drop	*d;
+	const char	*from[2], *names[2] = { "data.csv", "sidecar.json" };
+	const char	*what;
+	char		*folder, *path, *side, *rel = NULL, *srel = NULL;
+	char		*uploader = NULL, *why = NULL, *cause = NULL;
+	long long	 ws, uid;
+	int		 editor = 0, r = 1, c, has_side;
+	struct stat	 sb;
+
+	memset(&m, 0, sizeof m);
+	folder = spool_path(conf.spool_dir, "drop", f->slug, NULL);
+	xasprintf(&path, "%s/%s", folder, f->name);
+	xasprintf(&side, "%s.json", path);
+
+	if ((c = drop_check_file(path, f, &what)) == -1) {
+		xasprintf(&why, "This is not a CSV file: it looks like %s", what);
+		drop_reject(f->slug, f->name, why);
+		r = 0;
+		goto out;
+	}
+	if (c == 1) {
+		if (f->held == 0)
+			f->held = now;
+		if (now - f->held >= (time_t)conf.drop_hold) {
+			drop_reject(f->slug, f->name, "The file does not end "
+			    "with a line break, so it looks like an upload that "
+			    "was cut off. Upload it again, whole.");
+			r = 0;
+		}
+		goto out;
+	}
+
+	/* A sidecar is used when it is there, and settled too. */
+	has_side = lstat(side, &sb) == 0;
+	if (has_side && (!S_ISREG(sb.st_mode) ||
+	    time(NULL) - sb.st_mtime < (time_t)conf.drop_settle))
+		goto out;
+
+	if ((ws = auth_workspace_id(db, f->slug)) == -1) {
+		r = -1;
+		goto out;
+	}
+	if (ws == 0) {
+		drop_reject(f->slug, f->name, "This folder belongs to no "
+		    "workspace; ask your administrator");
+		r = 0;
+		goto out;
+	}
+	if (drop_defaults(db, ws, &m, &uploader) == -1) {
+		r = -1;
+		goto out;
+	}
+	if (has_side && drop_sidecar(side, &m, &uploader, &why) == -1) {
+		drop_reject(f->slug, f->name, why);
+		r = 0;
+		goto out;
+	}
+	if (uploader == NULL) {
+		drop_reject(f->slug, f->name, "The workspace has no editor to "
+		    "import this file as; name one as uploader in a sidecar");
+		r = 0;
+		goto out;
+	}
+	if ((uid = auth_user_id(db, ws, uploader, &editor)) == -1) {
+		r = -1;
+		goto out;
+	}
+	if (uid == 0 || !editor) {
+		xasprintf(&why, "The uploader %.254s is not %s of this "
+		    "workspace", uploader, uid == 0 ? "a user" : "an editor");
+		drop_reject(f->slug, f->name, why);
+		r = 0;
+		goto out;
+	}
+
+	xasprintf(&rel, "drop/%s/%s", f->slug, f->name);
+	xasprintf(&srel, "drop/%s/%s.json", f->slug, f->name);
+	from[0] = rel;
+	from[1] = srel;
+	if ((d = spool_adopt(conf.spool_dir, from, names, has_side ? 2 : 1,
+	    &cause)) == NULL) {
+		if (errno != ENOENT)
+			log_warnx("%s: %s", rel, cause);
+		r = errno == ENOENT ? 0 : 1;	/* ENOENT: taken by another */
+		goto out;
+	}
+	m.workspace = xstrdup(f->slug);
+	m.uploader = uploader;
+	uploader = NULL;
+	m.file_name = xstrdup(f->name);
+	m.source = xstrdup("sftp");
+	log_info("%s: taking %s", spool_drop_id(d), rel);
+	if (spool_commit(d, &m, &cause) == -1) {
+		log_warnx("%s: %s", rel, cause);
+		goto out;
+	}
+	log_info("%s: queued as %s", rel, m.id);
+	r = 0;
+
+out:
+	manifest_clear(&m);
+	free(uploader);
+	free(why);
+	free(cause);
+	free(rel);
+	free(srel);
+	free(side);
+	free(path);
+	free(folder);
+	return (r);
+}
+
+/* The entry of slug/name, made if new. */
+static struct dropfile *
+drop_file(const char *slug, const char *name)
+{
+	struct dropfile	*f;
+	size_t		 i;
+
+	for (i = 0; i < drop_nfiles; i++) {
+		f = &drop_files[i];
+		if (strcmp(f->slug, slug) == 0 && strcmp(f->name, name) == 0)
+			return (f);
+	}
+	drop_files = xreallocarray(drop_files, drop_nfiles + 1,
+	    sizeof *drop_files);
+	f = &drop_files[drop_nfiles++];
+	memset(f, 0, sizeof *f);
+	f->slug = xstrdup(slug);
+	f->name = xstrdup(name);
+	return (f);
+}
+
+/* Forget the files a pass did not see. */
+static void
+drop_forget(void)
+{
+	size_t	i, j;
+
+	for (i = j = 0; i < drop_nfiles; i++) {
+		if (!drop_files[i].seen) {
+			free(drop_files[i].slug);
+			free(drop_files[i].name);
+			continue;
+		}
+		drop_files[j++] = drop_files[i];
+	}
+	drop_nfiles = j;
+}
+
+/* Note what a pass sees of a file: whatever changed starts its settle
+ * period again. */
+static struct dropfile *
+drop_observe(const char *slug, const char *name, const struct stat *sb,
+    time_t now)
+{
+	struct dropfile	*f = drop_file(slug, name);
+
+	if (f->since == 0 || f->dev != sb->st_dev || f->ino != sb->st_ino ||
+	    f->size != sb->st_size || f->nlink != sb->st_nlink ||
+	    f->mtime.tv_sec != sb->st_mtim.tv_sec ||
+	    f->mtime.tv_nsec != sb->st_mtim.tv_nsec) {
+		f->dev = sb->st_dev;
+		f->ino = sb->st_ino;
+		f->size = sb->st_size;
+		f->nlink = sb->st_nlink;
+		f->mtime = sb->st_mtim;
+		f->since = now;
+		f->held = 0;
+	}
+	f->seen = 1;
+	return (f);
+}
+
+/* One folder: settle, take or reject what is in it. */
+static int
+drop_folder(MYSQL *db, const char *slug, time_t now, int *wait)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	struct dropfile	*f;
+	struct stat	 sb, csb;
+	char		*folder, *p, *csv;
+	const char	*why;
+	int		 taken = 0, r;
+	time_t		 due;
+
+	folder = spool_path(conf.spool_dir, "drop", slug, NULL);
+	if ((dir = opendir(folder)) == NULL) {
+		free(folder);
+		return (0);
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (drop_ignored(de->d_name))
+			continue;
+		xasprintf(&p, "%s/%s", folder, de->d_name);
+		if (lstat(p, &sb) == -1 || S_ISDIR(sb.st_mode)) {
+			free(p);
+			continue;
+		}
+		f = drop_observe(slug, de->d_name, &sb, now);
+		due = f->since + conf.drop_settle;
+		if (S_ISREG(sb.st_mode) && drop_suffix(de->d_name,
+		    ".csv.json")) {
+			/* A sidecar waits for its file; alone for too long,
+			 * it is rejected. */
+			csv = xstrndup(p, strlen(p) - 5);
+			if (lstat(csv, &csb) == -1 &&
+			    now - f->since >= (time_t)conf.drop_hold)
+				drop_reject(slug, de->d_name, "No file of this "
+				    "name without .json arrived");
+			else if (lstat(csv, &csb) == -1)
+				due = f->since + conf.drop_hold;
+			free(csv);
+			if (due > now && (*wait == -1 || due - now < *wait))
+				*wait = due - now;
+			free(p);
+			continue;
+		}
+		free(p);
+		if (due > now) {
+			if (*wait == -1 || due - now < *wait)
+				*wait = due - now;
+			continue;
+		}
+		if (!S_ISREG(sb.st_mode)) {
+			drop_reject(slug, de->d_name, "This is not a plain "
+			    "file (a link or a device); only CSV files can be "
+			    "imported");
+			continue;
+		}
+		if (sniff_name(de->d_name, &why) == -1) {
+			drop_reject(slug, de->d_name, why);
+			continue;
+		}
+		if (sb.st_nlink != 1) {
+			/* Still linked under another name: a rename by
+			 * link and unlink half done, or a hard link. */
+			if (now - f->since >= (time_t)conf.drop_hold)
+				drop_reject(slug, de->d_name, "The file has "
+				    "other names (hard links)");
+			continue;
+		}
+		if (db == NULL)
+			continue;
+		if ((r = drop_take(db, f, now)) == -1) {
+			closedir(dir);
+			free(folder);
+			return (-1);
+		}
+		if (r == 0)
+			taken++;
+		else {
+			/* Held: look again a settle period later. */
+			due = conf.drop_settle > 0 ? conf.drop_settle : 1;
+			if (*wait == -1 || due < *wait)
+				*wait = due;
+		}
+	}
+	closedir(dir);
+	free(folder);
+	return (taken);
+}
+
+/*
+ * One pass over every drop folder. db may be NULL (the database is away):
+ * then nothing is taken, but files still settle. Returns how many files
+ * were taken or rejected, -1 on a database error; *wait is set to the
+ * seconds until a file is due (-1: none).
+ */
+int
+drop_scan(MYSQL *db, int *wait)
+{
+	DIR		*dir;
+	struct dirent	*de;
+	char		*top;
+	size_t		 i;
+	time_t		 now = drop_now();
+	int		 n = 0, r;
+
+	*wait = -1;
+	for (i = 0; i < drop_nfiles; i++)
+		drop_files[i].seen = 0;
+	top = spool_path(conf.spool_dir, "drop", NULL, NULL);
+	if ((dir = opendir(top)) == NULL) {
+		log_warn("opendir %s", top);
+		free(top);
+		return (0);
+	}
+	while ((de = readdir(dir)) != NULL) {
+		if (!drop_slug_valid(de->d_name))
+			continue;
+		if ((r = drop_folder(db, de->d_name, now, wait)) == -1) {
+			n = -1;
+			db = NULL;	/* the other folders just settle */
+			continue;
+		}
+		if (n != -1)
+			n += r;
+	}
+	closedir(dir);
+	free(top);
+	drop_forget();
+	return (n);
+}

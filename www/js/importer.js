@@ -1,0 +1,306 @@
+// The import windows, "Create Contacts with import" and "Update Contacts
+// with import": choose a CSV (drop or Upload), see how its columns are
+// read, pick tags, workflow, what to do with existing contacts, DNT and
+// owners, then upload it with progress. A modal <dialog>: the rest of the
+// page is inert, Tab stays inside, Escape and Close cancel.
+import { api, upload, state } from './api.js';
+import { h, fill, num } from './dom.js';
+import { classify, expected, missing, parseHead } from './columns.js';
+
+const TITLES = { create: 'Create Contacts with import', update: 'Update Contacts with import' };
+const HEAD_BYTES = 1024;
+
+let seq = 0;
+
+// Chips for tags: pick an existing one or type a new one (Enter or comma
+// adds it; Backspace in the empty field removes the last chip).
+function tagPicker(existing) {
+	const id = `tags-${++seq}`;
+	const chosen = [];
+	const chips = h('span.chips');
+	const list = h('ul.listbox', { role: 'listbox', id: `${id}-list`, hidden: true, 'aria-label': 'Tags' });
+	const input = h('input', { id, type: 'text', role: 'combobox', autocomplete: 'off',
+		'aria-autocomplete': 'list', 'aria-expanded': 'false', 'aria-controls': `${id}-list`,
+		placeholder: 'Pick a tag or type a new one' });
+	let options = [], active = -1;
+
+	const has = (n) => chosen.some((c) => c.toLowerCase() === n.toLowerCase());
+	function render() {
+		fill(chips, chosen.map((t) => h('span.chip.removable', t,
+			h('button.chip-x', { type: 'button', 'aria-label': `Remove tag ${t}`,
+				onclick: () => { chosen.splice(chosen.indexOf(t), 1); render(); input.focus(); } }, '×'))));
+	}
+	function add(name) {
+		name = name.replace(/\s+/g, ' ').trim();
+		if (!name || name.length > 128 || has(name))
+			return;
+		const known = existing.find((t) => t.name.toLowerCase() === name.toLowerCase());
+		chosen.push(known ? known.name : name);
+		input.value = '';
+		render();
+		suggest();
+	}
+	function suggest() {
+		const text = input.value.trim(), lower = text.toLowerCase();
+		options = existing.filter((t) => !has(t.name) && t.name.toLowerCase().includes(lower))
+			.slice(0, 8).map((t) => ({ name: t.name, label: t.name, hint: `${num(t.contacts)} contacts` }));
+		if (text && !existing.some((t) => t.name.toLowerCase() === lower) && !has(text))
+			options.push({ name: text, label: `Create tag “${text}”`, hint: 'new' });
+		active = options.length && text ? 0 : -1;
+		const open = document.activeElement === input && options.length > 0;
+		list.hidden = !open;
+		input.setAttribute('aria-expanded', String(open));
+		fill(list, options.map((o, n) => h('li', { role: 'option', id: `${id}-o${n}`,
+			'aria-selected': String(n === active), class: n === active ? 'active' : '',
+			onmousedown: (e) => { e.preventDefault(); add(o.name); } },
+		h('span', o.label), h('span.muted.small', o.hint))));
+		if (active >= 0) input.setAttribute('aria-activedescendant', `${id}-o${active}`);
+		else input.removeAttribute('aria-activedescendant');
+	}
+	function move(d) {
+		if (!options.length)
+			return;
+		active = (active + d + options.length) % options.length;
+		[...list.children].forEach((li, n) => {
+			li.classList.toggle('active', n === active);
+			li.setAttribute('aria-selected', String(n === active));
+		});
+		input.setAttribute('aria-activedescendant', `${id}-o${active}`);
+	}
+	input.addEventListener('input', () => {
+		if (input.value.includes(',')) {
+			input.value.split(',').slice(0, -1).forEach(add);
+			input.value = input.value.split(',').pop();
+		}
+		suggest();
+	});
+	input.addEventListener('focus', suggest);
+	input.addEventListener('blur', () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); });
+	input.addEventListener('keydown', (e) => {
+		if (e.key === 'ArrowDown') { if (list.hidden) suggest(); move(1); }
+		else if (e.key === 'ArrowUp') move(-1);
+		else if (e.key === 'Enter') {
+			if (active >= 0 && !list.hidden) add(options[active].name);
+			else if (input.value.trim()) add(input.value);
+			else return;
+		} else if (e.key === 'Escape' && !list.hidden) {
+			list.hidden = true;
+			input.setAttribute('aria-expanded', 'false');
+			e.stopPropagation();
+		} else if (e.key === 'Backspace' && input.value === '' && chosen.length) {
+			chosen.pop();
+			render();
+			return;
+		} else return;
+		e.preventDefault();
+	});
+	const el = h('div.tag-picker', { onclick: (e) => { if (e.target === el) input.focus(); } }, chips, input, list);
+	return { el, input, values: () => chosen.slice(), flush: () => add(input.value) };
+}
+
+// A radio or switch with its label, and a one-line explanation that
+// assistive technology reads as its description.
+function choice(type, name, value, label, hint, checked) {
+	const id = `${name}-${value}-${++seq}`;
+	const input = h('input', { type, name, value, id, checked,
+		role: type === 'checkbox' ? 'switch' : null,
+		'aria-describedby': hint ? `${id}-hint` : null });
+	return h(type === 'checkbox' ? 'div.toggle' : 'div.choice', input,
+		h('div.choice-text', h('label.choice-title', { for: id }, label),
+			hint ? h('span.choice-hint', { id: `${id}-hint` }, hint) : null));
+}
+const radio = (name, value, label, hint, checked) => choice('radio', name, value, label, hint, checked);
+const toggle = (name, label, hint) => choice('checkbox', name, '1', label, hint, false);
+
+// The columns this flow expects, beside the form.
+function columnGuide(flow, idHeader) {
+	const ex = expected(flow, idHeader);
+	return h('aside.guide', { 'aria-labelledby': 'guide-title' },
+		h('h3', { id: 'guide-title' }, 'Columns'),
+		h('h4', 'Required'),
+		h('p.small', ex.rule),
+		h('ul.colnames', ex.required.map((c) => h('li', h('code', c)))),
+		h('h4', 'Optional'),
+		h('ul.colnames', ex.optional.map((c) => h('li', h('code', c)))),
+		h('p.small.muted', 'Columns we do not recognise are kept on each contact as custom data: nothing in your file is lost.'),
+		flow === 'create' ? h('p.small', h('a.link', { href: 'sample-contacts.csv', download: '' }, 'Download a sample CSV'))
+			: h('p.small', h('a.link', { href: '/api/contacts/export.csv', download: '' }, 'Export your contacts')));
+}
+
+// The preview of a chosen file: its header, how each column is read, the
+// first rows, and a warning when required columns are missing.
+async function preview(file, flow, idHeader) {
+	let text = await file.slice(0, HEAD_BYTES).text();
+	if (!/[\r\n]/.test(text) && file.size > HEAD_BYTES)
+		text = await file.slice(0, 16 * HEAD_BYTES).text();
+	const whole = file.size <= new Blob([text]).size;
+	const rows = parseHead(text, whole);
+	if (!rows.length)
+		return { el: h('p.error', { role: 'alert' }, 'This file looks empty.'), ok: false };
+	const [header, ...data] = rows;
+	const kinds = header.map((c) => classify(c, idHeader));
+	const lack = missing(flow, kinds.map((k) => k.key).filter(Boolean), idHeader);
+	const label = { recognised: 'Recognised', alias: 'Alias', custom: 'Custom data', ignored: 'Ignored (export only)' };
+	const table = h('table.preview',
+		h('thead',
+			h('tr', header.map((c) => h('th', { scope: 'col' }, c || '(no name)'))),
+			h('tr.how', kinds.map((k) => h('td', h(`span.how.${k.as}`, label[k.as]),
+				k.as === 'alias' ? h('span.muted.small', ` as ${k.name}`) : null)))),
+		h('tbody', data.slice(0, 5).map((r) => h('tr', header.map((_, n) => h('td', r[n] ?? ''))))));
+	return {
+		ok: lack.length === 0,
+		el: h('div.preview-wrap',
+			lack.length ? h('p.warn', { role: 'alert' },
+				flow === 'update'
+					? `This file has no ${idHeader} column: export your contacts first, edit that file, then import it here.`
+					: `Required columns are missing: ${lack.join(', ')} (or a ${'Contact LinkedIn URL'} column). Rows without them will be skipped.`)
+				: h('p.ok', 'The required columns are there.'),
+			h('div.table-wrap', table),
+			h('p.muted.small', `Preview of the first ${Math.min(5, data.length)} row${data.length === 1 ? '' : 's'}.`)),
+	};
+}
+
+export async function openImport(flow, onStarted) {
+	const idHeader = state.session.id_header || 'EG-CON-ID';
+	const [tags, wf] = await Promise.all([api('/api/tags'), api('/api/workflows')]);
+	const existing = tags.body?.tags || [];
+	const workflows = wf.body?.workflows || [];
+	const def = wf.body?.default;
+	let file = null, xhr = null;
+
+	const fileInput = h('input.visually-hidden', { type: 'file', id: `file-${++seq}`, accept: '.csv,text/csv', tabindex: '-1' });
+	const fileError = h('p.error', { role: 'alert' });
+	const chosen = h('div.chosen', { hidden: true });
+	const previewBox = h('div.preview-box');
+	const uploadBtn = h('button.btn', { type: 'button', onclick: () => fileInput.click() }, 'Upload');
+	const drop = h('label.dropzone', { for: fileInput.id },
+		h('span.drop-icon', { 'aria-hidden': 'true' }, '⇪'),
+		h('span.drop-title', 'Drag your CSV file here'),
+		h('span.muted', 'or'));
+	const dropWrap = h('div.drop-wrap', drop, uploadBtn, fileInput);
+	const picker = tagPicker(existing);
+	const wfSelect = h('select', { id: `wf-${++seq}`, 'aria-label': 'Workflow', disabled: true },
+		workflows.map((w) => h('option', { value: String(w.id) }, w.name)));
+	const wfDefault = radio('workflow', 'default', `Default (${def ? def.name : 'none'})`, null, true);
+	const wfSelectRadio = radio('workflow', 'select', 'Select workflow', null, false);
+	wfSelectRadio.querySelector('input').disabled = workflows.length === 0;
+	wfSelectRadio.append(wfSelect);
+	const progressFill = h('div.bar-fill');
+	const progress = h('div.upload-progress', { hidden: true },
+		h('div.bar', { role: 'progressbar', 'aria-label': 'Upload progress', 'aria-valuemin': '0', 'aria-valuemax': '100' }, progressFill),
+		h('span.muted.small'));
+	const formError = h('p.error', { role: 'alert' });
+	const importBtn = h('button.btn.primary', { type: 'submit' }, 'Import');
+	const closeBtn = h('button.btn', { type: 'button' }, 'Close');
+
+	const form = h('form.import-form', { novalidate: true },
+		h('div.modal-body',
+			h('div.modal-main',
+				h('section', { 'aria-label': 'File' }, dropWrap, fileError, chosen, previewBox),
+				h('div.field', h('label', { for: picker.input.id }, 'Tags'), picker.el,
+					h('p.hint', 'Added to every contact this import creates or updates. New tags are created.')),
+				h('fieldset', h('legend', 'Workflow'), wfDefault, wfSelectRadio,
+					h('a.link.small', { href: '#/settings', onclick: () => close() }, 'Default workflows settings')),
+				h('fieldset', h('legend', 'If an contact already exists'),
+					radio('on_existing', 'skip', 'Skip it', 'Do not update existing contact information', flow === 'create'),
+					radio('on_existing', 'update', 'Update existing contact information', 'Non-empty cells overwrite; empty cells never erase', flow === 'update'),
+					radio('on_existing', 'duplicate', 'Create a new duplicate contact', 'Keep the existing contact and add another one')),
+				h('div.toggles',
+					toggle('dnt', 'Add to Do Not Touch (DNT)', 'Flag every imported contact so no workflow ever contacts them.'),
+					toggle('override_owners', 'Override existing contact owners', 'Existing contacts get the owner from the file (or you), not keep their own.'))),
+			columnGuide(flow, idHeader)),
+		h('footer.modal-foot', progress, formError, h('div.buttons', closeBtn, importBtn)));
+
+	const dlg = h('dialog.modal', { 'aria-labelledby': 'import-title', 'aria-modal': 'true' },
+		h('header.modal-head', h('h2', { id: 'import-title' }, TITLES[flow]),
+			h('button.icon-btn', { type: 'button', 'aria-label': 'Close', onclick: () => close() }, '×')),
+		form);
+
+	function close() {
+		if (xhr) xhr.abort?.();
+		dlg.close();
+	}
+	dlg.addEventListener('close', () => dlg.remove());
+	closeBtn.addEventListener('click', close);
+	// Tab and Shift-Tab wrap inside the window.
+	dlg.addEventListener('keydown', (e) => {
+		if (e.key !== 'Tab')
+			return;
+		const f = [...dlg.querySelectorAll('a[href], button, input, select, textarea')]
+			.filter((x) => !x.disabled && x.tabIndex >= 0 && x.offsetParent !== null);
+		if (!f.length) return;
+		const first = f[0], last = f[f.length - 1];
+		if (e.shiftKey && document.activeElement === first) { last.focus(); e.preventDefault(); }
+		else if (!e.shiftKey && document.activeElement === last) { first.focus(); e.preventDefault(); }
+	});
+	for (const r of form.querySelectorAll('input[name=workflow]'))
+		r.addEventListener('change', () => { wfSelect.disabled = form.workflow.value !== 'select'; });
+
+	async function choose(f) {
+		fileError.textContent = '';
+		if (!f)
+			return;
+		if (!/\.csv$/i.test(f.name)) {
+			file = null;
+			fileError.textContent = `Only .csv files can be imported: “${f.name}” is not a CSV file.`;
+			chosen.hidden = true;
+			fill(previewBox);
+			return;
+		}
+		file = f;
+		chosen.hidden = false;
+		fill(chosen, h('span.file-icon', { 'aria-hidden': 'true' }, 'CSV'),
+			h('span.file-name', f.name), h('span.muted.small', `${num(Math.ceil(f.size / 1024))} KB`));
+		const p = await preview(f, flow, idHeader);
+		if (file === f)
+			fill(previewBox, p.el);
+	}
+	fileInput.addEventListener('change', () => choose(fileInput.files[0]));
+	for (const ev of ['dragenter', 'dragover'])
+		drop.addEventListener(ev, (e) => { e.preventDefault(); drop.classList.add('over'); });
+	for (const ev of ['dragleave', 'drop'])
+		drop.addEventListener(ev, () => drop.classList.remove('over'));
+	drop.addEventListener('drop', (e) => { e.preventDefault(); choose(e.dataTransfer.files[0]); });
+
+	form.addEventListener('submit', async (e) => {
+		e.preventDefault();
+		formError.textContent = '';
+		if (!file) {
+			fileError.textContent = 'Choose a CSV file to import.';
+			uploadBtn.focus();
+			return;
+		}
+		picker.flush();
+		const body = new FormData();
+		body.append('flow', flow);
+		body.append('on_existing', form.on_existing.value);
+		body.append('workflow', form.workflow.value === 'select' ? wfSelect.value : 'default');
+		for (const t of picker.values())
+			body.append('tags', t);
+		if (form.dnt.checked) body.append('dnt', '1');
+		if (form.override_owners.checked) body.append('override_owners', '1');
+		body.append('file', file, file.name);
+		importBtn.disabled = true;
+		progress.hidden = false;
+		const r = await upload(body, (done, total) => {
+			const pc = Math.round((100 * done) / total);
+			progressFill.style.width = `${pc}%`;
+			progress.firstChild.setAttribute('aria-valuenow', String(pc));
+			progress.lastChild.textContent = `Uploading… ${pc}%`;
+		}, (x) => { xhr = x; });
+		xhr = null;
+		importBtn.disabled = false;
+		if (r.status === 202) {
+			dlg.close();
+			onStarted(r.body);
+			return;
+		}
+		progress.hidden = true;
+		if (r.status !== 0 || dlg.open)
+			formError.textContent = r.body?.message || `The upload failed (${r.status}).`;
+	});
+
+	document.body.append(dlg);
+	dlg.showModal();
+	uploadBtn.focus();
+}
