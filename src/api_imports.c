@@ -284,22 +284,25 @@ api_imports_read(void *arg, void *buf, size_t len)
 	return (read(*(int *)arg, buf, len));
 }
 
-/* The drop's data.csv, wherever the import is now; -1 if it is gone. */
+/* The drop's file, wherever the import is now, read as the import read
+ * it (UTF-8, its delimiter, after any "sep=" line); -1 if it is gone. */
 static int
-api_imports_data(const char *id)
+api_imports_data(const char *id, struct prepared *prep)
 {
 	static const char *queues[] = { "done", "failed", "active",
 	    "incoming" };
-	char	*p;
+	char	*p, *cause = NULL;
 	size_t	 i;
-	int	 fd;
+	int	 r;
 
 	for (i = 0; i < sizeof queues / sizeof queues[0]; i++) {
-		p = spool_path(conf.spool_dir, queues[i], id, "data.csv");
-		fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+		p = spool_path(conf.spool_dir, queues[i], id, NULL);
+		r = prepare_file(p, prep, &cause);
 		free(p);
-		if (fd != -1)
-			return (fd);
+		free(cause);
+		cause = NULL;
+		if (r == 0)
+			return (prep->fd);
 	}
 	return (-1);
 }
@@ -316,6 +319,7 @@ void
 api_imports_errors_csv(struct http *h, const char *id)
 {
 	struct csvin_limits	 lim;
+	struct prepared		 prep;
 	struct csvin		*in = NULL;
 	struct csvrec		*rec;
 	struct dbstmt		*s = NULL;
@@ -335,14 +339,16 @@ api_imports_errors_csv(struct http *h, const char *id)
 		http_error(h, 404, "not_found", "There is no such import");
 		goto out;
 	}
-	if ((fd = api_imports_data(id)) == -1) {
+	if ((fd = api_imports_data(id, &prep)) == -1) {
 		http_error(h, 404, "gone", "The uploaded file of this import is "
 		    "no longer kept");
 		goto out;
 	}
+	memset(&lim, 0, sizeof lim);
 	lim.max_field = conf.max_field;
 	lim.max_fields = conf.max_fields;
-	in = csvin_create(api_imports_read, &fd, &lim, 0, 0);
+	lim.delim = prep.delim;
+	in = csvin_create(api_imports_read, &fd, &lim, prep.start, 0);
 	if (csvin_next(in, &rec) != 1) {
 		http_error(h, 404, "gone", "The uploaded file of this import "
 		    "cannot be read");

@@ -48,6 +48,7 @@ batch_copy(struct batch *b, size_t i, const struct csvrec *rec)
 	br->rec.lens = br->lens;
 	br->rec.row = rec->row;
 	br->rec.end = rec->end;
+	br->rec.flags = rec->flags;
 	br->enrich = ENRICH_NONE;
 	free(br->linkedin);
 	br->linkedin = NULL;

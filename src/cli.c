@@ -436,7 +436,7 @@ cli_import(int argc, char **argv)
 	MYSQL		*db;
 	const char	*ws = NULL, *as = NULL, *existing = NULL, *why, *base;
 	char		*cause = NULL, *email = NULL, buf[65536], id[INTAKE_ID_MAX];
-	int		 ch, nowait = 0, fd, editor = 0, first = 1;
+	int		 ch, nowait = 0, fd, editor = 0, first = 1, utf16 = 0;
 	long long	 wsid, uid;
 	ssize_t		 n;
 
@@ -492,8 +492,10 @@ cli_import(int argc, char **argv)
 	    (d = spool_begin(conf.spool_dir, &cause)) == NULL)
 		fatalx("spool: %s", cause ? cause : "cannot set up the spool");
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		if (first)
+			utf16 = sniff_utf16(buf, n);
 		if ((first && sniff_head(buf, n, &why) == -1) ||
-		    sniff_chunk(buf, n, &why) == -1) {
+		    (!utf16 && sniff_chunk(buf, n, &why) == -1)) {
 			spool_abort(d);
 			fatalx("%s: this is not a CSV file: it looks like %s",
 			    argv[optind], why);

@@ -88,6 +88,21 @@ columns_normalize(const char *in, char *out, size_t size)
 	for (; *in != '\0' && n + 1 < size; in++) {
 		unsigned char c = *in;
 
+		/* Invisible characters people's tools leave in headers:
+		 * zero-width space and joiners, a BOM mid-line (skipped),
+		 * and the no-break space (a space). */
+		if (strncmp(in, "\xe2\x80\x8b", 3) == 0 ||
+		    strncmp(in, "\xe2\x80\x8c", 3) == 0 ||
+		    strncmp(in, "\xe2\x80\x8d", 3) == 0 ||
+		    strncmp(in, "\xef\xbb\xbf", 3) == 0) {
+			in += 2;
+			continue;
+		}
+		if (strncmp(in, "\xc2\xa0", 2) == 0) {
+			in++;
+			space = 1;
+			continue;
+		}
 		if (c == '_' || c == '-' || isspace(c)) {
 			space = 1;
 			continue;
@@ -141,8 +156,9 @@ columns_trim(const char *s)
 
 	if (strncmp(s, "\xef\xbb\xbf", 3) == 0)
 		s += 3;
-	while (isspace((unsigned char)*s))
-		s++;
+	while (isspace((unsigned char)*s) || strncmp(s, "\xc2\xa0", 2) == 0 ||
+	    strncmp(s, "\xe2\x80\x8b", 3) == 0)
+		s += isspace((unsigned char)*s) ? 1 : s[0] == '\xc2' ? 2 : 3;
 	e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
 		e--;

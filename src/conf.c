@@ -24,7 +24,7 @@
 
 struct conf conf;
 
-enum conf_type { CONF_STR, CONF_UINT, CONF_SIZE, CONF_BOOL };
+enum conf_type { CONF_STR, CONF_UINT, CONF_SIZE, CONF_BOOL, CONF_MODE };
 
 static const struct conf_var {
 	const char	*name;
@@ -52,6 +52,7 @@ static const struct conf_var {
 	{ "status_errors", CONF_UINT, &conf.status_errors, "100", 0, 10000 },
 	{ "max_field", CONF_SIZE, &conf.max_field, "64K", 16, 16 << 20 },
 	{ "max_fields", CONF_UINT, &conf.max_fields, "512", 1, 10000 },
+	{ "max_rows", CONF_UINT, &conf.max_rows, "5000000", 1, 100000000 },
 	{ "min_free", CONF_SIZE, &conf.min_free, "1G", 0, 1LL << 50 },
 	{ "drop_settle", CONF_UINT, &conf.drop_settle, "5", 0, 3600 },
 	{ "drop_hold", CONF_UINT, &conf.drop_hold, "3600", 1, 86400 * 30 },
@@ -94,6 +95,8 @@ static const struct conf_var {
 	{ "enrich_map_phone", CONF_STR, &conf.enrich_map_phone, "phone", 0, 0 },
 	{ "enrich_map_title", CONF_STR, &conf.enrich_map_title, "title", 0, 0 },
 	{ "sso_header", CONF_STR, &conf.sso_header, "", 0, 0 },
+	{ "fcgi_socket_mode", CONF_MODE, &conf.fcgi_socket_mode, "0660", 0,
+	    0777 },
 };
 
 /* The config file: -c FILE, else $INTAKE_CONF, else the installed one. */
@@ -136,6 +139,7 @@ conf_parse_number(const char *s, int suffixes, long long *out)
 static int
 conf_set(const struct conf_var *cv, const char *value, char **cause)
 {
+	char		*end;
 	long long	 v;
 
 	switch (cv->type) {
@@ -152,6 +156,18 @@ conf_set(const struct conf_var *cv, const char *value, char **cause)
 			xasprintf(cause, "%s: expected yes or no", cv->name);
 			return (-1);
 		}
+		return (0);
+	case CONF_MODE:
+		/* A file mode is octal, as chmod(1) takes it. */
+		errno = 0;
+		v = strtoll(value, &end, 8);
+		if (errno != 0 || end == value || *end != '\0' ||
+		    v < cv->min || v > cv->max) {
+			xasprintf(cause, "%s: expected an octal mode such as "
+			    "0660", cv->name);
+			return (-1);
+		}
+		*(unsigned *)cv->target = (unsigned)v;
 		return (0);
 	case CONF_UINT:
 	case CONF_SIZE:

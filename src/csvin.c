@@ -11,7 +11,10 @@
  * Pure: bytes come from a read callback; nothing here does I/O itself.
  * Memory is bounded: one read buffer, the current record's fields (capped
  * by max_field and max_fields) and libcsv's field buffer (checked against
- * max_field after every segment).
+ * max_field after every segment). A record over a limit is not an error:
+ * it comes back flagged (CSVREC_TOOLARGE, CSVREC_TOOWIDE) with what was
+ * kept, so the importer skips that row and goes on; a 1 GB line costs no
+ * more memory than a 64 KB one.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -46,6 +49,10 @@ struct csvin {
 	size_t			  nfields;
 	size_t			  nalloc;
 	int			  ready;
+	int			  flags;
+	int			  skipping;	/* past a too-large field */
+	int			  inq;		/* skipping: inside quotes */
+	int			  pendq;	/* skipping: quote seen in quotes */
 	unsigned long		  row;
 	struct csvrec		  rec;
 	char			  error[256];
@@ -59,15 +66,18 @@ csvin_field(void *s, size_t len, void *arg)
 
 	if (c->error[0] != '\0')
 		return;
+	if (len > 0 && memchr(s, '\0', len) != NULL) {
+		snprintf(c->error, sizeof c->error, "row %lu contains a NUL "
+		    "byte: this is not a text file", c->row + 1);
+		return;
+	}
 	if (i >= c->lim.max_fields) {
-		snprintf(c->error, sizeof c->error, "row %lu has more than %zu "
-		    "columns", c->row + 1, c->lim.max_fields);
+		c->flags |= CSVREC_TOOWIDE;
 		return;
 	}
 	if (len > c->lim.max_field) {
-		snprintf(c->error, sizeof c->error, "row %lu: a field is larger "
-		    "than %zu bytes", c->row + 1, c->lim.max_field);
-		return;
+		c->flags |= CSVREC_TOOLARGE;
+		len = 0;
 	}
 	if (i == c->nalloc) {
 		size_t n = c->nalloc ? c->nalloc * 2 : 16;
@@ -90,12 +100,67 @@ csvin_field(void *s, size_t len, void *arg)
 	c->nfields++;
 }
 
+/* Only spaces around unquoted fields are trimmed: a tab may be the
+ * delimiter, or data. */
+static int
+csvin_space(unsigned char ch)
+{
+	return (ch == ' ');
+}
+
 static void
 csvin_record(int term, void *arg)
 {
 	struct csvin	*c = arg;
 
 	c->ready = 1;
+}
+
+/* (Re)start libcsv with our settings. */
+static void
+csvin_parser(struct csvin *c)
+{
+	if (csv_init(&c->p, CSV_STRICT_FINI) != 0)
+		fatalx("csv_init");
+	csv_set_space_func(&c->p, csvin_space);
+	if (c->lim.delim != 0)
+		csv_set_delim(&c->p, c->lim.delim);
+}
+
+/*
+ * Skip the rest of a record whose field was too large, without holding
+ * it: follow quotes (a doubled quote inside quotes is data) up to the
+ * first line end outside them. Returns 1 when the record ended.
+ */
+static int
+csvin_skip(struct csvin *c)
+{
+	char	ch;
+
+	while (c->pos < c->len) {
+		ch = c->buf[c->pos++];
+		c->off++;
+		if (c->inq) {
+			if (c->pendq) {
+				c->pendq = 0;
+				if (ch == '"')
+					continue;	/* "" inside quotes */
+				c->inq = 0;
+			} else {
+				if (ch == '"')
+					c->pendq = 1;
+				continue;
+			}
+		}
+		if (ch == '"')
+			c->inq = 1;
+		else if (ch == '\n' || ch == '\r') {
+			c->skipping = 0;
+			c->nfields = 0;
+			return (1);
+		}
+	}
+	return (0);
 }
 
 /*
@@ -110,11 +175,10 @@ csvin_create(csvin_readfn readfn, void *arg, const struct csvin_limits *lim,
 	struct csvin	*c;
 
 	c = xcalloc(1, sizeof *c);
-	if (csv_init(&c->p, CSV_STRICT_FINI) != 0)
-		fatalx("csv_init");
 	c->readfn = readfn;
 	c->arg = arg;
 	c->lim = *lim;
+	csvin_parser(c);
 	c->off = start;
 	c->row = row;
 	c->started = start != 0;
@@ -179,10 +243,20 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 		return (0);
 	c->nfields = 0;
 	c->ready = 0;
+	c->flags = 0;
 	for (;;) {
 		if (c->pos == c->len) {
 			if (!c->eof && csvin_fill(c) == -1)
 				return (-1);
+			if (c->eof && c->skipping) {
+				/* The too-large record ran to the end. */
+				c->done = 1;
+				c->skipping = 0;
+				c->nfields = 0;
+				csv_free(&c->p);
+				csvin_parser(c);
+				break;
+			}
 			if (c->eof) {
 				c->done = 1;
 				/* libcsv reports an open quote at the end only
@@ -212,6 +286,11 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 			}
 			continue;
 		}
+		if (c->skipping) {
+			if (csvin_skip(c))
+				break;
+			continue;
+		}
 		for (i = c->pos; i < c->len; i++)
 			if (c->buf[i] == '\n' || c->buf[i] == '\r')
 				break;
@@ -227,11 +306,17 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 		c->off += seg;
 		if (c->error[0] != '\0')
 			return (-1);
-		if (c->p.entry_pos > c->lim.max_field) {
-			snprintf(c->error, sizeof c->error, "row %lu: a field is "
-			    "larger than %zu bytes", c->row + 1,
-			    c->lim.max_field);
-			return (-1);
+		if (!c->ready && c->p.entry_pos > c->lim.max_field) {
+			/* A field too large to hold: start libcsv afresh and
+			 * skip to the end of this record ourselves. */
+			c->flags |= CSVREC_TOOLARGE;
+			c->skipping = 1;
+			c->inq = c->p.quoted && (c->p.pstate == 2 ||
+			    c->p.pstate == 3);
+			c->pendq = c->p.quoted && c->p.pstate == 3;
+			csv_free(&c->p);
+			csvin_parser(c);
+			continue;
 		}
 		if (c->ready)
 			break;
@@ -242,6 +327,7 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 	c->rec.lens = c->lens;
 	c->rec.row = c->row;
 	c->rec.end = c->off;
+	c->rec.flags = c->flags;
 	*rec = &c->rec;
 	return (1);
 }

@@ -89,6 +89,15 @@ struct batch {
 	off_t		 last_off;
 };
 
+/* A drop's file, ready to read as UTF-8 (prepare.c). */
+struct prepared {
+	int		 fd;
+	enum textenc	 enc;		/* what it came in */
+	int		 delim;
+	off_t		 start;		/* where the header starts */
+	long long	 rows;		/* data rows, blank ones left out */
+};
+
 /* One import at work: the drop's options resolved against the database,
  * the prepared statements, and the counters of its status. */
 #define IMPORT_MAX_TAGS		50
@@ -222,6 +231,9 @@ int		 import_outcome(struct import *, unsigned long, const char *,
 		     const char *, const char *, const char *, const char *,
 		     const char *);
 long long	 import_workflow(MYSQL *, long long, const char *);
+
+/* prepare.c */
+int		 prepare_file(const char *, struct prepared *, char **);
 
 /* batch.c */
 int		 batch_read(struct batch *, struct csvin *, size_t);

@@ -396,6 +396,7 @@ drop_check_file(const char *path, const struct dropfile *f, const char **why)
 	char		 buf[65536];
 	ssize_t		 n;
 	off_t		 off = 0;
+	int		 utf16 = 0;
 	int		 fd, r = -1;
 
 	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -422,8 +423,10 @@ drop_check_file(const char *path, const struct dropfile *f, const char **why)
 		return (1);
 	}
 	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
+		if (off == 0)
+			utf16 = sniff_utf16(buf, n);
 		if ((off == 0 && sniff_head(buf, n, why) == -1) ||
-		    sniff_chunk(buf, n, why) == -1)
+		    (!utf16 && sniff_chunk(buf, n, why) == -1))
 			goto out;
 		off += n;
 	}

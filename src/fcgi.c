@@ -19,8 +19,15 @@
 #include "intake.h"
 #include "web.h"
 
+/*
+ * Every route that changes state needs the session's CSRF token; all of
+ * them but logout (which a viewer may do) need an editing session too.
+ * tests/it/authz-matrix.sh reads this table: a route it has no case for
+ * fails it.
+ */
 #define NEED_SESSION	0x1
-#define NEED_EDIT	0x2	/* an editing session, and CSRF */
+#define NEED_CSRF	0x2	/* the X-CSRF-Token of the session */
+#define NEED_EDIT	0x4	/* an editing session (and CSRF) */
 
 static const struct route {
 	const char	*method;
@@ -30,7 +37,7 @@ static const struct route {
 	void		(*fn_id)(struct http *, const char *);
 } routes[] = {
 	{ "POST", "/api/login", 0, api_login, NULL },
-	{ "POST", "/api/logout", NEED_SESSION, api_logout, NULL },
+	{ "POST", "/api/logout", NEED_SESSION | NEED_CSRF, api_logout, NULL },
 	{ "GET", "/api/session", 0, api_session, NULL },
 	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT, upload_post, NULL },
 	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
@@ -127,6 +134,21 @@ fcgi_route(const char *method, const char *path, const char **id,
 	return (NULL);
 }
 
+/* A state-changing route without a CSRF check is a bug: refuse to start.
+ * (Login has no session yet, so no token to check.) */
+static void
+fcgi_check_routes(void)
+{
+	size_t	i;
+
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if (strcmp(routes[i].method, "GET") != 0 &&
+		    strcmp(routes[i].path, "/api/login") != 0 &&
+		    !(routes[i].flags & (NEED_CSRF | NEED_EDIT)))
+			fatalx("route %s %s changes state without CSRF",
+			    routes[i].method, routes[i].path);
+}
+
 static void
 fcgi_handle(FCGX_Request *r)
 {
@@ -188,19 +210,17 @@ fcgi_handle(FCGX_Request *r)
 		http_error(&h, 401, "unauthenticated", "Log in first");
 		goto out;
 	}
-	if (rt->flags & NEED_EDIT) {
-		if (!h.se.editor) {
-			http_drain(&h);
-			http_error(&h, 403, "view_only", "This is a view-only "
-			    "session: it cannot change anything");
-			goto out;
-		}
-		if (!http_csrf_ok(&h, NULL)) {
-			http_drain(&h);
-			http_error(&h, 403, "csrf", "The request is missing its "
-			    "security token; reload the page");
-			goto out;
-		}
+	if ((rt->flags & NEED_EDIT) && !h.se.editor) {
+		http_drain(&h);
+		http_error(&h, 403, "view_only", "This is a view-only "
+		    "session: it cannot change anything");
+		goto out;
+	}
+	if ((rt->flags & (NEED_CSRF | NEED_EDIT)) && !http_csrf_ok(&h, NULL)) {
+		http_drain(&h);
+		http_error(&h, 403, "csrf", "The request is missing its "
+		    "security token; reload the page");
+		goto out;
 	}
 	if (rt->fn_id != NULL) {
 		/* The ID alone, without what follows it in the path. */
@@ -227,6 +247,7 @@ main(int argc, char **argv)
 	FCGX_Request	 req;
 	const char	*cfg = NULL, *sock = NULL;
 	char		*cause = NULL;
+	mode_t		 mask;
 	int		 ch, fd = 0;
 
 	while ((ch = getopt(argc, argv, "c:s:v")) != -1) {
@@ -247,6 +268,7 @@ main(int argc, char **argv)
 	if (optind != argc)
 		fcgi_usage();
 	log_init("intake-fcgi", 1);
+	fcgi_check_routes();
 	if (conf_load(conf_path(cfg), &cause) == -1)
 		fatalx("%s", cause);
 	if (spool_init(conf.spool_dir) == -1)
@@ -255,10 +277,15 @@ main(int argc, char **argv)
 		fatalx("FCGX_Init");
 	if (sock != NULL) {
 		unlink(sock);
-		if ((fd = FCGX_OpenSocket(sock, 64)) == -1)
+		/* Owner-only until chmod below: never more open than asked. */
+		mask = umask(0177);
+		fd = FCGX_OpenSocket(sock, 64);
+		umask(mask);
+		if (fd == -1)
 			fatal("listen on %s", sock);
-		/* nginx's workers may run as another user. */
-		if (chmod(sock, 0666) == -1)
+		/* nginx's workers connect as the socket's group; nobody
+		 * else may (fcgi_socket_mode, 0660 by default). */
+		if (chmod(sock, conf.fcgi_socket_mode) == -1)
 			fatal("chmod %s", sock);
 	}
 

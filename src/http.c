@@ -32,6 +32,7 @@ http_reason(int status)
 	case 415: return ("Unsupported Media Type");
 	case 429: return ("Too Many Requests");
 	case 503: return ("Service Unavailable");
+	case 507: return ("Insufficient Storage");
 	}
 	return ("Internal Server Error");
 }

@@ -335,9 +335,18 @@ import_row(struct import *im, struct csvrec *rec)
 	size_t		 i;
 	int		 r = -1;
 
-	if (rec->nfields != im->cm.ncols) {
-		xasprintf(&msg, "This row has %zu fields but the header has "
-		    "%zu columns", rec->nfields, im->cm.ncols);
+	if (rec->flags & CSVREC_TOOLARGE) {
+		xasprintf(&msg, "A cell of this row is larger than %u bytes",
+		    conf.max_field);
+		r = import_skip(im, rec->row, "field_too_large", msg, NULL,
+		    NULL);
+		free(msg);
+		return (r);
+	}
+	if (rec->flags & CSVREC_TOOWIDE || rec->nfields != im->cm.ncols) {
+		xasprintf(&msg, "This row has %s%zu fields but the header has "
+		    "%zu columns", rec->flags & CSVREC_TOOWIDE ? "more than " :
+		    "", rec->nfields, im->cm.ncols);
 		r = import_skip(im, rec->row, "wrong_field_count", msg, NULL,
 		    NULL);
 		free(msg);
@@ -685,7 +694,8 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	*off = db_col_int(s, 9);
 	if (im->st.created_at == NULL)
 		im->st.created_at = xstrdup(db_col_str(s, 10));
-	r = strcmp(state, "done") == 0 || strcmp(state, "failed") == 0;
+	r = strcmp(state, "done") == 0 ? 1 : strcmp(state, "failed") == 0 ?
+	    2 : 0;
 	db_close(s);
 	s = NULL;
 	if (*row == 0)
@@ -797,7 +807,10 @@ import_fail(struct import *im, const char *why)
 	free(im->st.finished_at);
 	im->st.finished_at = xstrdup(now);
 	import_touch(im);
-	if (import_checkpoint(im, im->last_row, 0) == -1)
+	/* A poison drop fails before the statements are prepared: its
+	 * status says why, and the watcher goes on. */
+	if (im->s_checkpoint != NULL &&
+	    import_checkpoint(im, im->last_row, 0) == -1)
 		log_warnx("could not record the failure in the database");
 	if (im->ws_id > 0)
 		wslock_release(im->db, im->ws_id, im->id);
@@ -850,6 +863,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 {
 	struct import		 im;
 	struct csvin_limits	 lim;
+	struct prepared		 prep;
 	struct csvrec		*rec;
 	char			*path = NULL, *text = NULL, *cause = NULL;
 	char			 now[32];
@@ -902,9 +916,18 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		goto out;
 	if ((resumed = import_resume(&im, &row, &off)) == -1)
 		goto out;
-	if (resumed == 1) {
+	if (resumed > 0) {
+		/* Finished before the watcher could say so: say it now, and
+		 * end where it ended. */
 		log_info("already finished");
-		r = 0;
+		im.st.state = resumed == 1 ? STATE_DONE : STATE_FAILED;
+		im.st.rows_total = im.st.rows_processed;
+		im.st.bytes_processed = im.st.bytes_total;
+		randid_now(now, sizeof now);
+		im.st.finished_at = xstrdup(now);
+		import_touch(&im);
+		status_write(spool, &im.st);
+		r = resumed == 1 ? 0 : -1;
 		goto out;
 	}
 	im.last_row = row;
@@ -957,20 +980,47 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	db_run(db, "UPDATE imports SET state = 'running', started_at = "
 	    "COALESCE(started_at, NOW(3)) WHERE id = ?", 1, &id);
 
-	path = spool_path(spool, "active", id, "data.csv");
-	im.fd = import_open(path);
+	/* Read as UTF-8 whatever it came in; find the delimiter; count the
+	 * rows (and fail here if the file cannot be read to its end). */
+	path = spool_path(spool, "active", id, NULL);
+	n = prepare_file(path, &prep, &cause);
 	free(path);
-	if (im.fd == -1 || fstat(im.fd, &sb) == -1) {
-		r = import_fail(&im, "The uploaded file is missing");
+	if (n == -1) {
+		r = import_fail(&im, cause);
 		goto out;
 	}
-	im.st.bytes_total = sb.st_size;
+	im.fd = prep.fd;
+	snprintf(im.st.encoding, sizeof im.st.encoding, "%s",
+	    textenc_name(prep.enc));
+	snprintf(im.st.delimiter, sizeof im.st.delimiter, "%s",
+	    prep.delim == '\t' ? "tab" : (char []){ prep.delim, '\0' });
+	if (prep.rows == 0) {
+		r = import_fail(&im, "The file has a header but no rows");
+		goto out;
+	}
+	if (prep.rows > (long long)conf.max_rows) {
+		xasprintf(&cause, "The file has %lld rows; at most %u can be "
+		    "imported at once: split it", prep.rows, conf.max_rows);
+		r = import_fail(&im, cause);
+		goto out;
+	}
+	im.st.rows_total = prep.rows;
+	if (fstat(im.fd, &sb) == 0)
+		im.st.bytes_total = sb.st_size;
 	lim.max_field = conf.max_field;
 	lim.max_fields = conf.max_fields;
-	im.in = csvin_create(import_read, &im.fd, &lim, 0, 0);
+	lim.delim = prep.delim;
+	im.in = csvin_create(import_read, &im.fd, &lim, prep.start, 0);
 	if ((n = csvin_next(im.in, &rec)) <= 0) {
 		r = import_fail(&im, n == 0 ? "The file is empty" :
 		    csvin_error(im.in));
+		goto out;
+	}
+	if (rec->flags != 0) {
+		r = import_fail(&im, rec->flags & CSVREC_TOOWIDE ?
+		    "The header has more columns than this server accepts "
+		    "(max_fields)" : "A header cell is larger than this server "
+		    "accepts (max_field)");
 		goto out;
 	}
 	if (columns_map(&im.cm, rec, conf.id_header, &cause) == -1 ||

@@ -68,6 +68,25 @@ struct csvrec {
 	size_t		 *lens;
 	unsigned long	  row;		/* spreadsheet row: header = 1 */
 	off_t		  end;		/* byte offset just past the record */
+	int		  flags;
+#define CSVREC_TOOLARGE	0x1	/* a field was over max_field: cut */
+#define CSVREC_TOOWIDE	0x2	/* fields past max_fields were dropped */
+};
+
+/* The text encodings intake reads. */
+enum textenc {
+	TEXTENC_UNKNOWN,
+	TEXTENC_UTF8,
+	TEXTENC_UTF16LE,
+	TEXTENC_UTF16BE,
+	TEXTENC_CP1252
+};
+
+/* A UTF-8 validator's place between buffers. */
+struct textenc_state {
+	int		need;
+	unsigned char	lo;
+	unsigned char	hi;
 };
 
 /* Read callback of the CSV reader: like read(2). */
@@ -76,6 +95,7 @@ typedef ssize_t (*csvin_readfn)(void *arg, void *buf, size_t len);
 struct csvin_limits {
 	size_t	max_field;	/* bytes in one field */
 	size_t	max_fields;	/* fields in one record */
+	int	delim;		/* 0: comma */
 };
 
 /* The columns intake understands. The order is the export order. */
@@ -137,6 +157,8 @@ struct status {
 	void		*errors;	/* json_object array, first N entries */
 	void		*columns;	/* json_object: how the header was read */
 	char		*message;	/* why it failed */
+	char		 encoding[16];	/* what the file came in */
+	char		 delimiter[8];
 	char		*created_at;
 	char		*started_at;
 	char		*updated_at;
@@ -163,6 +185,7 @@ struct conf {
 	unsigned	 status_errors;
 	unsigned	 max_field;
 	unsigned	 max_fields;
+	unsigned	 max_rows;
 	long long	 min_free;	/* bytes the spool keeps free */
 	unsigned	 drop_settle;	/* seconds a dropped file must be still */
 	unsigned	 drop_hold;	/* seconds before a held file is rejected */
@@ -171,6 +194,7 @@ struct conf {
 	unsigned	 max_attempts;	/* tries without progress, then failed */
 	unsigned	 lock_timeout;	/* seconds a dead import holds its workspace */
 	char		*sso_header;	/* "" (off) or e.g. X-Remote-User */
+	unsigned	 fcgi_socket_mode; /* of intake-fcgi -s SOCKET */
 
 	/* Enrichment: the provider, and how hard to ask it. */
 	char		*enrich_url;		/* "" = no enrichment */
@@ -295,6 +319,14 @@ const char	*csvin_error(const struct csvin *);
 off_t		 csvin_offset(const struct csvin *);
 void		 csvin_free(struct csvin *);
 
+/* textenc.c */
+enum textenc	 textenc_bom(const unsigned char *, size_t, size_t *);
+const char	*textenc_name(enum textenc);
+int		 textenc_utf8(struct textenc_state *, const unsigned char *,
+		     size_t);
+int		 textenc_sep_line(const char *, size_t, size_t *);
+int		 textenc_delimiter(const char *, size_t);
+
 /* columns.c */
 void		 columns_normalize(const char *, char *, size_t);
 int		 columns_lookup(const char *, const char *);
@@ -318,6 +350,7 @@ int		 formula_unescape(char *);
 int		 sniff_name(const char *, const char **);
 int		 sniff_head(const char *, size_t, const char **);
 int		 sniff_chunk(const char *, size_t, const char **);
+int		 sniff_utf16(const char *, size_t);
 
 /* multipart.c */
 struct multipart;

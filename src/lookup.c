@@ -35,7 +35,7 @@ lookup_needs(struct import *im, struct csvrec *rec, char **url)
 	int			 complete = 1;
 
 	*url = NULL;
-	if (rec->nfields != im->cm.ncols)
+	if (rec->nfields != im->cm.ncols || rec->flags != 0)
 		return (0);
 	for (i = 0; i < 4; i++) {
 		v = row_cell(im, rec, cols[i]);

@@ -38,6 +38,8 @@ row_empty(struct csvrec *rec)
 {
 	size_t	i;
 
+	if (rec->flags != 0)
+		return (0);	/* over a limit: a row to skip, not a blank */
 	for (i = 0; i < rec->nfields; i++)
 		if (rec->fields[i][strspn(rec->fields[i], " \t\r\n")] != '\0')
 			return (0);

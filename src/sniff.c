@@ -58,12 +58,19 @@ sniff_head(const char *head, size_t len, const char **why)
 	return (0);
 }
 
-/* Any chunk of the file: NUL bytes mean binary, never text. */
+/* Whether a file starts with a UTF-16 byte order mark: text that has NUL
+ * bytes, so its chunks are not checked for them. */
+int
+sniff_utf16(const char *head, size_t len)
+{
+	return (len >= 2 && ((head[0] == '\xff' && head[1] == '\xfe') ||
+	    (head[0] == '\xfe' && head[1] == '\xff')));
+}
+
+/* Any chunk of a file that is not UTF-16: NUL bytes mean binary. */
 int
 sniff_chunk(const char *buf, size_t len, const char **why)
 {
-	/* UTF-16 text has NULs too; #9 reads it, until then it is refused
-	 * like any other binary file. */
 	if (memchr(buf, '\0', len) != NULL) {
 		*why = "a binary file (it contains NUL bytes)";
 		return (-1);

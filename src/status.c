@@ -107,6 +107,9 @@ status_encode(const struct status *st)
 		json_object_object_add(o, "columns",
 		    json_object_get(st->columns));
 	status_put_str(o, "message", st->message);
+	status_put_str(o, "encoding", st->encoding[0] ? st->encoding : NULL);
+	status_put_str(o, "delimiter", st->delimiter[0] ? st->delimiter :
+	    NULL);
 	status_put_str(o, "created_at", st->created_at);
 	status_put_str(o, "started_at", st->started_at);
 	status_put_str(o, "updated_at", st->updated_at);

@@ -7,6 +7,7 @@
  * incoming/ unless the whole body arrived and the file looks like CSV.
  */
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 
 #define UPLOAD_FIELD_MAX	4096
 #define UPLOAD_CHUNK		65536
+#define UPLOAD_NAME_MAX		200	/* bytes of a client's file name kept */
 
 struct upload {
 	struct http	*h;
@@ -55,24 +57,91 @@ upload_not_csv(struct upload *u, const char *what)
 	upload_refuse(u, 415, "not_csv", u->msg);
 }
 
-/* A client's file name is metadata: its last path part, without control
- * characters, at most 200 bytes. */
+/* 507: the spool would keep less than min_free with this upload. */
+static void
+upload_no_space(struct upload *u)
+{
+	upload_refuse(u, 507, "no_space", "The server does not have room for "
+	    "this file right now; try again later or ask your administrator");
+}
+
+/*
+ * The length of the UTF-8 character at s (at most n bytes): 1 to 4, or 0
+ * if s does not start a valid one (overlong forms, surrogates and values
+ * past U+10FFFF are not valid).
+ */
+static size_t
+upload_utf8_len(const unsigned char *s, size_t n)
+{
+	size_t		len, i;
+	unsigned	c;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		c = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		c = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		c = s[0] & 0x07;
+	} else
+		return (0);
+	if (len > n)
+		return (0);
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		c = (c << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return (0);
+	return (len);
+}
+
+/*
+ * A client's file name is metadata, shown in the task list and never used
+ * as a path (the spool names the file data.csv): its last path part,
+ * valid UTF-8 without control characters (C0, DEL, C1) or bidirectional
+ * overrides (which can make "x.exe" read as "x.csv"), cut at a character
+ * boundary to at most UPLOAD_NAME_MAX bytes. Invalid bytes are dropped.
+ */
 static char *
 upload_file_name(const char *name)
 {
-	const char	*base;
-	char		*out, *o;
+	const unsigned char	*p;
+	const char		*base;
+	char			*out;
+	size_t			 len, o = 0, n;
 
 	if ((base = strrchr(name, '/')) != NULL)
 		name = base + 1;
 	if ((base = strrchr(name, '\\')) != NULL)
 		name = base + 1;
-	out = o = xmalloc(strlen(name) + 1);
-	for (; *name != '\0' && o - out < 200; name++)
-		if ((unsigned char)*name >= 0x20 && *name != 0x7f)
-			*o++ = *name;
-	*o = '\0';
-	if (*out == '\0') {
+	n = strlen(name);
+	out = xmalloc(UPLOAD_NAME_MAX + 1);
+	for (p = (const unsigned char *)name; *p != '\0'; p += len, n -= len) {
+		if ((len = upload_utf8_len(p, n)) == 0) {
+			len = 1;
+			continue;
+		}
+		if (p[0] < 0x20 || p[0] == 0x7f ||
+		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
+		    (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
+		    p[2] <= 0xae) ||
+		    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
+		    p[2] <= 0xa9))
+			continue;
+		if (o + len > UPLOAD_NAME_MAX)
+			break;
+		memcpy(out + o, p, len);
+		o += len;
+	}
+	out[o] = '\0';
+	if (o == 0) {
 		free(out);
 		out = xstrdup("upload.csv");
 	}
@@ -134,8 +203,12 @@ upload_data(void *arg, const char *p, size_t len)
 	if (sniff_chunk(p, len, &why) == -1)
 		goto refuse;
 	if (spool_write(u->drop, p, len) == -1) {
-		upload_refuse(u, 503, "unavailable",
-		    "The file could not be stored; try again");
+		if (spool_free_space(conf.spool_dir, 0) == -1 &&
+		    errno == ENOSPC)
+			upload_no_space(u);
+		else
+			upload_refuse(u, 503, "unavailable",
+			    "The file could not be stored; try again");
 		return (-1);
 	}
 	return (0);
@@ -249,6 +322,16 @@ upload_post(struct http *h)
 		upload_refuse(&u, 400, "bad_request",
 		    "Send the file as multipart/form-data");
 		goto out;
+	}
+	/* Refuse at once what the spool has no room for, rather than
+	 * after the client sent it all. */
+	if (spool_free_space(conf.spool_dir, h->content_length > 0 ?
+	    h->content_length : 0) == -1) {
+		if (errno == ENOSPC) {
+			upload_no_space(&u);
+			goto out;
+		}
+		log_warn("upload: free space of %s", conf.spool_dir);
 	}
 	if ((u.drop = spool_begin(conf.spool_dir, &cause)) == NULL) {
 		log_warnx("upload: %s", cause);

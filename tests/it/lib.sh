@@ -64,6 +64,7 @@ it_done() {
 
 sql() {
 	mariadb --no-defaults -uintake -p"$STACK_DBPASS" \
+	    --default-character-set=utf8mb4 \
 	    --socket="$RUN/mysql.sock" -N -B intake -e "$1"
 }
 

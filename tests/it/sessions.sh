@@ -49,10 +49,87 @@ check_eq "and it is not listed" 0 \
 check_eq "a malformed import id: 404" 404 \
     "$(code -b "$JAR" "$BASE/api/imports/..%2f..%2fetc")"
 
-HTTP=$(code -b "$JAR" -X POST "$BASE/api/logout")
+check_eq "logout without the CSRF token: 403" 403 \
+    "$(code -b "$JAR" -X POST "$BASE/api/logout")"
+check_eq "and the session still works" 200 \
+    "$(code -b "$JAR" "$BASE/api/session")"
+HTTP=$(code -b "$JAR" -H "X-CSRF-Token: $CSRF" -X POST "$BASE/api/logout")
 check_eq "logout: 204" 204 "$HTTP"
 # The old cookie no longer works even if a client kept it.
 check_eq "after logout: 401" 401 "$(code -b "$JAR" "$BASE/api/session")"
+
+# The token of the cookie in a jar (the session id the client holds).
+jar_token() { awk '$6 == "intake_session" { print $7 }' "$1"; }
+# Its row in the sessions table: the table keeps only the SHA-256.
+token_rows() {
+	sql "SELECT COUNT(*) FROM sessions WHERE token_hash = \
+	    SHA2('$1', 256)"
+}
+
+# Fixation: a session id the client had before logging in (planted by
+# someone else, or its own earlier one) is never the one after login.
+planted=$(printf '%064d' 7)
+printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tintake_session\t%s\n' "$planted" \
+    > "$RUN/planted"
+curl -s -c "$RUN/fix" -b "$RUN/planted" -H 'Content-Type: application/json' \
+    -d '{"email":"ed@acme.test","password":"editor-pass-1"}' \
+    "$BASE/api/login" >/dev/null
+fresh=$(jar_token "$RUN/fix")
+check "login with a planted cookie: a new session id" \
+    [ "${#fresh}" -eq 64 -a "$fresh" != "$planted" ]
+check_eq "the planted id is no session" 401 \
+    "$(code -b "$RUN/planted" "$BASE/api/session")"
+cp "$RUN/fix" "$RUN/fix.old"
+curl -s -c "$RUN/fix" -b "$RUN/fix" -H 'Content-Type: application/json' \
+    -d '{"email":"ed@acme.test","password":"editor-pass-1"}' \
+    "$BASE/api/login" >/dev/null
+again=$(jar_token "$RUN/fix")
+check "logging in again: another new session id" \
+    [ "${#again}" -eq 64 -a "$again" != "$fresh" ]
+check_eq "the session logged in over is gone" 401 \
+    "$(code -b "$RUN/fix.old" "$BASE/api/session")"
+check_eq "and deleted server-side" 0 "$(token_rows "$fresh")"
+
+# Logout ends the session in the database, not only in the browser: a
+# copy of the cookie kept from before is refused, and no row is left.
+it_login ed@acme.test editor-pass-1
+tok=$(jar_token "$JAR")
+check_eq "a live session has its row" 1 "$(token_rows "$tok")"
+hdr=$(curl -s -D - -o /dev/null -b "$JAR" -H "X-CSRF-Token: $CSRF" \
+    -X POST "$BASE/api/logout")
+echo "$hdr" | grep -qi '^Set-Cookie: intake_session=;.*Max-Age=0' &&
+    ok "logout clears the cookie" || not_ok "logout clears the cookie" "$hdr"
+check_eq "logout deletes the session row" 0 "$(token_rows "$tok")"
+check_eq "a kept copy of the cookie: 401" 401 \
+    "$(code -b "$JAR" "$BASE/api/session")"
+check_eq "another session of the same user lives on" 200 \
+    "$(code -b "$RUN/fix" "$BASE/api/session")"
+
+# Expiry, idle (session_idle, 3600 s) and absolute (session_max, 43200 s),
+# by ageing the session's timestamps in the database.
+it_login ed@acme.test editor-pass-1
+tok=$(jar_token "$JAR")
+sql "UPDATE sessions SET last_seen_at = NOW() - INTERVAL 3500 SECOND
+    WHERE token_hash = SHA2('$tok', 256)"
+check_eq "idle for less than session_idle: still in" 200 \
+    "$(code -b "$JAR" "$BASE/api/session")"
+sql "UPDATE sessions SET last_seen_at = NOW() - INTERVAL 3601 SECOND
+    WHERE token_hash = SHA2('$tok', 256)"
+check_eq "idle for longer than session_idle: 401" 401 \
+    "$(code -b "$JAR" "$BASE/api/session")"
+it_login ed@acme.test editor-pass-1
+tok=$(jar_token "$JAR")
+sql "UPDATE sessions SET last_seen_at = NOW() - INTERVAL 3000 SECOND
+    WHERE token_hash = SHA2('$tok', 256)"
+code -b "$JAR" "$BASE/api/session" >/dev/null
+check_eq "a request moves last_seen_at: activity keeps it alive" 1 \
+    "$(sql "SELECT COUNT(*) FROM sessions WHERE
+    token_hash = SHA2('$tok', 256)
+    AND last_seen_at > NOW() - INTERVAL 60 SECOND")"
+sql "UPDATE sessions SET created_at = NOW() - INTERVAL 43201 SECOND,
+    last_seen_at = NOW() WHERE token_hash = SHA2('$tok', 256)"
+check_eq "older than session_max, though active: 401" 401 \
+    "$(code -b "$JAR" "$BASE/api/session")"
 check_eq "unknown endpoint: 404" 404 "$(code "$BASE/api/nope")"
 check_eq "wrong method: 405" 405 "$(code -X DELETE "$BASE/api/session")"
 it_done

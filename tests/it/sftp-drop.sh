@@ -131,9 +131,10 @@ gen 40000 "$RUN/cut.csv" cut
 (printf 'cd %s\nput %s cut.csv\n' "$DROP" "$RUN/cut.csv" |
     sftp -q -l 2000 -b - -D "$SFTP_SERVER" & echo $! > "$RUN/sftp.pid"
     wait) >/dev/null 2>&1 &
+sub=$!
 sleep 1.5
 kill -KILL "$(cat "$RUN/sftp.pid")"
-wait
+wait "$sub"
 sleep 0.5
 size=$(stat -c %s "$DROP/cut.csv" 2>/dev/null || echo 0)
 check "the put was cut off half-way ($size of $(stat -c %s "$RUN/cut.csv"))" \

@@ -43,6 +43,9 @@ test_lookup(void **state)
 		{ "eg con id", COL_ID },
 		{ "Tags", COL_TAGS },
 		{ "Do Not Touch", COL_DNT },
+		{ "First\xc2\xa0name", COL_FIRST },		/* NBSP */
+		{ "E\xe2\x80\x8b" "mail", COL_EMAIL },	/* zero-width */
+		{ "\xe2\x80\x8b" "Domain", COL_DOMAIN },
 		{ "Favourite colour", COL_CUSTOM },
 		{ "Emails", COL_CUSTOM },
 		{ "", COL_CUSTOM },

@@ -34,7 +34,7 @@ mem_read(void *arg, void *buf, size_t len)
 	return (n);
 }
 
-static const struct csvin_limits lim = { 1024, 64 };
+static const struct csvin_limits lim = { 1024, 64, 0 };
 
 /* Read all records of data as "a|b|c" lines joined by "\n". */
 static char *
@@ -52,8 +52,9 @@ read_all(const char *data, size_t len, size_t chunk, off_t start,
 	while ((n = csvin_next(c, &rec)) == 1) {
 		char tmp[64];
 
-		snprintf(tmp, sizeof tmp, "%lu@%lld:", rec->row,
-		    (long long)rec->end);
+		snprintf(tmp, sizeof tmp, "%lu@%lld%s:", rec->row,
+		    (long long)rec->end, rec->flags & CSVREC_TOOLARGE ? "L" :
+		    rec->flags & CSVREC_TOOWIDE ? "W" : "");
 		buf_add(&out, tmp, strlen(tmp));
 		for (i = 0; i < rec->nfields; i++) {
 			if (i > 0)
@@ -144,27 +145,34 @@ test_unterminated_quote(void **state)
 	    "of the file", -1);
 }
 
+/* A field over the limit is cut and its record flagged; the next record
+ * is read normally, and memory does not follow the field's size. */
 static void
 test_field_too_large(void **state)
 {
-	char	*data = xmalloc(3000), *got;
+	size_t	 big = 3 << 20;
+	char	*data = xmalloc(big + 64), *got;
 	int	 rc;
 
-	memcpy(data, "a\n", 2);
-	memset(data + 2, 'x', 2000);
-	memcpy(data + 2002, "\n", 2);
+	memcpy(data, "a,b\n", 4);
+	memset(data + 4, 'x', 2000);
+	strcpy(data + 2004, ",1\nok,2\n");
 	got = read_all(data, strlen(data), 65536, 0, 0, &rc);
-	assert_int_equal(rc, -1);
-	assert_non_null(strstr(got, "row 2: a field is larger than 1024"));
+	assert_int_equal(rc, 0);
+	assert_string_equal(got, "1@4:a|b\n2@2007L:|1\n3@2012:ok|2\n");
 	free(got);
-	/* libcsv's own buffer is bounded too: a huge quoted field fails
-	 * before the whole of it is held. */
+	/* A quoted field of 3 MB, with newlines in it. */
 	memcpy(data, "a\n\"", 3);
-	memset(data + 3, 'y', 2990);
-	data[2993] = '\0';
-	got = read_all(data, strlen(data), 512, 0, 0, &rc);
-	assert_int_equal(rc, -1);
-	assert_non_null(strstr(got, "larger than 1024"));
+	memset(data + 3, 'y', big);
+	data[1000] = '\n';
+	strcpy(data + 3 + big, "\"\nnext\n");
+	got = read_all(data, strlen(data), 4096, 0, 0, &rc);
+	assert_int_equal(rc, 0);
+	/* Flagged; what is left of the field is meaningless, the row will
+	 * be skipped. */
+	if (strstr(got, "\n2@3145733L:") == NULL)
+		fail_msg("got [%.200s]", got);
+	assert_non_null(strstr(got, ":next\n"));
 	free(got);
 	free(data);
 }
@@ -180,12 +188,59 @@ test_too_many_fields(void **state)
 	buf_add(&b, "a\n", 2);
 	for (i = 0; i < 70; i++)
 		buf_add(&b, "x,", 2);
-	buf_add(&b, "x\n", 2);
+	buf_add(&b, "x\nz\n", 4);
 	got = read_all(b.data, b.len, 100, 0, 0, &rc);
-	assert_int_equal(rc, -1);
-	assert_non_null(strstr(got, "row 2 has more than 64 columns"));
+	assert_int_equal(rc, 0);
+	assert_non_null(strstr(got, "\n2@144W:x|x"));
+	assert_non_null(strstr(got, "\n3@146:z\n"));
 	free(got);
 	buf_free(&b);
+}
+
+static void
+test_nul_byte(void **state)
+{
+	static const char data[] = "a,b\n1,2\n3,\0004\n";
+	char	*got;
+	int	 rc;
+
+	got = read_all(data, sizeof data - 1, 5, 0, 0, &rc);
+	assert_int_equal(rc, -1);
+	assert_string_equal(got, "1@4:a|b\n2@8:1|2\nERR:row 3 contains a NUL "
+	    "byte: this is not a text file");
+	free(got);
+}
+
+static void
+test_delimiters(void **state)
+{
+	static const struct csvin_limits semi = { 1024, 64, ';' };
+	static const struct csvin_limits tab = { 1024, 64, '\t' };
+	const char	*d1 = "a;b\n\"x;y\";2\n";
+	const char	*d2 = "a\tb\n x \t\"\ty\"\n";
+	struct mem	 m1 = { d1, strlen(d1), 0, 3 }, m2 = { d2, strlen(d2), 0, 3 };
+	struct csvin	*c;
+	struct csvrec	*rec;
+
+	c = csvin_create(mem_read, &m1, &semi, 0, 0);
+	assert_int_equal(csvin_next(c, &rec), 1);
+	assert_int_equal(csvin_next(c, &rec), 1);
+	assert_int_equal(rec->nfields, 2);
+	assert_string_equal(rec->fields[0], "x;y");
+	csvin_free(c);
+	c = csvin_create(mem_read, &m2, &tab, 0, 0);
+	assert_int_equal(csvin_next(c, &rec), 1);
+	assert_int_equal(csvin_next(c, &rec), 1);
+	assert_int_equal(rec->nfields, 2);
+	assert_string_equal(rec->fields[0], "x");	/* spaces trimmed */
+	assert_string_equal(rec->fields[1], "\ty");	/* a tab is data */
+	csvin_free(c);
+}
+
+static void
+test_old_mac_line_ends(void **state)
+{
+	expect("a,b\r1,2\r3,4", "1@4:a|b\n2@8:1|2\n3@11:3|4\n", 0);
 }
 
 /* Resuming from any record's end offset gives exactly the records after
@@ -252,6 +307,9 @@ main(void)
 		cmocka_unit_test(test_field_too_large),
 		cmocka_unit_test(test_too_many_fields),
 		cmocka_unit_test(test_resume),
+		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_delimiters),
+		cmocka_unit_test(test_old_mac_line_ends),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -1,0 +1,17 @@
+#!/bin/bash
+# Build the libFuzzer harnesses with clang into $1 (a directory).
+set -eu
+src=$(cd "$(dirname "$0")/../.." && pwd)
+out=$1
+mkdir -p "$out"
+cflags="-g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I$src/src
+    $(pkg-config --cflags json-c libcrypto)"
+libs="$(pkg-config --libs json-c libcrypto) -lcsv"
+common="$src/src/xmalloc.c $src/src/log.c $src/src/buf.c"
+build() {
+	clang $cflags -o "$out/$1" "$src/tests/fuzz/$1.c" $common "${@:2}" $libs
+}
+build fuzz_csvin "$src/src/csvin.c" "$src/src/textenc.c"
+build fuzz_multipart "$src/src/multipart.c"
+build fuzz_manifest "$src/src/manifest.c" "$src/src/normalize.c"
+build fuzz_normalize "$src/src/normalize.c"
