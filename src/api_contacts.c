@@ -15,49 +15,6 @@
 #define API_CONTACTS_LIMIT	25
 #define API_CONTACTS_MAXLIMIT	200
 
-/* The export's filter (export.c), by workspace, tag and text. */
-#define API_CONTACTS_WHERE \
-	"c.workspace_id = ? " \
-	"AND (? IS NULL OR EXISTS (SELECT 1 FROM contact_tags ct " \
-	"JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id " \
-	"AND t.name = ?)) " \
-	"AND (? IS NULL OR c.first_name LIKE ? OR c.last_name LIKE ? " \
-	"OR c.email LIKE ? OR a.name LIKE ? " \
-	"OR CONCAT(c.first_name, ' ', c.last_name) LIKE ?)"
-
-/* A LIKE pattern that matches q literally anywhere; NULL for no text. */
-static char *
-api_contacts_like(const char *q)
-{
-	char	*out, *o;
-
-	if (q == NULL || *q == '\0')
-		return (NULL);
-	out = o = xmalloc(2 * strlen(q) + 3);
-	*o++ = '%';
-	for (; *q != '\0'; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			*o++ = '\\';
-		*o++ = *q;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return (out);
-}
-
-static void
-api_contacts_bind(struct dbstmt *s, long long ws, const char *tag,
-    const char *like)
-{
-	unsigned	i;
-
-	db_bind_int(s, 0, ws);
-	db_bind_str(s, 1, tag);
-	db_bind_str(s, 2, tag);
-	for (i = 3; i < 9; i++)
-		db_bind_str(s, i, like);
-}
-
 static void
 api_contacts_put(json_object *o, const char *k, const char *v)
 {
@@ -110,17 +67,17 @@ api_contacts_list(struct http *h)
 		tag = NULL;
 	}
 	q = http_query(h->query, "q");
-	like = api_contacts_like(q);
+	like = export_like(q);
 	page = http_query_long(h, "page", 1, 1, 1000000);
 	limit = http_query_long(h, "limit", API_CONTACTS_LIMIT, 1,
 	    API_CONTACTS_MAXLIMIT);
 
 	s = db_prepare(h->db, "SELECT COUNT(*) FROM contacts c "
 	    "LEFT JOIN accounts a ON a.id = c.account_id WHERE "
-	    API_CONTACTS_WHERE);
+	    CONTACTS_FILTER);
 	if (s == NULL)
 		goto fail;
-	api_contacts_bind(s, h->se.workspace_id, tag, like);
+	export_bind_filter(s, h->se.workspace_id, tag, like);
 	if (db_exec(s) == -1 || db_fetch(s) != 1)
 		goto fail;
 	total = db_col_int(s, 0);
@@ -133,11 +90,11 @@ api_contacts_list(struct http *h)
 	    "WHERE ct.contact_id = c.id), c.dnt, "
 	    "DATE_FORMAT(c.created_at, '%Y-%m-%dT%H:%i:%sZ') "
 	    "FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
-	    "LEFT JOIN users u ON u.id = c.owner_id WHERE " API_CONTACTS_WHERE
+	    "LEFT JOIN users u ON u.id = c.owner_id WHERE " CONTACTS_FILTER
 	    " ORDER BY c.created_at DESC, c.id DESC LIMIT ? OFFSET ?");
 	if (s == NULL)
 		goto fail;
-	api_contacts_bind(s, h->se.workspace_id, tag, like);
+	export_bind_filter(s, h->se.workspace_id, tag, like);
 	db_bind_int(s, 9, limit);
 	db_bind_int(s, 10, (long long)(page - 1) * limit);
 	if (db_exec(s) == -1)

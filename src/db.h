@@ -281,6 +281,19 @@ int		 match_find(struct import *, const struct rowv *,
 		     struct match *);
 
 /* export.c */
+/* The contacts a list or an export shows: the workspace, then an optional
+ * tag name and an optional LIKE pattern (export_bind_filter binds them). */
+#define CONTACTS_FILTER \
+	"c.workspace_id = ? " \
+	"AND (? IS NULL OR EXISTS (SELECT 1 FROM contact_tags ct " \
+	"JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id " \
+	"AND t.name = ?)) " \
+	"AND (? IS NULL OR c.first_name LIKE ? OR c.last_name LIKE ? " \
+	"OR c.email LIKE ? OR a.name LIKE ? " \
+	"OR CONCAT(c.first_name, ' ', c.last_name) LIKE ?)"
+char		*export_like(const char *);
+void		 export_bind_filter(struct dbstmt *, long long, const char *,
+		     const char *);
 typedef int (*export_writefn)(void *, const char *, size_t);
 int		 export_run(MYSQL *, long long, const char *, const char *,
 		     export_writefn, void *);

@@ -22,15 +22,6 @@
 
 #define EXPORT_MAX_KEYS	1000
 
-/* The filter both queries share: workspace, then optional tag and text. */
-#define EXPORT_WHERE \
-	"c.workspace_id = ? " \
-	"AND (? IS NULL OR EXISTS (SELECT 1 FROM contact_tags ct " \
-	"JOIN tags t ON t.id = ct.tag_id WHERE ct.contact_id = c.id " \
-	"AND t.name = ?)) " \
-	"AND (? IS NULL OR c.first_name LIKE ? OR c.last_name LIKE ? " \
-	"OR c.email LIKE ? OR a.name LIKE ? " \
-	"OR CONCAT(c.first_name, ' ', c.last_name) LIKE ?)"
 
 /* The fixed columns, in export order: the create flow's names. */
 static const int export_cols[] = {
@@ -50,12 +41,14 @@ struct export {
 	char		*like;
 };
 
-/* A LIKE pattern that matches q literally anywhere. */
-static char *
+/* A LIKE pattern that matches q literally anywhere; NULL for no text. */
+char *
 export_like(const char *q)
 {
 	char	*out, *o;
 
+	if (q == NULL || *q == '\0')
+		return (NULL);
 	out = o = xmalloc(2 * strlen(q) + 3);
 	*o++ = '%';
 	for (; *q != '\0'; q++) {
@@ -68,7 +61,8 @@ export_like(const char *q)
 	return (out);
 }
 
-static void
+/* Bind CONTACTS_FILTER's parameters, from the first. */
+void
 export_bind_filter(struct dbstmt *s, long long ws, const char *tag,
     const char *like)
 {
@@ -134,7 +128,7 @@ export_keys(MYSQL *db, struct export *e, long long ws, const char *tag)
 	    "FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
 	    "CROSS JOIN JSON_TABLE(JSON_KEYS(c.custom), '$[*]' "
 	    "COLUMNS (k VARCHAR(255) PATH '$')) jt "
-	    "WHERE c.custom IS NOT NULL AND " EXPORT_WHERE " ORDER BY k");
+	    "WHERE c.custom IS NOT NULL AND " CONTACTS_FILTER " ORDER BY k");
 	if (s == NULL)
 		return (-1);
 	export_bind_filter(s, ws, tag, e->like);
@@ -168,7 +162,7 @@ export_run(MYSQL *db, long long ws, const char *tag, const char *q,
 	e.write = write;
 	e.arg = arg;
 	buf_init(&e.line, 64 << 20);
-	e.like = q != NULL && *q != '\0' ? export_like(q) : NULL;
+	e.like = export_like(q);
 	if (export_keys(db, &e, ws, tag) == -1)
 		goto out;
 	s = db_prepare(db, "SELECT c.public_id, c.first_name, c.last_name, "
@@ -183,7 +177,7 @@ export_run(MYSQL *db, long long ws, const char *tag, const char *q,
 	    "DATE_FORMAT(c.updated_at, '%Y-%m-%d %H:%i:%s'), c.custom "
 	    "FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
 	    "LEFT JOIN users u ON u.id = c.owner_id "
-	    "WHERE " EXPORT_WHERE " ORDER BY c.id");
+	    "WHERE " CONTACTS_FILTER " ORDER BY c.id");
 	if (s == NULL)
 		goto out;
 	export_bind_filter(s, ws, tag, e.like);
