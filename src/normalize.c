@@ -278,7 +278,8 @@ fail:
  * Reduce a website or domain as people type it to the bare host: drop an
  * http:// or https:// scheme, then everything from the first '/', '?' or
  * '#', a ":port" (1-5 digits, at most 65535), one trailing root dot, and a
- * leading "www." when what follows still has two labels ("www.com" stays).
+ * leading "www." (each of them) while what follows still has two labels
+ * ("www.com" stays).
  * User info ('@') and other schemes are refused; the rest is norm_host().
  */
 int
@@ -318,7 +319,9 @@ norm_domain(const char *in, char **out)
 
 	if (hlen > 0 && h[hlen - 1] == '.')
 		hlen--;
-	if (hlen > 4 && strncmp(h, "www.", 4) == 0 &&
+	/* Every leading "www." goes, so the result normalises to itself
+	 * (found by fuzzing: "www.www.w.example"). */
+	while (hlen > 4 && strncmp(h, "www.", 4) == 0 &&
 	    memchr(h + 4, '.', hlen - 4) != NULL) {
 		h += 4;
 		hlen -= 4;

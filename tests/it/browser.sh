@@ -6,7 +6,11 @@
 . "$(dirname "$0")/lib.sh"
 
 CHROMIUM=${CHROMIUM:-/usr/bin/chromium}
-if [ ! -x "$CHROMIUM" ] || [ ! -d "$SRCDIR/node_modules/playwright-core" ]; then
+# playwright-core is found the way node finds it from tests/browser/: in
+# node_modules there or in any directory above (make distcheck's copy of
+# the tree sits inside the checkout).
+if [ ! -x "$CHROMIUM" ] || ! (cd "$SRCDIR/tests/browser" &&
+    node -e "require.resolve('playwright-core')" 2>/dev/null); then
 	not_ok "chromium and playwright-core are installed" \
 	    "need $CHROMIUM and node_modules (npm ci in $SRCDIR)"
 	it_done

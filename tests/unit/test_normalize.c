@@ -244,6 +244,8 @@ static const struct strcase domain_cases[] = {
 	{ "acme.com:443", 0, "acme.com" },
 	{ "sub.acme.io/", 0, "sub.acme.io" },
 	{ "www.com", 0, "www.com" },
+	{ "www.www.w.iin.iin", 0, "w.iin.iin" },	/* fuzz: idempotent */
+	{ "www.www.com", 0, "www.com" },
 	{ "www2.acme.com", 0, "www2.acme.com" },
 	{ "acme-corp.com", 0, "acme-corp.com" },
 	{ "xn--mller-kva.de", 0, "xn--mller-kva.de" },
