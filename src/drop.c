@@ -417,8 +417,10 @@ drop_check_file(const char *path, const struct dropfile *f, const char **why)
 		}
 	} else
 		fcntl(fd, F_SETLEASE, F_UNLCK);
-	if (sb.st_size == 0 || pread(fd, buf, 1, sb.st_size - 1) != 1 ||
-	    buf[0] != '\n') {
+	/* A finished file ends its last line: "\n", or "\n\0" / "\0\n" in
+	 * UTF-16. */
+	if (sb.st_size < 2 || pread(fd, buf, 2, sb.st_size - 2) != 2 ||
+	    !(buf[1] == '\n' || (buf[0] == '\n' && buf[1] == '\0'))) {
 		close(fd);
 		return (1);
 	}

@@ -667,6 +667,7 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	struct dbstmt	*s;
 	int		 r = -1;
 	const char	*state;
+	long long	 errors_total;
 
 	s = db_prepare(im->db, "SELECT state, rows_processed, created, "
 	    "updated, skipped, failed, warnings, errors_total, checkpoint_row, "
@@ -685,6 +686,7 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	im->st.skipped = db_col_int(s, 4);
 	im->st.failed = db_col_int(s, 5);
 	im->st.warnings = db_col_int(s, 6);
+	errors_total = db_col_int(s, 7);
 	im->st.tagged = db_col_int(s, 11);
 	im->st.queued = db_col_int(s, 12);
 	im->st.dnt = db_col_int(s, 13);
@@ -722,6 +724,8 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 		    db_col_str(s, 2), db_col_str(s, 3), db_col_str(s, 4),
 		    db_col_str(s, 5));
 	}
+	/* Adding the list back counted only its first entries. */
+	im->st.errors_total = errors_total;
 	log_info("resuming after row %lu (byte %lld)", *row, (long long)*off);
 
 out:

@@ -82,13 +82,33 @@ sub report {
 	$bad = 1;
 }
 
+# Literal-only macros of the headers beside the files (db.h's
+# CONTACTS_FILTER), known in every file.
+my %hmacro;
+my %seen;
+for my $file (@ARGV) {
+	(my $dir = $file) =~ s{/[^/]*$}{};
+	$dir = '.' if $dir eq $file;
+	for my $h (glob("$dir/*.h")) {
+		next if $seen{$h}++;
+		open(my $fh, '<', $h) or next;
+		my $t = uncomment(do { local $/; <$fh> });
+		close $fh;
+		while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT)+)$/mg) {
+			my ($name, $v) = ($1, $2);
+			$v =~ s/\\\n/ /g;
+			$hmacro{$name} = $v if $v =~ /^\s*(?:$LIT\s*)+$/;
+		}
+	}
+}
+
 for my $file (@ARGV) {
 	open(my $fh, '<', $file) or die "$file: $!\n";
 	my $t = uncomment(do { local $/; <$fh> });
 	close $fh;
 	(my $base = $file) =~ s{.*/}{};
 	# Object-like macros that are string literals only.
-	my %macro;
+	my %macro = %hmacro;
 	while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT)+)$/mg) {
 		my ($name, $v) = ($1, $2);
 		$v =~ s/\\\n/ /g;
