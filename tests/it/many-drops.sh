@@ -28,11 +28,11 @@ for i in $(seq 1 125); do gen web "$i"; gen sftp "$i"; done
 
 t0=$EPOCHREALTIME
 # Four writers at a time, as several clients would.
-seq 1 250 | xargs -P 4 -I N "$BINDIR/intake" -c "$RUN/intake.conf" import \
-    --workspace m --as ed@m.test --no-wait "$RUN/files/cli-N.csv" \
+seq 1 250 | xargs -P 4 -I @@ "$BINDIR/intake" -c "$RUN/intake.conf" import \
+    --workspace m --as ed@m.test --no-wait "$RUN/files/cli-@@.csv" \
     > "$RUN/cli-ids" 2>"$RUN/cli-errors"
-seq 1 125 | xargs -P 4 -I N curl -s -o /dev/null -w '%{http_code}\n' \
-    -b "$JAR" -H "X-CSRF-Token: $CSRF" -F "file=@$RUN/files/web-N.csv" \
+seq 1 125 | xargs -P 4 -I @@ curl -s -o /dev/null -w '%{http_code}\n' \
+    -b "$JAR" -H "X-CSRF-Token: $CSRF" -F "file=@$RUN/files/web-@@.csv" \
     "$BASE/api/imports" > "$RUN/web-codes"
 # Into the drop folder by rename, as a finished upload lands.
 for i in $(seq 1 125); do mv "$RUN/files/sftp-$i.csv" "$DROP/f$i.csv"; done
