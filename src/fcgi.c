@@ -7,6 +7,7 @@
  * server enforces what the page only hides.
  */
 #include <sys/stat.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <getopt.h>
@@ -14,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "intake.h"
@@ -59,8 +61,12 @@ static const struct route {
 	    NULL },
 };
 
+#define FCGI_IDLE_CHECK	10	/* seconds */
+
 static volatile sig_atomic_t	 fcgi_quit;
 static MYSQL			*fcgi_db;
+static time_t			 fcgi_db_used;
+static int			 fcgi_db_broken;
 
 static void
 fcgi_signal(int sig)
@@ -81,9 +87,18 @@ static MYSQL *
 fcgi_connect(void)
 {
 	char	*cause = NULL;
+	time_t	 now = time(NULL);
 
-	if (fcgi_db != NULL && mysql_ping(fcgi_db) == 0)
+	/* No round trip per request: a connection is checked only when it
+	 * has been idle a while, or after a request found the database
+	 * unavailable. */
+	if (fcgi_db != NULL && !fcgi_db_broken &&
+	    (now - fcgi_db_used < FCGI_IDLE_CHECK || mysql_ping(fcgi_db) == 0)) {
+		fcgi_db_used = now;
 		return (fcgi_db);
+	}
+	fcgi_db_broken = 0;
+	fcgi_db_used = now;
 	if (fcgi_db != NULL)
 		mysql_close(fcgi_db);
 	if ((fcgi_db = db_connect(0, &cause)) == NULL) {
@@ -236,8 +251,81 @@ fcgi_handle(FCGX_Request *r)
 
 out:
 	log_debug("%s %s %d", h.method, h.path, h.status);
+	if (h.status == 503)
+		fcgi_db_broken = 1;	/* reconnect before the next one */
 	free(h.token);
 	auth_session_clear(&h.se);
+}
+
+/* Answer requests until told to stop. */
+static void
+fcgi_serve(FCGX_Request *req)
+{
+	while (!fcgi_quit && FCGX_Accept_r(req) >= 0) {
+		fcgi_handle(req);
+		FCGX_Finish_r(req);
+	}
+	if (fcgi_db != NULL)
+		mysql_close(fcgi_db);
+	fcgi_db = NULL;
+}
+
+/* A worker: its own connection to the database, the shared socket. */
+static pid_t
+fcgi_worker(int fd)
+{
+	FCGX_Request	req;
+	pid_t		pid;
+
+	if ((pid = fork()) == -1) {
+		log_warn("fork");
+		return (-1);
+	}
+	if (pid != 0)
+		return (pid);
+	if (FCGX_InitRequest(&req, fd, 0) != 0)
+		fatalx("FCGX_InitRequest");
+	fcgi_serve(&req);
+	_exit(0);
+}
+
+/*
+ * Several workers accept on one socket (pre-forked, as spawn-fcgi -F
+ * does): the parent keeps fcgi_workers of them running, and on SIGTERM
+ * stops them and waits for them, so its pid stands for all of them.
+ */
+static void
+fcgi_parent(int fd)
+{
+	pid_t		*pids;
+	unsigned	 i, n = conf.fcgi_workers;
+	pid_t		 pid;
+	int		 st;
+
+	pids = xcalloc(n, sizeof *pids);
+	for (i = 0; i < n; i++)
+		pids[i] = fcgi_worker(fd);
+	while (!fcgi_quit) {
+		if ((pid = waitpid(-1, &st, 0)) == -1) {
+			if (errno == EINTR)
+				continue;
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (pids[i] == pid && !fcgi_quit) {
+				log_warnx("worker %ld ended; starting another",
+				    (long)pid);
+				sleep(1);
+				pids[i] = fcgi_worker(fd);
+			}
+	}
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			kill(pids[i], SIGTERM);
+	for (i = 0; i < n; i++)
+		if (pids[i] > 0)
+			waitpid(pids[i], &st, 0);
+	free(pids);
 }
 
 int
@@ -296,15 +384,15 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
-	if (FCGX_InitRequest(&req, fd, 0) != 0)
-		fatalx("FCGX_InitRequest");
-	log_info("ready%s%s", sock ? " on " : "", sock ? sock : "");
-	while (!fcgi_quit && FCGX_Accept_r(&req) >= 0) {
-		fcgi_handle(&req);
-		FCGX_Finish_r(&req);
+	log_info("ready%s%s, %u worker%s", sock ? " on " : "", sock ? sock : "",
+	    conf.fcgi_workers, conf.fcgi_workers == 1 ? "" : "s");
+	if (conf.fcgi_workers > 1)
+		fcgi_parent(fd);
+	else {
+		if (FCGX_InitRequest(&req, fd, 0) != 0)
+			fatalx("FCGX_InitRequest");
+		fcgi_serve(&req);
 	}
-	if (fcgi_db != NULL)
-		mysql_close(fcgi_db);
 	if (sock != NULL)
 		unlink(sock);
 	return (0);

@@ -186,6 +186,7 @@ struct conf {
 	unsigned	 max_field;
 	unsigned	 max_fields;
 	unsigned	 max_rows;
+	unsigned	 fcgi_workers;
 	long long	 min_free;	/* bytes the spool keeps free */
 	unsigned	 drop_settle;	/* seconds a dropped file must be still */
 	unsigned	 drop_hold;	/* seconds before a held file is rejected */
