@@ -241,31 +241,6 @@ out:
 	free(sev);
 }
 
-/* One CSV record being written: fields quoted by libcsv, and escaped
- * against spreadsheet formulas as the export does (every import undoes
- * it). A cell that is escaped already (quotes, then the trigger) is left
- * alone, so importing this file reads each cell as the original did. */
-static void
-api_imports_field(struct buf *line, const char *v, size_t len)
-{
-	char	*esc = NULL, *out;
-	size_t	 need;
-
-	if (line->len > 0)
-		buf_addc(line, ',');
-	if (*v != '\'' && formula_needs_escape(v)) {
-		xasprintf(&esc, "'%s", v);
-		v = esc;
-		len = strlen(esc);
-	}
-	need = csv_write(NULL, 0, v, len);
-	out = xmalloc(need);
-	csv_write(out, need, v, len);
-	buf_add(line, out, need);
-	free(out);
-	free(esc);
-}
-
 static int
 api_imports_flush(struct http *h, struct buf *line)
 {
@@ -297,7 +272,7 @@ api_imports_data(const char *id, struct prepared *prep)
 
 	for (i = 0; i < sizeof queues / sizeof queues[0]; i++) {
 		p = spool_path(conf.spool_dir, queues[i], id, NULL);
-		r = prepare_file(p, prep, &cause);
+		r = prepare_file(p, 0, prep, &cause);
 		free(p);
 		free(cause);
 		cause = NULL;
@@ -372,8 +347,11 @@ api_imports_errors_csv(struct http *h, const char *id)
 	xasprintf(&hdr, "Content-Disposition: attachment; "
 	    "filename=\"rejected-rows-%s.csv\"\r\n", id);
 	http_reply(h, 200, "text/csv; charset=utf-8", "\xef\xbb\xbf", 3, hdr);
-	api_imports_field(&line, "Row", 3);
-	api_imports_field(&line, "Reason", 6);
+	/* Cells as the upload had them, escaped like the export; a cell
+	 * escaped already stays as it is, so a re-import reads every cell
+	 * as the first import did. */
+	export_cell(&line, "Row", 3, 1);
+	export_cell(&line, "Reason", 6, 1);
 	for (i = 0; i < rec->nfields; i++) {
 		f = rec->fields[i];
 		len = rec->lens[i];
@@ -381,7 +359,7 @@ api_imports_errors_csv(struct http *h, const char *id)
 			f += 3;
 			len -= 3;
 		}
-		api_imports_field(&line, f, len);
+		export_cell(&line, f, len, 1);
 	}
 	if (api_imports_flush(h, &line) == -1)
 		goto out;
@@ -394,11 +372,11 @@ api_imports_errors_csv(struct http *h, const char *id)
 		if (n != 1 || rec->row != want)
 			continue;	/* past the end: keep draining */
 		snprintf(num, sizeof num, "%lu", want);
-		api_imports_field(&line, num, strlen(num));
+		export_cell(&line, num, strlen(num), 1);
 		f = db_col_str(s, 1) ? db_col_str(s, 1) : "";
-		api_imports_field(&line, f, strlen(f));
+		export_cell(&line, f, strlen(f), 1);
 		for (i = 0; i < rec->nfields; i++)
-			api_imports_field(&line, rec->fields[i], rec->lens[i]);
+			export_cell(&line, rec->fields[i], rec->lens[i], 1);
 		if (api_imports_flush(h, &line) == -1)
 			n = -1;		/* the client went away */
 	}

@@ -233,7 +233,7 @@ int		 import_outcome(struct import *, unsigned long, const char *,
 long long	 import_workflow(MYSQL *, long long, const char *);
 
 /* prepare.c */
-int		 prepare_file(const char *, struct prepared *, char **);
+int		 prepare_file(const char *, int, struct prepared *, char **);
 
 /* batch.c */
 int		 batch_read(struct batch *, struct csvin *, size_t);
@@ -257,6 +257,7 @@ int		 profile_parse(const char *, const struct profile_map *,
 		     struct profile *);
 char		*profile_encode(const struct profile *);
 int		 profile_decode(const char *, struct profile *);
+struct profile	*profile_copy(const struct profile *);
 void		 profile_clear(struct profile *);
 
 /* wslock.c */
@@ -292,6 +293,7 @@ int		 match_find(struct import *, const struct rowv *,
 	"OR c.email LIKE ? OR a.name LIKE ? " \
 	"OR CONCAT(c.first_name, ' ', c.last_name) LIKE ?)"
 char		*export_like(const char *);
+void		 export_cell(struct buf *, const char *, size_t, int);
 void		 export_bind_filter(struct dbstmt *, long long, const char *,
 		     const char *);
 typedef int (*export_writefn)(void *, const char *, size_t);

@@ -75,36 +75,45 @@ export_bind_filter(struct dbstmt *s, long long ws, const char *tag,
 		db_bind_str(s, i, like);
 }
 
-/* Add one field to the line, escaped against formulas, quoted. */
+/*
+ * Add one cell to a CSV line: a comma before all but the first, a quote
+ * in front against spreadsheet formulas (unless keep_escaped and the cell
+ * already starts with one), quoted by libcsv, written in place.
+ */
+void
+export_cell(struct buf *line, const char *v, size_t len, int keep_escaped)
+{
+	char	*esc = NULL, *tmp;
+	size_t	 need;
+
+	if (line->len > 0)
+		buf_addc(line, ',');
+	if (formula_needs_escape(v) && !(keep_escaped && *v == '\'')) {
+		xasprintf(&esc, "'%s", v);
+		v = esc;
+		len = strlen(esc);
+	}
+	need = csv_write(NULL, 0, v, len);
+	if (line->size - line->len < need + 1) {
+		/* Grow through buf_add. */
+		tmp = xmalloc(need);
+		csv_write(tmp, need, v, len);
+		buf_add(line, tmp, need);
+		free(tmp);
+	} else {
+		csv_write(line->data + line->len, need, v, len);
+		line->len += need;
+		line->data[line->len] = '\0';
+	}
+	free(esc);
+}
+
 static void
 export_field(struct export *e, const char *v)
 {
-	size_t	 len, need;
-	char	*esc = NULL;
-
-	if (e->line.len > 0 && e->line.data[e->line.len - 1] != '\n')
-		buf_addc(&e->line, ',');
 	if (v == NULL)
 		v = "";
-	if (formula_needs_escape(v)) {
-		xasprintf(&esc, "'%s", v);
-		v = esc;
-	}
-	len = strlen(v);
-	need = csv_write(NULL, 0, v, len);
-	if (e->line.size - e->line.len < need + 1) {
-		/* Grow through buf_add, then write in place. */
-		char *tmp = xmalloc(need);
-
-		csv_write(tmp, need, v, len);
-		buf_add(&e->line, tmp, need);
-		free(tmp);
-	} else {
-		csv_write(e->line.data + e->line.len, need, v, len);
-		e->line.len += need;
-		e->line.data[e->line.len] = '\0';
-	}
-	free(esc);
+	export_cell(&e->line, v, strlen(v), 0);
 }
 
 static int

@@ -987,7 +987,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	/* Read as UTF-8 whatever it came in; find the delimiter; count the
 	 * rows (and fail here if the file cannot be read to its end). */
 	path = spool_path(spool, "active", id, NULL);
-	n = prepare_file(path, &prep, &cause);
+	n = prepare_file(path, 1, &prep, &cause);
 	free(path);
 	if (n == -1) {
 		r = import_fail(&im, cause);

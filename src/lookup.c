@@ -119,21 +119,7 @@ lookup_apply(struct import *im, struct enrich_req *r)
 			continue;
 		br->enrich = r->state;
 		if (r->state == ENRICH_FOUND) {
-			br->profile = xcalloc(1, sizeof *br->profile);
-			br->profile->first = r->profile.first ?
-			    xstrdup(r->profile.first) : NULL;
-			br->profile->last = r->profile.last ?
-			    xstrdup(r->profile.last) : NULL;
-			br->profile->account = r->profile.account ?
-			    xstrdup(r->profile.account) : NULL;
-			br->profile->domain = r->profile.domain ?
-			    xstrdup(r->profile.domain) : NULL;
-			br->profile->email = r->profile.email ?
-			    xstrdup(r->profile.email) : NULL;
-			br->profile->phone = r->profile.phone ?
-			    xstrdup(r->profile.phone) : NULL;
-			br->profile->title = r->profile.title ?
-			    xstrdup(r->profile.title) : NULL;
+			br->profile = profile_copy(&r->profile);
 		} else if (r->state == ENRICH_FAILED)
 			br->why = xstrdup(r->why);
 		else if (r->state == ENRICH_PENDING)

@@ -193,12 +193,13 @@ prepare_count(struct prepared *p, char **cause)
 }
 
 /*
- * Open active/ID's file for reading as UTF-8: p gets the fd (the caller
- * closes it), the encoding it came in, the delimiter, the offset of the
- * header, and the number of data rows. -1 with cause if it cannot be read.
+ * Open a drop's file for reading as UTF-8: p gets the fd (the caller
+ * closes it), the encoding it came in, the delimiter and the offset of the
+ * header; with count, also the number of data rows, reading the file to
+ * its end once. -1 with cause if it cannot be read.
  */
 int
-prepare_file(const char *dir, struct prepared *p, char **cause)
+prepare_file(const char *dir, int count, struct prepared *p, char **cause)
 {
 	struct stat	 sb;
 	char		*path = NULL, *conv = NULL;
@@ -224,12 +225,16 @@ prepare_file(const char *dir, struct prepared *p, char **cause)
 		goto fail;
 	}
 	enc = textenc_bom((unsigned char *)head, n, &bom);
+	/* Converted before? That file is complete (it was renamed into
+	 * place): read it, without judging the original again. Without a
+	 * byte order mark it was converted from Windows-1252. */
+	p->fd = open(conv, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (p->fd != -1 && enc == TEXTENC_UNKNOWN)
+		enc = TEXTENC_CP1252;
 	if (enc == TEXTENC_UNKNOWN)
 		enc = prepare_is_utf8(fd) ? TEXTENC_UTF8 : TEXTENC_CP1252;
 	p->enc = enc;
 	if (enc != TEXTENC_UTF8) {
-		/* Converted before? Then that file is complete: reuse it. */
-		p->fd = open(conv, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 		if (p->fd == -1)
 			p->fd = prepare_convert(fd, bom, textenc_name(enc), conv,
 			    cause);
@@ -255,9 +260,14 @@ prepare_file(const char *dir, struct prepared *p, char **cause)
 		/* csvin skips a BOM only at offset 0. */
 		p->start = 0;
 	}
-	if (prepare_count(p, cause) == -1) {
+	if (count && prepare_count(p, cause) == -1) {
 		if (*cause == NULL)
 			*cause = xstrdup("The file cannot be read");
+		goto fail;
+	}
+	/* Ready to read from the header on. */
+	if (lseek(p->fd, p->start, SEEK_SET) == -1) {
+		xasprintf(cause, "seek: %s", strerror(errno));
 		goto fail;
 	}
 	free(path);

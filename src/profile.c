@@ -121,6 +121,28 @@ profile_decode(const char *text, struct profile *p)
 	return (profile_parse(text, &map, p));
 }
 
+static char *
+profile_dup(const char *s)
+{
+	return (s != NULL ? xstrdup(s) : NULL);
+}
+
+/* A copy of a profile, the caller's to clear and free. */
+struct profile *
+profile_copy(const struct profile *p)
+{
+	struct profile	*c = xcalloc(1, sizeof *c);
+
+	c->first = profile_dup(p->first);
+	c->last = profile_dup(p->last);
+	c->account = profile_dup(p->account);
+	c->domain = profile_dup(p->domain);
+	c->email = profile_dup(p->email);
+	c->phone = profile_dup(p->phone);
+	c->title = profile_dup(p->title);
+	return (c);
+}
+
 void
 profile_clear(struct profile *p)
 {

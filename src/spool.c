@@ -104,12 +104,12 @@ spool_fsync_dir(const char *path)
 	return (close(fd));
 }
 
-/* Start a drop under tmp/ with a fresh ID. */
-struct drop *
-spool_begin(const char *spool, char **cause)
+/* A new, empty tmp/ID/ with a fresh ID; NULL with cause if it cannot be
+ * made. */
+static struct drop *
+spool_newdrop(const char *spool, char **cause)
 {
 	struct drop	*d;
-	char		*p;
 
 	d = xcalloc(1, sizeof *d);
 	d->fd = -1;
@@ -119,8 +119,23 @@ spool_begin(const char *spool, char **cause)
 	d->dir = spool_path(spool, "tmp", d->id, NULL);
 	if (mkdir(d->dir, 0700) == -1) {
 		xasprintf(cause, "mkdir %s: %s", d->dir, strerror(errno));
-		goto fail;
+		free(d->dir);
+		d->dir = NULL;
+		spool_abort(d);
+		return (NULL);
 	}
+	return (d);
+}
+
+/* Start a drop under tmp/ with a fresh ID. */
+struct drop *
+spool_begin(const char *spool, char **cause)
+{
+	struct drop	*d;
+	char		*p;
+
+	if ((d = spool_newdrop(spool, cause)) == NULL)
+		return (NULL);
 	p = spool_path(spool, "tmp", d->id, "data.csv");
 	d->fd = open(p, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	free(p);
@@ -564,16 +579,8 @@ spool_adopt(const char *spool, const char *const *from,
 
 	if (n == 0 || n > SPOOL_ADOPT_MAX)
 		fatalx("spool_adopt: %zu files", n);
-	d = xcalloc(1, sizeof *d);
-	d->fd = -1;
-	d->lockfd = -1;
-	d->spool = xstrdup(spool);
-	randid_drop(d->id);
-	d->dir = spool_path(spool, "tmp", d->id, NULL);
-	if (mkdir(d->dir, 0700) == -1) {
-		xasprintf(cause, "mkdir %s: %s", d->dir, strerror(errno));
-		goto fail;
-	}
+	if ((d = spool_newdrop(spool, cause)) == NULL)
+		return (NULL);
 
 	/* origin is written and locked under a temporary name, so that
 	 * recovery never sees it unlocked while we are alive. */

@@ -76,6 +76,19 @@ check_eq "NBSP around an email trimmed" "ann@acme.example" \
     "$(sql "SELECT email FROM contacts WHERE last_name = 'Nbsp'")"
 check_eq "a quote-aware delimiter guess" "Ann" "$(name Quoteaware)"
 
+# Download rejected rows reads a converted file as the import did: the
+# Windows-1252 bytes come back as UTF-8, split on the semicolons.
+printf 'First name;Last name;Account Name;Domain\r\nLukas;M\xfcller;Fabrikam;not a domain\r\n' \
+    > "$RUN/cp-rejected.csv"
+echo 'web-pass-1234' | stack_intake user add --workspace h --email web@h.test \
+    --role editor --password-stdin >/dev/null
+it_login web@h.test web-pass-1234
+it_upload "$RUN/cp-rejected.csv"
+it_wait "$ID" >/dev/null
+check_eq "rejected rows of a Windows-1252 file, as UTF-8 cells" \
+    '"2","""not a domain"" is not a domain","Lukas","Müller","Fabrikam","not a domain"' \
+    "$(curl -s -b "$JAR" "$BASE/api/imports/$ID/errors.csv" | tail -n 1 | tr -d '\r')"
+
 # A header of a million columns (max_fields is 512).
 awk 'BEGIN { printf "First name,Last name,Account Name,Domain";
 	for (i = 1; i <= 1000000; i++) printf ",c%d", i
