@@ -7,6 +7,8 @@
 # Under ASan freed memory waits in a quarantine; keep it small so the
 # watcher's peak RSS says what it holds.
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:quarantine_size_mb=1"
+# Every corpus file is far below this; the max_rows case below is not.
+STACK_CONF_EXTRA="max_rows = 1000"
 stack_up || exit 1
 it_ws h
 DIR=$SRCDIR/tests/data/hostile
@@ -88,6 +90,17 @@ it_wait "$ID" >/dev/null
 check_eq "rejected rows of a Windows-1252 file, as UTF-8 cells" \
     '"2","""not a domain"" is not a domain","Lukas","Müller","Fabrikam","not a domain"' \
     "$(curl -s -b "$JAR" "$BASE/api/imports/$ID/errors.csv" | tail -n 1 | tr -d '\r')"
+
+# More data rows than max_rows: fails before any row is imported.
+awk 'BEGIN { print "First name,Last name,Account Name,Domain"
+	for (i = 1; i <= 1001; i++) printf "F%d,Many,Acme,acme.example\n", i }' \
+    > "$RUN/too-many-rows.csv"
+it_import h "$RUN/too-many-rows.csv"
+check_eq "a file over max_rows fails, saying how to proceed" \
+    "failed: The file has 1001 rows; at most 1000 can be imported at once: split it" \
+    "$(st '"\(.state): \(.message)"')"
+check_eq "and imports none of its rows" 0 \
+    "$(sql "SELECT COUNT(*) FROM contacts WHERE last_name = 'Many'")"
 
 # A header of a million columns (max_fields is 512).
 awk 'BEGIN { printf "First name,Last name,Account Name,Domain";
