@@ -139,11 +139,38 @@ stack_watchd_start() {
 
 stack_nginx_start() {
 	stack_alive "$RUN/nginx.pid" && return 0
-	setsid nginx -p "$RUN" -c "$RUN/nginx.conf" -e "$RUN/nginx-error.log" \
-	    >>"$RUN/nginx.log" 2>&1 < /dev/null &
-	stack_wait_for 10 curl -s -o /dev/null "http://127.0.0.1:$PORT/" || {
+	stack_nginx_try "$RUN" "$RUN/nginx.conf" PORT stack_write_conf || {
 		echo "nginx did not start; see $RUN/nginx-error.log" >&2
 		return 1; }
+	BASE="http://127.0.0.1:$PORT"
+}
+
+stack_nginx_ready() {
+	stack_alive "$1/nginx.pid" &&
+	    curl -s -m 2 -o /dev/null "http://127.0.0.1:$2/"
+}
+
+# stack_nginx_try DIR CONF PORTVAR REWRITE: start nginx on the port in
+# $PORTVAR and wait until it answers. A port picked by stack_free_port
+# can be taken before nginx binds it (by another test, or as the local
+# port of some connection): then, when STACK_REPICK is set, pick another,
+# run REWRITE to write the config again, and retry.
+stack_nginx_try() {
+	local dir=$1 conf=$2 var=$3 rewrite=$4 try err
+	err=$dir/${conf##*/}; err=${err%.conf}-error.log
+	for try in 1 2 3 4 5; do
+		: > "$err"; rm -f "$dir/nginx.pid"
+		setsid nginx -p "$dir" -c "$conf" -e "$err" \
+		    >>"${err%-error.log}.log" 2>&1 < /dev/null &
+		# its pid file, written once it has bound the port, and an
+		# answer (not from whatever else may be listening there)
+		stack_wait_for 10 stack_nginx_ready "$dir" "${!var}" && return 0
+		grep -q 'Address already in use' "$err" &&
+		    [ -n "${STACK_REPICK:-}" ] || return 1
+		printf -v "$var" %s "$(stack_free_port)"
+		$rewrite
+	done
+	return 1
 }
 
 # Start everything that is not running.
@@ -186,11 +213,14 @@ stack_down() {
 	fi
 }
 
-# A free loopback port.
+# A free loopback port, below the kernel's range for the local ports of
+# outgoing connections (which could take it before nginx binds it).
 stack_free_port() {
-	local p
+	local p lo=32768 hi
+	read -r lo hi < /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null
+	[ "${lo:-0}" -gt 12000 ] 2>/dev/null || lo=32768
 	while :; do
-		p=$(( 20000 + (RANDOM * 32768 + RANDOM) % 40000 ))
+		p=$(( 10000 + (RANDOM * 32768 + RANDOM) % (lo - 10000) ))
 		(exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo $p; return; }
 	done
 }
@@ -219,16 +249,20 @@ stack_provider_start() {
 	[ -d "$dir/fixtures" ] ||
 	    stack_provider_fixtures "$SRCDIR/tests/provider/profiles" \
 	    "$dir/fixtures"
+	stack_provider_conf_write
+	stack_nginx_try "$dir" "$dir/nginx.conf" PPORT \
+	    stack_provider_conf_write || {
+		echo "the provider did not start; see $dir/nginx-error.log" >&2
+		return 1; }
+}
+
+stack_provider_conf_write() {
+	local dir=$RUN/provider
+	rm -f "$dir/hold.sock"	# left by an nginx that could not bind
 	sed -e "s|@DIR@|$dir|g" -e "s|@PORT@|$PPORT|g" \
 	    -e "s|@FIXTURES@|$dir/fixtures|g" \
 	    -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
 	    "$SRCDIR/tests/provider/nginx.conf.in" > "$dir/nginx.conf"
-	setsid nginx -p "$dir" -c "$dir/nginx.conf" -e "$dir/error.log" \
-	    >>"$dir/nginx.log" 2>&1 < /dev/null &
-	stack_wait_for 10 curl -s -o /dev/null \
-	    "http://127.0.0.1:$PPORT/v1/person" || {
-		echo "the provider did not start; see $dir/error.log" >&2
-		return 1; }
 }
 
 # intake.conf lines that point the watcher at the local provider; $1 is

@@ -10,6 +10,7 @@ BINDIR=$top_builddir
 STACK_CACHE=$top_builddir/tests/.cache
 RUN=$(mktemp -d "${TMPDIR:-/tmp}/intake-it.XXXXXX")
 . "$SRCDIR/tests/stack.sh"
+STACK_REPICK=1
 PORT=$(stack_free_port)
 BASE="http://127.0.0.1:$PORT"
 JAR="$RUN/cookies"
