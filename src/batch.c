@@ -57,6 +57,12 @@ batch_copy(struct batch *b, size_t i, const struct csvrec *rec)
 	profile_clear(br->profile);
 	free(br->profile);
 	br->profile = NULL;
+	row_clear(&br->rv);
+	free(br->skip_msg);
+	br->skip_msg = NULL;
+	br->skip_code = NULL;
+	br->rvok = br->snap = br->collide = br->chg = 0;
+	br->id = NULL;
 }
 
 /*
@@ -106,6 +112,8 @@ batch_free(struct batch *b)
 		free(b->rows[i].why);
 		profile_clear(b->rows[i].profile);
 		free(b->rows[i].profile);
+		row_clear(&b->rows[i].rv);
+		free(b->rows[i].skip_msg);
 	}
 	free(b->rows);
 	memset(b, 0, sizeof *b);

@@ -123,9 +123,59 @@ contact_bind_opt(struct dbstmt *s, unsigned i, long long v)
 		db_bind_int(s, i, v);
 }
 
+/* A queued write failed: say whether the server refused the values (the
+ * batch is then written again row by row) or is in trouble. -1. */
+static int
+contact_failed(struct import *im, struct bulk *b)
+{
+	unsigned	e = bulk_errno(b);
+
+	if (e < 2000 && e != 1205 && e != 1213)
+		im->refused = 1;
+	return (-1);
+}
+
+#define CONTACT_INSERT \
+	"INSERT INTO contacts " \
+	"(workspace_id, public_id, first_name, last_name, email, phone, " \
+	"linkedin_url, account_id, owner_id, phone_verification_result, " \
+	"phone_verification_provider, phone_type, phone_intent_score, " \
+	"dnt, custom, created_by_import) " \
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+
+/* Queue a new contact (a fast batch). */
+static int
+contact_queue(struct import *im, const struct rowv *rv, long long acct,
+    const char *pubid)
+{
+	struct bulk	*b = im->b_contact;
+
+	bulk_int(b, 0, im->ws_id);
+	bulk_str(b, 1, pubid);
+	bulk_str(b, 2, rv->first);
+	bulk_str(b, 3, rv->last);
+	bulk_str(b, 4, rv->email);
+	bulk_str(b, 5, rv->phone);
+	bulk_str(b, 6, rv->linkedin);
+	bulk_int(b, 7, acct);
+	bulk_int(b, 8, rv->owner_id > 0 ? rv->owner_id : im->uploader_id);
+	bulk_str(b, 9, rv->pv_result);
+	bulk_str(b, 10, rv->pv_provider);
+	bulk_str(b, 11, rv->phone_type);
+	if (rv->intent >= 0)
+		bulk_int(b, 12, rv->intent);
+	else
+		bulk_int_null(b, 12);
+	bulk_int(b, 13, im->m.dnt);
+	bulk_str(b, 14, rv->custom);
+	bulk_str(b, 15, im->id);
+	return (bulk_next(b) == -1 ? contact_failed(im, b) : 1);
+}
+
 /*
- * Create a contact from a row; pubid gets its EG-CON-ID. Returns its id,
- * 0 if the database refused this row's values, -1 if the database failed.
+ * Create a contact from a row; pubid gets its EG-CON-ID. Returns its id
+ * (1 when it was queued: a fast batch), 0 if the database refused this
+ * row's values, -1 if the database failed.
  */
 long long
 contact_create(struct import *im, const struct rowv *rv, char *pubid)
@@ -136,6 +186,12 @@ contact_create(struct import *im, const struct rowv *rv, char *pubid)
 	if ((acct = contact_account(im, rv->domain, rv->account)) == -1)
 		return (-1);
 	randid_contact(pubid);
+	if (im->fast)
+		return (contact_queue(im, rv, acct, pubid));
+	/* In file order: what is queued goes first. */
+	if (bulk_pending(im->b_contact) > 0 &&
+	    bulk_flush(im->b_contact) == -1)
+		return (contact_failed(im, im->b_contact));
 	db_bind_int(s, 0, im->ws_id);
 	db_bind_str(s, 1, pubid);
 	db_bind_str(s, 2, rv->first);
@@ -193,9 +249,10 @@ contact_update(struct import *im, const struct rowv *rv, long long id,
 		return (db_errno(s) >= 2000 ? -1 : 0);
 	if (db_affected(s) == 0)
 		return (2);
-	db_bind_str(im->s_touch, 0, im->id);
-	db_bind_int(im->s_touch, 1, id);
-	return (db_exec(im->s_touch) == -1 ? -1 : 1);
+	bulk_str(im->b_touch, 0, im->id);
+	bulk_int(im->b_touch, 1, id);
+	return (bulk_next(im->b_touch) == -1 ? contact_failed(im,
+	    im->b_touch) : 1);
 }
 
 /*
@@ -238,30 +295,123 @@ contact_duplicate(struct import *im, const struct rowv *rv, long long from,
 
 /*
  * After a contact was created or updated: the import's tags, and the
- * workflow unless the contact is Do Not Touch (dnt: its flag now).
+ * workflow unless the contact is Do Not Touch (dnt: its flag now). Queued
+ * by public id, written for the whole batch by contact_flush.
  */
 int
-contact_after(struct import *im, long long id, int dnt)
+contact_after(struct import *im, const char *pub, int dnt)
 {
-	size_t	i;
-
 	if (im->ntags > 0)
 		im->st.tagged++;
-	for (i = 0; i < im->ntags; i++) {
-		db_bind_int(im->s_tag, 0, id);
-		db_bind_int(im->s_tag, 1, im->tag_ids[i]);
-		if (db_exec(im->s_tag) == -1)
-			return (-1);
-	}
 	if (im->m.dnt)
 		im->st.dnt++;
-	if (im->workflow_id == 0 || dnt)
+	if (im->ntags == 0 && (im->workflow_id == 0 || dnt))
 		return (0);
-	db_bind_int(im->s_enrol, 0, im->workflow_id);
-	db_bind_int(im->s_enrol, 1, id);
-	db_bind_str(im->s_enrol, 2, im->id);
-	if (db_exec(im->s_enrol) == -1)
+	bulk_str(im->b_after, 0, pub);
+	bulk_int(im->b_after, 1, im->workflow_id != 0 && !dnt);
+	return (bulk_next(im->b_after) == -1 ? contact_failed(im,
+	    im->b_after) : 0);
+}
+
+/* The import's temporary tables and queued statements. -1 on error. */
+int
+contact_open(struct import *im)
+{
+	struct dbstmt	*s;
+	size_t		 i;
+
+	if (db_run(im->db, "CREATE TEMPORARY TABLE IF NOT EXISTS "
+	    "import_after (pub VARCHAR(64) CHARACTER SET ascii NOT NULL, "
+	    "enrol TINYINT NOT NULL) ENGINE=InnoDB", 0, NULL) == -1 ||
+	    db_run(im->db, "CREATE TEMPORARY TABLE IF NOT EXISTS "
+	    "import_tags (tag_id BIGINT UNSIGNED NOT NULL PRIMARY KEY) "
+	    "ENGINE=InnoDB", 0, NULL) == -1 ||
+	    db_run(im->db, "DELETE FROM import_after", 0, NULL) == -1 ||
+	    db_run(im->db, "DELETE FROM import_tags", 0, NULL) == -1)
 		return (-1);
-	im->st.queued += db_affected(im->s_enrol);
+	im->s_contact = db_prepare(im->db, CONTACT_INSERT);
+	im->b_contact = bulk_prepare(im->db, CONTACT_INSERT,
+	    "issssssiisssiiss", conf.batch_size);
+	im->b_after = bulk_prepare(im->db, "INSERT INTO import_after "
+	    "(pub, enrol) VALUES (?, ?)", "si", conf.batch_size);
+	im->b_touch = bulk_prepare(im->db, "UPDATE contacts SET "
+	    "updated_by_import = ? WHERE id = ?", "si", conf.batch_size);
+	im->s_after_tags = db_prepare(im->db, "INSERT IGNORE INTO "
+	    "contact_tags (contact_id, tag_id) SELECT c.id, t.tag_id "
+	    "FROM import_after a JOIN contacts c ON c.public_id = a.pub "
+	    "JOIN import_tags t");
+	im->s_after_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
+	    "workflow_enrolments (workflow_id, contact_id, import_id) "
+	    "SELECT ?, c.id, ? FROM import_after a "
+	    "JOIN contacts c ON c.public_id = a.pub WHERE a.enrol = 1");
+	if (im->s_contact == NULL || im->b_contact == NULL ||
+	    im->b_after == NULL ||
+	    im->b_touch == NULL || im->s_after_tags == NULL ||
+	    im->s_after_enrol == NULL)
+		return (-1);
+	if ((s = db_prepare(im->db, "INSERT IGNORE INTO import_tags "
+	    "(tag_id) VALUES (?)")) == NULL)
+		return (-1);
+	for (i = 0; i < im->ntags; i++) {
+		db_bind_int(s, 0, im->tag_ids[i]);
+		if (db_exec(s) == -1)
+			break;
+	}
+	db_close(s);
+	return (i == im->ntags ? 0 : -1);
+}
+
+/*
+ * Write what the batch queued: new contacts, then their tags and
+ * enrolments, then the touched marks. Part of the batch's transaction.
+ * 0, or -1 (im->refused says whether the server refused values).
+ */
+int
+contact_flush(struct import *im)
+{
+	if (bulk_flush(im->b_contact) == -1)
+		return (contact_failed(im, im->b_contact));
+	if (bulk_flush(im->b_after) == -1)
+		return (contact_failed(im, im->b_after));
+	if (im->ntags > 0 && db_exec(im->s_after_tags) == -1)
+		return (-1);
+	if (im->workflow_id != 0) {
+		db_bind_int(im->s_after_enrol, 0, im->workflow_id);
+		db_bind_str(im->s_after_enrol, 1, im->id);
+		if (db_exec(im->s_after_enrol) == -1)
+			return (-1);
+		im->st.queued += db_affected(im->s_after_enrol);
+	}
+	if (db_run(im->db, "DELETE FROM import_after", 0, NULL) == -1)
+		return (-1);
+	if (bulk_flush(im->b_touch) == -1)
+		return (contact_failed(im, im->b_touch));
 	return (0);
+}
+
+/* After a rollback: nothing queued, and no account ids the rollback may
+ * have taken back. */
+void
+contact_reset(struct import *im)
+{
+	if (im->b_contact != NULL) {
+		bulk_reset(im->b_contact);
+		bulk_reset(im->b_after);
+		bulk_reset(im->b_touch);
+	}
+	contact_cache_free(im);
+}
+
+void
+contact_close(struct import *im)
+{
+	db_close(im->s_contact);
+	bulk_close(im->b_contact);
+	bulk_close(im->b_after);
+	bulk_close(im->b_touch);
+	db_close(im->s_after_tags);
+	db_close(im->s_after_enrol);
+	im->s_contact = NULL;
+	im->b_contact = im->b_after = im->b_touch = NULL;
+	im->s_after_tags = im->s_after_enrol = NULL;
 }

@@ -68,81 +68,6 @@ struct enrich_req {
 	struct buf		 body;
 };
 
-/* A row of a batch, copied out of the reader (batch.c). */
-struct batchrow {
-	struct csvrec	 rec;
-	char		**fields;
-	size_t		 *lens;
-	size_t		 *caps;
-	size_t		  nalloc;
-	enum enrich_state enrich;
-	char		 *linkedin;	/* normalised, when enrich != NONE */
-	struct profile	 *profile;
-	char		 *why;		/* when FAILED */
-};
-
-struct batch {
-	struct batchrow	*rows;
-	size_t		 n;
-	size_t		 cap;
-	unsigned long	 last_row;
-	off_t		 last_off;
-};
-
-/* A drop's file, ready to read as UTF-8 (prepare.c). */
-struct prepared {
-	int		 fd;
-	enum textenc	 enc;		/* what it came in */
-	int		 delim;
-	off_t		 start;		/* where the header starts */
-	long long	 rows;		/* data rows, blank ones left out */
-};
-
-/* One import at work: the drop's options resolved against the database,
- * the prepared statements, and the counters of its status. */
-#define IMPORT_MAX_TAGS		50
-#define MATCH_MAX		10
-
-struct import {
-	MYSQL		*db;
-	const char	*spool;
-	const char	*id;
-	struct manifest	 m;
-	struct status	 st;
-	long long	 ws_id;
-	long long	 uploader_id;
-	long long	 workflow_id;		/* 0: no workflow */
-	long long	 tag_ids[IMPORT_MAX_TAGS];
-	size_t		 ntags;
-	struct colmap	 cm;
-	int		 fd;
-	struct csvin	*in;
-	unsigned long	 last_row;
-
-	struct dbstmt	*s_account;
-	struct dbstmt	*s_contact;
-	struct dbstmt	*s_update;
-	struct dbstmt	*s_outcome;
-	struct dbstmt	*s_owner;
-	struct dbstmt	*s_checkpoint;
-	struct dbstmt	*s_match[3];
-	struct dbstmt	*s_tag;
-	struct dbstmt	*s_enrol;
-	struct dbstmt	*s_touch;
-	struct dbstmt	*s_byid;
-	struct dbstmt	*s_duplicate;
-	struct dbstmt	*s_acct_find;
-
-	struct import_acct *accts;
-	size_t		 naccts;
-
-	struct batch	 batch;
-	struct batchrow	*cur;		/* the row being imported */
-	struct enrich	*enrich;
-	struct dbstmt	*s_cache_get;
-	struct dbstmt	*s_cache_put;
-};
-
 /* A warning about one cell, held until the row's outcome is known. */
 struct rowwarn {
 	const char	*code;
@@ -175,12 +100,110 @@ struct rowv {
 };
 
 /* Existing contacts a row matched, and by which key. */
+#define MATCH_MAX		10
+
 struct match {
 	const char	*key;		/* "linkedin", "email", "name" */
 	size_t		 n;
 	long long	 id[MATCH_MAX + 1];
 	char		 pub[MATCH_MAX + 1][INTAKE_ID_MAX];
 	int		 dnt[MATCH_MAX + 1];
+};
+
+/* A row of a batch, copied out of the reader (batch.c). */
+struct batchrow {
+	struct csvrec	 rec;
+	char		**fields;
+	size_t		 *lens;
+	size_t		 *caps;
+	size_t		  nalloc;
+	enum enrich_state enrich;
+	char		 *linkedin;	/* normalised, when enrich != NONE */
+	struct profile	 *profile;
+	char		 *why;		/* when FAILED */
+
+	/* Read before the batch's transaction (import.c, snap.c): */
+	struct rowv	  rv;
+	int		  rvok;		/* rv holds the row */
+	const char	 *skip_code;	/* or the row is skipped: why */
+	char		 *skip_msg;
+	const char	 *id;		/* Update with CSV: the id cell */
+	int		  snap;		/* m is the batch snapshot's answer */
+	int		  collide;	/* an earlier row has one of its keys */
+	int		  chg;		/* updating m.id[0] changes its keys */
+	struct match	  m;
+};
+
+struct batch {
+	struct batchrow	*rows;
+	size_t		 n;
+	size_t		 cap;
+	unsigned long	 last_row;
+	off_t		 last_off;
+};
+
+/* A drop's file, ready to read as UTF-8 (prepare.c). */
+struct prepared {
+	int		 fd;
+	enum textenc	 enc;		/* what it came in */
+	int		 delim;
+	off_t		 start;		/* where the header starts */
+	long long	 rows;		/* data rows, blank ones left out */
+};
+
+/* One import at work: the drop's options resolved against the database,
+ * the prepared statements, and the counters of its status. */
+#define IMPORT_MAX_TAGS		50
+
+struct import {
+	MYSQL		*db;
+	const char	*spool;
+	const char	*id;
+	struct manifest	 m;
+	struct status	 st;
+	long long	 ws_id;
+	long long	 uploader_id;
+	long long	 workflow_id;		/* 0: no workflow */
+	long long	 tag_ids[IMPORT_MAX_TAGS];
+	size_t		 ntags;
+	struct colmap	 cm;
+	int		 fd;
+	struct csvin	*in;
+	unsigned long	 last_row;
+
+	struct dbstmt	*s_account;
+	struct dbstmt	*s_contact;
+	struct dbstmt	*s_update;
+	struct dbstmt	*s_outcome;
+	struct dbstmt	*s_owner;
+	struct dbstmt	*s_checkpoint;
+	struct dbstmt	*s_match[3];
+	struct dbstmt	*s_byid;
+	struct dbstmt	*s_duplicate;
+	struct dbstmt	*s_acct_find;
+
+	struct import_acct *accts;
+	size_t		 naccts;
+
+	struct batch	 batch;
+	struct batchrow	*cur;		/* the row being imported */
+	struct enrich	*enrich;
+	struct dbstmt	*s_cache_get;
+	struct dbstmt	*s_cache_put;
+
+	/* Writing a batch in bulk (snap.c, contact.c): */
+	int		 fast;		/* this batch queues its writes */
+	int		 dirty;		/* match one by one from here */
+	int		 refused;	/* a queued write was refused */
+	struct bulk	*b_keys;
+	struct bulk	*b_contact;
+	struct bulk	*b_outcome;
+	struct bulk	*b_after;
+	struct bulk	*b_touch;
+	struct dbstmt	*s_snap;
+	struct dbstmt	*s_collide;
+	struct dbstmt	*s_after_tags;
+	struct dbstmt	*s_after_enrol;
 };
 
 /* db.c */
@@ -277,6 +300,25 @@ int		 row_warnings(struct import *, struct rowv *);
 void		 row_warn(struct rowv *, const char *, const char *, char *);
 void		 row_clear(struct rowv *);
 
+/* bulk.c */
+struct bulk;
+struct bulk	*bulk_prepare(MYSQL *, const char *, const char *, size_t);
+void		 bulk_str(struct bulk *, unsigned, const char *);
+void		 bulk_int(struct bulk *, unsigned, long long);
+void		 bulk_int_null(struct bulk *, unsigned);
+int		 bulk_next(struct bulk *);
+size_t		 bulk_pending(const struct bulk *);
+int		 bulk_flush(struct bulk *);
+void		 bulk_reset(struct bulk *);
+unsigned	 bulk_errno(struct bulk *);
+unsigned long long bulk_affected(struct bulk *);
+void		 bulk_close(struct bulk *);
+
+/* snap.c */
+int		 snap_open(struct import *);
+int		 snap_batch(struct import *);
+void		 snap_close(struct import *);
+
 /* match.c */
 int		 match_find(struct import *, const struct rowv *,
 		     struct match *);
@@ -308,7 +350,11 @@ int		 contact_update(struct import *, const struct rowv *, long long,
 		     long long);
 long long	 contact_duplicate(struct import *, const struct rowv *,
 		     long long, char *);
-int		 contact_after(struct import *, long long, int);
+int		 contact_after(struct import *, const char *, int);
+int		 contact_open(struct import *);
+int		 contact_flush(struct import *);
+void		 contact_reset(struct import *);
+void		 contact_close(struct import *);
 void		 contact_cache_free(struct import *);
 
 #endif /* DB_H */

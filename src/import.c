@@ -31,6 +31,8 @@
 /* Set from a signal handler: stop after the current batch. */
 volatile sig_atomic_t	 import_quit;
 
+static int	 import_checkpoint(struct import *, unsigned long, off_t);
+
 static ssize_t
 import_read(void *arg, void *buf, size_t len)
 {
@@ -87,16 +89,21 @@ import_outcome(struct import *im, unsigned long row, const char *severity,
     const char *code, const char *message, const char *column,
     const char *contact, const char *key)
 {
-	db_bind_str(im->s_outcome, 0, im->id);
-	db_bind_int(im->s_outcome, 1, row);
-	db_bind_str(im->s_outcome, 2, severity);
-	db_bind_str(im->s_outcome, 3, code);
-	db_bind_str(im->s_outcome, 4, message);
-	db_bind_str(im->s_outcome, 5, column);
-	db_bind_str(im->s_outcome, 6, contact);
-	db_bind_str(im->s_outcome, 7, key);
-	if (db_exec(im->s_outcome) == -1)
+	struct bulk	*b = im->b_outcome;
+
+	bulk_str(b, 0, im->id);
+	bulk_int(b, 1, row);
+	bulk_str(b, 2, severity);
+	bulk_str(b, 3, code);
+	bulk_str(b, 4, message);
+	bulk_str(b, 5, column);
+	bulk_str(b, 6, contact);
+	bulk_str(b, 7, key);
+	if (bulk_next(b) == -1) {
+		if (bulk_errno(b) < 2000)
+			im->refused = 1;
 		return (-1);
+	}
 	if (strcmp(severity, "updated") == 0)
 		return (0);
 	status_add_error(&im->st, row, code, message, severity, column,
@@ -204,7 +211,7 @@ import_create(struct import *im, struct rowv *rv)
 	im->st.created++;
 	if (row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, id, im->m.dnt));
+	return (contact_after(im, pubid, im->m.dnt));
 }
 
 /* Update the one contact the row matched, and what follows. */
@@ -243,7 +250,7 @@ import_update(struct import *im, struct rowv *rv, struct match *m)
 	free(msg);
 	if (r == -1 || row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, m->id[0], im->m.dnt || m->dnt[0]));
+	return (contact_after(im, m->pub[0], im->m.dnt || m->dnt[0]));
 }
 
 /* A contact created from the identified one, overlaid with the row. */
@@ -260,7 +267,25 @@ import_duplicate(struct import *im, struct rowv *rv, struct match *m)
 	im->st.created++;
 	if (row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, id, im->m.dnt || m->dnt[0]));
+	return (contact_after(im, pubid, im->m.dnt || m->dnt[0]));
+}
+
+/*
+ * The contacts a row matches: the batch's snapshot when nothing written
+ * before it in the batch can change the answer (snap.c), else asked now,
+ * after what is queued was written.
+ */
+static int
+import_match(struct import *im, struct batchrow *br, struct match *m)
+{
+	if (br->snap && !br->collide && !im->dirty) {
+		*m = br->m;
+		return (0);
+	}
+	if (im->fast && contact_flush(im) == -1)
+		return (-1);
+	br->snap = 0;
+	return (match_find(im, &br->rv, m));
 }
 
 /*
@@ -268,10 +293,11 @@ import_duplicate(struct import *im, struct rowv *rv, struct match *m)
  * this workspace only. An id of another workspace is just unknown.
  */
 static int
-import_row_update(struct import *im, struct csvrec *rec, struct rowv *rv)
+import_row_update(struct import *im, struct batchrow *br)
 {
+	struct rowv	*rv = &br->rv;
 	struct match	 m;
-	const char	*id = row_cell(im, rec, COL_ID);
+	const char	*id = br->id;
 	char		*msg;
 	int		 r;
 
@@ -282,27 +308,37 @@ import_row_update(struct import *im, struct csvrec *rec, struct rowv *rv)
 		free(msg);
 		return (r);
 	}
-	memset(&m, 0, sizeof m);
-	db_bind_int(im->s_byid, 0, im->ws_id);
-	db_bind_str(im->s_byid, 1, id);
-	if (db_exec(im->s_byid) == -1)
-		return (-1);
-	if (db_fetch(im->s_byid) != 1) {
+	/* An id names one contact, and no write changes which: the
+	 * snapshot holds for every row. */
+	if (br->snap)
+		m = br->m;
+	else {
+		memset(&m, 0, sizeof m);
+		db_bind_int(im->s_byid, 0, im->ws_id);
+		db_bind_str(im->s_byid, 1, id);
+		if (db_exec(im->s_byid) == -1)
+			return (-1);
+		if (db_fetch(im->s_byid) == 1) {
+			m.n = 1;
+			m.key = "id";
+			m.id[0] = db_col_int(im->s_byid, 0);
+			snprintf(m.pub[0], sizeof m.pub[0], "%s",
+			    db_col_str(im->s_byid, 1));
+			m.dnt[0] = db_col_int(im->s_byid, 2);
+		}
+	}
+	if (m.n == 0) {
 		xasprintf(&msg, "No contact of this workspace has the %s "
 		    "\"%.40s\"", conf.id_header, id);
 		r = import_skip(im, rv->row, "unknown_id", msg, NULL, NULL);
 		free(msg);
 		return (r);
 	}
-	m.n = 1;
-	m.key = "id";
-	m.id[0] = db_col_int(im->s_byid, 0);
-	snprintf(m.pub[0], sizeof m.pub[0], "%s", db_col_str(im->s_byid, 1));
-	m.dnt[0] = db_col_int(im->s_byid, 2);
 	if (rv->domain_state == -1) {
 		xasprintf(&msg, "\"%s\" is not a domain; the account was left "
 		    "unchanged", rv->domain_cell);
 		row_warn(rv, "invalid_domain", "Domain", msg);
+		rv->domain_state = 0;	/* warned once, also if written again */
 	}
 
 	switch (im->m.on_existing) {
@@ -320,68 +356,76 @@ import_row_update(struct import *im, struct csvrec *rec, struct rowv *rv)
 }
 
 /*
- * One data row. Returns 0 when the row has its outcome
- * (created, updated, skipped or failed), -1 when the database failed under
- * it.
+ * Read a row of the batch, before its transaction: rv, or why it is
+ * skipped. Returns 0, or -1 if the database failed.
  */
 static int
-import_row(struct import *im, struct csvrec *rec)
+import_row_read(struct import *im, struct batchrow *br)
 {
-	struct rowv	 rv;
-	struct match	 m;
-	struct buf	 ids;
-	const char	*code;
-	char		*msg = NULL;
+	struct csvrec	*rec = &br->rec;
 	size_t		 i;
-	int		 r = -1;
 
 	if (rec->flags & CSVREC_TOOLARGE) {
-		xasprintf(&msg, "A cell of this row is larger than %u bytes",
-		    conf.max_field);
-		r = import_skip(im, rec->row, "field_too_large", msg, NULL,
-		    NULL);
-		free(msg);
-		return (r);
+		br->skip_code = "field_too_large";
+		xasprintf(&br->skip_msg, "A cell of this row is larger than %u "
+		    "bytes", conf.max_field);
+		return (0);
 	}
 	if (rec->flags & CSVREC_TOOWIDE || rec->nfields != im->cm.ncols) {
-		xasprintf(&msg, "This row has %s%zu fields but the header has "
-		    "%zu columns", rec->flags & CSVREC_TOOWIDE ? "more than " :
-		    "", rec->nfields, im->cm.ncols);
-		r = import_skip(im, rec->row, "wrong_field_count", msg, NULL,
-		    NULL);
-		free(msg);
-		return (r);
+		br->skip_code = "wrong_field_count";
+		xasprintf(&br->skip_msg, "This row has %s%zu fields but the "
+		    "header has %zu columns", rec->flags & CSVREC_TOOWIDE ?
+		    "more than " : "", rec->nfields, im->cm.ncols);
+		return (0);
 	}
 	/* Undo the export's formula escaping: "'+1 555" is "+1 555". */
 	for (i = 0; i < rec->nfields; i++)
 		formula_unescape(rec->fields[i]);
-	if (row_read(im, rec, &rv) == -1)
-		goto out;
-	if (im->cur != NULL && lookup_fill(im, im->cur, &rv, &code,
-	    &msg) == 1) {
-		if (strcmp(code, "enrichment_failed") == 0)
+	if (row_read(im, rec, &br->rv) == -1)
+		return (-1);
+	if (lookup_fill(im, br, &br->rv, &br->skip_code, &br->skip_msg) == 1)
+		return (0);
+	if (im->m.flow == FLOW_UPDATE)
+		br->id = row_cell(im, rec, COL_ID);
+	br->rvok = 1;
+	return (0);
+}
+
+/*
+ * Write one row of the batch. Returns 0 when the row has its outcome
+ * (created, updated, skipped or failed), -1 when the database failed under
+ * it.
+ */
+static int
+import_row_write(struct import *im, struct batchrow *br)
+{
+	struct rowv	*rv = &br->rv;
+	struct match	 m;
+	struct buf	 ids;
+	char		*msg = NULL;
+	size_t		 i;
+	int		 r = -1;
+
+	if (!br->rvok) {
+		if (strcmp(br->skip_code, "enrichment_failed") == 0)
 			im->st.enrich_failed++;
-		r = import_skip(im, rv.row, code, msg, NULL, NULL);
-		goto out;
+		return (import_skip(im, br->rec.row, br->skip_code,
+		    br->skip_msg, NULL, NULL));
 	}
-	if (im->m.flow == FLOW_UPDATE) {
-		r = import_row_update(im, rec, &rv);
-		goto out;
-	}
+	if (im->m.flow == FLOW_UPDATE)
+		return (import_row_update(im, br));
 
 	memset(&m, 0, sizeof m);
 	if (im->m.on_existing != EXISTING_DUPLICATE &&
-	    match_find(im, &rv, &m) == -1)
-		goto out;
-	if (m.n == 0) {
-		r = import_create(im, &rv);
-		goto out;
-	}
+	    import_match(im, br, &m) == -1)
+		return (-1);
+	if (m.n == 0)
+		return (import_create(im, rv));
 	if (im->m.on_existing == EXISTING_SKIP) {
 		xasprintf(&msg, "This contact already exists as %s (matched by "
 		    "%s); it was left unchanged", m.pub[0],
 		    import_key_words(m.key));
-		r = import_skip(im, rv.row, "exists", msg, m.pub[0], m.key);
+		r = import_skip(im, rv->row, "exists", msg, m.pub[0], m.key);
 		goto out;
 	}
 	if (m.n > 1) {
@@ -395,15 +439,59 @@ import_row(struct import *im, struct csvrec *rec)
 		    "(%s%s); none was updated", import_key_words(m.key),
 		    buf_str(&ids), m.n > MATCH_MAX ? ", ..." : "");
 		buf_free(&ids);
-		r = import_skip(im, rv.row, "ambiguous_match", msg, NULL, m.key);
+		r = import_skip(im, rv->row, "ambiguous_match", msg, NULL, m.key);
 		goto out;
 	}
-	r = import_update(im, &rv, &m);
+	r = import_update(im, rv, &m);
+	/* The rows after it cannot trust the snapshot if the contact's keys
+	 * may have moved. */
+	if (!br->snap || br->chg)
+		im->dirty = 1;
 
 out:
 	free(msg);
-	row_clear(&rv);
 	return (r);
+}
+
+/*
+ * Write the batch read into im->batch in one transaction, with its
+ * checkpoint; last: it ends the file. 0, or -1 (the caller rolls back).
+ */
+static int
+import_batch(struct import *im, int last)
+{
+	size_t	i;
+
+	if (db_begin(im->db) == -1)
+		return (-1);
+	/* The workspace's lock row, held until the commit. */
+	if (wslock_hold(im->db, im->ws_id, im->id) != 1)
+		return (-1);
+	for (i = 0; i < im->batch.n; i++) {
+		im->cur = &im->batch.rows[i];
+		if (import_row_write(im, im->cur) == -1)
+			return (-1);
+		im->st.rows_processed++;
+	}
+	im->cur = NULL;
+	if (contact_flush(im) == -1)
+		return (-1);
+	if (bulk_flush(im->b_outcome) == -1) {
+		if (bulk_errno(im->b_outcome) < 2000)
+			im->refused = 1;
+		return (-1);
+	}
+	if (last) {
+		im->st.state = STATE_DONE;
+		im->st.rows_total = im->st.rows_processed;
+		if (wslock_release(im->db, im->ws_id, im->id) == -1)
+			return (-1);
+	}
+	im->st.bytes_processed = im->batch.last_off;
+	if (import_checkpoint(im, im->batch.last_row,
+	    im->batch.last_off) == -1 || db_commit(im->db) == -1)
+		return (-1);
+	return (0);
 }
 
 static int
@@ -414,12 +502,6 @@ import_prepare(struct import *im)
 	im->s_account = db_prepare(im->db, "INSERT INTO accounts "
 	    "(workspace_id, name, domain) VALUES (?, ?, ?) "
 	    "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
-	im->s_contact = db_prepare(im->db, "INSERT INTO contacts "
-	    "(workspace_id, public_id, first_name, last_name, email, phone, "
-	    "linkedin_url, account_id, owner_id, phone_verification_result, "
-	    "phone_verification_provider, phone_type, phone_intent_score, "
-	    "dnt, custom, created_by_import) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	/* Empty cells (NULL) never erase; DNT is only ever set. */
 	im->s_update = db_prepare(im->db, "UPDATE contacts SET "
 	    "first_name = COALESCE(?, first_name), "
@@ -439,9 +521,7 @@ import_prepare(struct import *im)
 	    "JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(custom, '{}'), ?))) "
 	    "WHERE id = ?");
 	/* updated_at moves by itself when a value changed (migration 003);
-	 * the import that changed it is noted after. */
-	im->s_touch = db_prepare(im->db, "UPDATE contacts SET "
-	    "updated_by_import = ? WHERE id = ?");
+	 * the import that changed it is noted after (contact.c). */
 	im->s_byid = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND public_id = ?");
 	im->s_duplicate = db_prepare(im->db, "INSERT INTO contacts "
@@ -459,9 +539,10 @@ import_prepare(struct import *im)
 	    "c.dnt OR ?, IF(? IS NULL, c.custom, "
 	    "JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(c.custom, '{}'), ?))), ? "
 	    "FROM contacts c WHERE c.id = ?");
-	im->s_outcome = db_prepare(im->db, "INSERT INTO import_rows "
+	im->b_outcome = bulk_prepare(im->db, "INSERT INTO import_rows "
 	    "(import_id, row_no, severity, code, message, column_name, "
-	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)");
+	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)",
+	    "sissssss", conf.batch_size);
 	im->s_owner = db_prepare(im->db, "SELECT id FROM users "
 	    "WHERE workspace_id = ? AND email = ?");
 	im->s_checkpoint = db_prepare(im->db, "UPDATE imports SET "
@@ -491,18 +572,11 @@ import_prepare(struct import *im)
 	    "(url, found, profile) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "found = VALUES(found), profile = VALUES(profile), "
 	    "fetched_at = NOW()");
-	im->s_tag = db_prepare(im->db, "INSERT IGNORE INTO contact_tags "
-	    "(contact_id, tag_id) VALUES (?, ?)");
-	im->s_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
-	    "workflow_enrolments (workflow_id, contact_id, import_id) "
-	    "VALUES (?, ?, ?)");
-	if (im->s_account == NULL || im->s_contact == NULL ||
-	    im->s_update == NULL || im->s_outcome == NULL ||
-	    im->s_owner == NULL || im->s_checkpoint == NULL ||
-	    im->s_tag == NULL || im->s_enrol == NULL || im->s_touch == NULL ||
-	    im->s_byid == NULL || im->s_duplicate == NULL ||
-	    im->s_acct_find == NULL || im->s_cache_get == NULL ||
-	    im->s_cache_put == NULL)
+	if (im->s_account == NULL || im->s_update == NULL ||
+	    im->b_outcome == NULL || im->s_owner == NULL ||
+	    im->s_checkpoint == NULL || im->s_byid == NULL ||
+	    im->s_duplicate == NULL || im->s_acct_find == NULL ||
+	    im->s_cache_get == NULL || im->s_cache_put == NULL)
 		return (-1);
 	for (i = 0; i < 3; i++)
 		if (im->s_match[i] == NULL)
@@ -828,17 +902,15 @@ import_free(struct import *im)
 	size_t	i;
 
 	contact_cache_free(im);
+	snap_close(im);
+	contact_close(im);
 	db_close(im->s_account);
-	db_close(im->s_contact);
 	db_close(im->s_update);
-	db_close(im->s_outcome);
+	bulk_close(im->b_outcome);
 	db_close(im->s_owner);
 	db_close(im->s_checkpoint);
 	for (i = 0; i < 3; i++)
 		db_close(im->s_match[i]);
-	db_close(im->s_tag);
-	db_close(im->s_enrol);
-	db_close(im->s_touch);
 	db_close(im->s_byid);
 	db_close(im->s_duplicate);
 	db_close(im->s_acct_find);
@@ -875,6 +947,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	size_t			 i;
 	off_t			 off = 0;
 	struct stat		 sb;
+	struct status_mark	 mark;
 	int			 r = -2, n, resumed;
 
 	memset(&im, 0, sizeof im);
@@ -942,6 +1015,8 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		r = import_fail(&im, cause);
 		goto out;
 	}
+	if (contact_open(&im) == -1 || snap_open(&im) == -1)
+		goto out;
 	/* A provider that is not configured right leaves LinkedIn-only rows
 	 * without enrichment; it does not fail the import. */
 	if ((im.enrich = enrich_create(&cause)) == NULL && cause != NULL) {
@@ -1046,8 +1121,9 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	status_write(spool, &im.st);
 
 	for (;;) {
-		/* Read the batch, then look up what needs looking up, and
-		 * only then open the transaction that writes it. */
+		/* Read the batch, look up what needs looking up, read its
+		 * rows and take its matching snapshot, and only then open the
+		 * transaction that writes it. */
 		n = batch_read(&im.batch, im.in, conf.batch_size);
 		if (n == -1) {
 			r = import_fail(&im, csvin_error(im.in));
@@ -1058,38 +1134,32 @@ import_run(MYSQL *db, const char *spool, const char *id)
 			goto out;
 		}
 		r = -2;
-		if (db_begin(db) == -1)
-			goto out;
-		/* The workspace's lock row, held until the commit. */
-		if (wslock_hold(db, im.ws_id, id) != 1) {
-			db_rollback(db);
-			goto out;
-		}
-		for (i = 0; i < im.batch.n; i++) {
-			im.cur = &im.batch.rows[i];
-			if (import_row(&im, &im.cur->rec) == -1) {
-				db_rollback(db);
+		for (i = 0; i < im.batch.n; i++)
+			if (import_row_read(&im, &im.batch.rows[i]) == -1)
 				goto out;
-			}
-			im.st.rows_processed++;
+		if (snap_batch(&im) == -1)
+			goto out;
+		im.fast = 1;
+		status_mark(&im.st, &mark);
+again:
+		im.dirty = im.refused = 0;
+		if (import_batch(&im, n == 0) == -1) {
+			db_rollback(db);
+			contact_reset(&im);
+			bulk_reset(im.b_outcome);
+			status_rewind(&im.st, &mark);
+			if (!im.refused || !im.fast)
+				goto out;
+			/* One row's values the server refused sank the queued
+			 * writes: write this batch again row by row, where each
+			 * refusal is that row's outcome. */
+			log_info("rows %lu-%lu: writing row by row",
+			    im.batch.rows[0].rec.row, im.batch.last_row);
+			im.fast = 0;
+			goto again;
 		}
-		im.cur = NULL;
 		row = im.batch.last_row;
 		off = im.batch.last_off;
-		if (n == 0) {
-			im.st.state = STATE_DONE;
-			im.st.rows_total = im.st.rows_processed;
-			if (wslock_release(db, im.ws_id, id) == -1) {
-				db_rollback(db);
-				goto out;
-			}
-		}
-		im.st.bytes_processed = off;
-		if (import_checkpoint(&im, row, off) == -1 ||
-		    db_commit(db) == -1) {
-			db_rollback(db);
-			goto out;
-		}
 		im.last_row = row;
 		import_touch(&im);
 		if (n == 0)

@@ -165,6 +165,12 @@ struct status {
 	char		*finished_at;
 };
 
+/* Where a status stood, to go back to when a batch is rolled back. */
+struct status_mark {
+	struct status	 st;		/* its counters */
+	size_t		 nerrors;
+};
+
 /* Configuration, from one file. */
 struct conf {
 	char		*db_socket;
@@ -305,6 +311,8 @@ int		 spool_attempt(const char *, const char *, long long, int);
 /* status.c */
 const char	*status_state_name(enum state);
 void		 status_init(struct status *, const char *);
+void		 status_mark(const struct status *, struct status_mark *);
+void		 status_rewind(struct status *, const struct status_mark *);
 void		 status_add_error(struct status *, unsigned long, const char *,
 		     const char *, const char *, const char *, const char *);
 char		*status_encode(const struct status *);

@@ -60,6 +60,41 @@ status_add_error(struct status *st, unsigned long row, const char *code,
 	json_object_array_add(st->errors, e);
 }
 
+/* Note the counters and how many errors are listed. */
+void
+status_mark(const struct status *st, struct status_mark *mk)
+{
+	mk->st = *st;		/* shallow: only the numbers are used */
+	mk->nerrors = json_object_array_length(st->errors);
+}
+
+/* Back to the mark: the counters, and the errors listed since dropped. */
+void
+status_rewind(struct status *st, const struct status_mark *mk)
+{
+	size_t	n = json_object_array_length(st->errors);
+
+	st->state = mk->st.state;
+	st->rows_total = mk->st.rows_total;
+	st->rows_processed = mk->st.rows_processed;
+	st->bytes_processed = mk->st.bytes_processed;
+	st->created = mk->st.created;
+	st->updated = mk->st.updated;
+	st->skipped = mk->st.skipped;
+	st->failed = mk->st.failed;
+	st->warnings = mk->st.warnings;
+	st->tagged = mk->st.tagged;
+	st->queued = mk->st.queued;
+	st->dnt = mk->st.dnt;
+	st->enrich_pending = mk->st.enrich_pending;
+	st->enriched = mk->st.enriched;
+	st->enrich_failed = mk->st.enrich_failed;
+	st->errors_total = mk->st.errors_total;
+	if (n > mk->nerrors)
+		json_object_array_del_idx(st->errors, mk->nerrors,
+		    n - mk->nerrors);
+}
+
 static void
 status_put_str(json_object *o, const char *k, const char *v)
 {

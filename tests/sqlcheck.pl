@@ -1,7 +1,8 @@
 #!/usr/bin/perl
 # sqlcheck.pl FILE...: find SQL built from strings in C sources. Every
 # statement must be a prepared one whose text is a string literal, with
-# user data bound to its '?' parameters (src/db.c's db_prepare/db_run).
+# user data bound to its '?' parameters (src/db.c's db_prepare/db_run,
+# src/bulk.c's bulk_prepare).
 # Reported, as FILE:LINE: why, and the exit status is 1:
 #   - db_prepare, db_run or mysql_stmt_prepare given SQL that is not
 #     string literals only (a variable, a call, a concatenation);
@@ -16,7 +17,7 @@
 use strict;
 use warnings;
 
-my %PREPARE = map { $_ => 1 } qw(db_prepare db_run mysql_stmt_prepare);
+my %PREPARE = map { $_ => 1 } qw(db_prepare db_run mysql_stmt_prepare bulk_prepare);
 my %TEXT = map { $_ => 1 } qw(mysql_query mysql_real_query mysql_send_query);
 my %BUILD = map { $_ => 1 } qw(sprintf snprintf vsprintf vsnprintf asprintf
     vasprintf xasprintf strcat strncat strlcat strcpy strncpy strlcpy stpcpy
@@ -24,6 +25,7 @@ my %BUILD = map { $_ => 1 } qw(sprintf snprintf vsprintf vsnprintf asprintf
 # FILE CALL ARGUMENT that may be a variable: the wrapper's own parameter,
 # and the migrations (files of sql/, ours, applied by the admin).
 my %ALLOW = map { $_ => 1 } ('db.c mysql_stmt_prepare sql', 'db.c db_prepare sql',
+    'bulk.c mysql_stmt_prepare sql',
     'migrate.c mysql_real_query text');
 my $SQL = qr/\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE|WHERE|VALUES)\b/;
 my $LIT = qr/"(?:[^"\\\n]|\\.)*"/s;
@@ -97,6 +99,7 @@ for my $file (@ARGV) {
 		while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT)+)$/mg) {
 			my ($name, $v) = ($1, $2);
 			$v =~ s/\\\n/ /g;
+			$v =~ s/^\s+|\s+$//g;
 			$hmacro{$name} = $v if $v =~ /^\s*(?:$LIT\s*)+$/;
 		}
 	}
@@ -109,9 +112,13 @@ for my $file (@ARGV) {
 	(my $base = $file) =~ s{.*/}{};
 	# Object-like macros that are string literals only.
 	my %macro = %hmacro;
-	while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT)+)$/mg) {
+	# (one may use another defined before it)
+	while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT|[A-Z_][A-Z0-9_]*)+)$/mg) {
 		my ($name, $v) = ($1, $2);
 		$v =~ s/\\\n/ /g;
+		$v =~ s/^\s+|\s+$//g;
+		$v =~ s/($LIT)|\b([A-Z_][A-Z0-9_]*)\b/defined $1 ? $1 :
+		    (exists $macro{$2} ? $macro{$2} : $2)/ge;
 		$macro{$name} = $v if $v =~ /^\s*(?:$LIT\s*)+$/;
 	}
 	while ($t =~ /\b([A-Za-z_]\w*)\s*\(/g) {

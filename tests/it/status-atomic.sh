@@ -15,7 +15,7 @@ echo 'reader-pass-1234' | stack_intake user add --workspace a \
     --email reader@a.test --role viewer --password-stdin >/dev/null || exit 1
 it_login reader@a.test reader-pass-1234
 # Outcomes of every kind, so the status carries a list of 100 errors.
-canon_gen 20000 "$RUN/f.csv"
+canon_gen 60000 "$RUN/f.csv"
 stack_stop_one "$RUN/watchd.pid"
 id=$(canon_import a "$RUN/f.csv")
 STATUS=$RUN/spool/status/$id.json

@@ -1,0 +1,86 @@
+#!/bin/bash
+# A batch is matched against a snapshot taken before it is written, and its
+# writes are queued and sent in bulk (snap.c, bulk.c). What rows earlier
+# in the same batch wrote must still count, and one row the database
+# refuses must not cost the others.
+. "$(dirname "$0")/lib.sh"
+stack_up || exit 1
+csv() { cat > "$RUN/$1.csv"; echo "$RUN/$1.csv"; }
+count() { sql "SELECT COUNT(*) FROM contacts c JOIN workspaces w
+    ON w.id = c.workspace_id WHERE w.slug = '$1'"; }
+
+# An update that moves a contact's LinkedIn URL: a later row of the same
+# batch that has only the new URL in common with it finds it.
+it_ws moved
+f=$(csv seed <<'X'
+First name,Last name,Account Name,Domain,Email,Contact LinkedIn URL
+Grace,Hopper,Navy,navy.example,grace@navy.example,https://www.linkedin.com/in/grace-old
+X
+)
+it_import moved "$f"
+f=$(csv moved <<'X'
+First name,Last name,Account Name,Domain,Email,Contact LinkedIn URL
+Grace,Hopper,Navy,navy.example,grace@navy.example,https://www.linkedin.com/in/grace-new
+Amazing,Grace,Other,other.example,amazing@other.example,https://www.linkedin.com/in/grace-new
+X
+)
+it_import moved "$f" --on-existing update
+check_eq "the second row matched the contact the first row moved" \
+    "2:email 3:linkedin" \
+    "$(sql "SELECT GROUP_CONCAT(CONCAT(row_no, ':', match_key) ORDER BY row_no
+        SEPARATOR ' ') FROM import_rows WHERE import_id = '$ID'")"
+check_eq "so nothing new was created" "0 2 1" \
+    "$(st '"\(.created) \(.updated)"') $(count moved)"
+
+# In-file duplicates by each key, within one batch: the later row finds
+# the contact the earlier one created.
+it_ws twins
+f=$(csv twins <<'X'
+First name,Last name,Account Name,Domain,Email,Contact LinkedIn URL,Phone
+Ann,One,A,a.example,,https://www.linkedin.com/in/ann-one,
+Someone,Else,B,b.example,,https://WWW.linkedin.com/in/ANN-ONE/,1
+Bob,Two,B,b.example,bob@b.example,,
+Robert,Twofold,C,c.example,BOB@b.example,,2
+Cat,Three,C,c.example,,,
+cat,three,C,C.EXAMPLE,,,3
+Dan,Four,D,d.example,dan@d.example,,
+X
+)
+it_import twins "$f" --on-existing update --tag T1 --tag T2
+check_eq "linkedin, email and name twins update the first" "4 3" \
+    "$(st '"\(.created) \(.updated)"')"
+check_eq "by the key each shares" "3:linkedin 5:email 7:name" \
+    "$(sql "SELECT GROUP_CONCAT(CONCAT(row_no, ':', match_key) ORDER BY row_no
+        SEPARATOR ' ') FROM import_rows WHERE import_id = '$ID'")"
+check_eq "four contacts, each tagged twice" "4 8" \
+    "$(count twins) $(sql "SELECT COUNT(*) FROM contact_tags ct JOIN
+        contacts c ON c.id = ct.contact_id JOIN workspaces w
+        ON w.id = c.workspace_id WHERE w.slug = 'twins'")"
+
+# A value the database refuses (a first name over 255 characters) fails
+# that row alone; the batch around it is written row by row instead.
+it_ws refused
+stack_intake workflow add --workspace refused Nurture >/dev/null
+long=$(printf 'N%.0s' $(seq 300))
+{ echo "First name,Last name,Account Name,Domain,Email"
+  echo "Ann,One,A,a.example,ann@a.example"
+  echo "$long,Two,B,b.example,long@b.example"
+  echo "Cat,Three,C,c.example,cat@c.example"
+} > "$RUN/refused.csv"
+it_import refused "$RUN/refused.csv" --tag T --workflow Nurture
+check_eq "the refused row failed, the others were created" "done 2 1" \
+    "$(st '"\(.state) \(.created) \(.failed)"')"
+check_eq "its outcome says so" "3:database_error" "$(st_codes)"
+tags=$(sql "SELECT COUNT(*) FROM contact_tags ct JOIN contacts c
+    ON c.id = ct.contact_id JOIN workspaces w ON w.id = c.workspace_id
+    WHERE w.slug = 'refused'")
+enrolled=$(sql "SELECT COUNT(*) FROM workflow_enrolments WHERE import_id = '$ID'")
+check_eq "the created ones are tagged and enrolled, once" "2 2 2" \
+    "$(count refused) $tags $enrolled"
+check_eq "the counters say the same" "2 2" \
+    "$(st '"\(.tagged) \(.queued_to_workflow)"')"
+check_eq "outcomes were written once" 1 \
+    "$(sql "SELECT COUNT(*) FROM import_rows WHERE import_id = '$ID'")"
+check "the watcher said why it wrote row by row" \
+    grep -q 'writing row by row' "$RUN/watchd.log"
+it_done
