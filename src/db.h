@@ -131,6 +131,8 @@ struct batchrow {
 	int		  snap;		/* m is the batch snapshot's answer */
 	int		  collide;	/* an earlier row has one of its keys */
 	int		  chg;		/* updating m.id[0] changes its keys */
+	int		  same;		/* ... or changes nothing at all */
+	int		  unsure;	/* a value too long to tell */
 	struct match	  m;
 };
 
@@ -196,6 +198,10 @@ struct import {
 	int		 dirty;		/* match one by one from here */
 	int		 refused;	/* a queued write was refused */
 	struct bulk	*b_keys;
+	struct bulk	*b_vals;
+	long long	*touched;	/* contacts the batch updated */
+	size_t		 ntouched;
+	size_t		 ntouched_used;
 	struct bulk	*b_contact;
 	struct bulk	*b_outcome;
 	struct bulk	*b_after;
@@ -317,6 +323,9 @@ void		 bulk_close(struct bulk *);
 /* snap.c */
 int		 snap_open(struct import *);
 int		 snap_batch(struct import *);
+void		 snap_touch(struct import *, long long);
+int		 snap_touched(struct import *, long long);
+void		 snap_untouch(struct import *);
 void		 snap_close(struct import *);
 
 /* match.c */

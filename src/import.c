@@ -214,9 +214,10 @@ import_create(struct import *im, struct rowv *rv)
 	return (contact_after(im, pubid, im->m.dnt));
 }
 
-/* Update the one contact the row matched, and what follows. */
+/* Update the one contact the row matched, and what follows; same: the
+ * snapshot says the update would change nothing. */
 static int
-import_update(struct import *im, struct rowv *rv, struct match *m)
+import_update(struct import *im, struct rowv *rv, struct match *m, int same)
 {
 	long long	 owner = 0;
 	char		*msg;
@@ -237,10 +238,16 @@ import_update(struct import *im, struct rowv *rv, struct match *m)
 		}
 		rv->nwarn = j;
 	}
-	if ((r = contact_update(im, rv, m->id[0], owner)) == -1)
+	/* The snapshot may know that the update would change nothing,
+	 * unless a row before it in the batch updated the contact. */
+	if (same && !snap_touched(im, m->id[0]))
+		r = 2;
+	else if ((r = contact_update(im, rv, m->id[0], owner)) == -1)
 		return (-1);
 	if (r == 0)
 		return (import_failed(im, rv->row));
+	if (r == 1)
+		snap_touch(im, m->id[0]);
 	im->st.updated++;
 	xasprintf(&msg, r == 1 ? "Updated %s, matched by %s" :
 	    "Nothing to change on %s, matched by %s", m->pub[0],
@@ -352,7 +359,7 @@ import_row_update(struct import *im, struct batchrow *br)
 	case EXISTING_UPDATE:
 		break;
 	}
-	return (import_update(im, rv, &m));
+	return (import_update(im, rv, &m, br->snap && br->same));
 }
 
 /*
@@ -442,7 +449,7 @@ import_row_write(struct import *im, struct batchrow *br)
 		r = import_skip(im, rv->row, "ambiguous_match", msg, NULL, m.key);
 		goto out;
 	}
-	r = import_update(im, rv, &m);
+	r = import_update(im, rv, &m, br->snap && br->same);
 	/* The rows after it cannot trust the snapshot if the contact's keys
 	 * may have moved. */
 	if (!br->snap || br->chg)
@@ -561,8 +568,8 @@ import_prepare(struct import *im)
 	    "FROM contacts WHERE workspace_id = ? AND email = ? "
 	    "ORDER BY id LIMIT 11");
 	im->s_match[2] = db_prepare(im->db, "SELECT id, public_id, dnt "
-	    "FROM contacts WHERE account_id = ? AND first_name = ? AND "
-	    "last_name = ? ORDER BY id LIMIT 11");
+	    "FROM contacts WHERE workspace_id = ? AND account_id = ? AND "
+	    "last_name = ? AND first_name = ? ORDER BY id LIMIT 11");
 	im->s_acct_find = db_prepare(im->db, "SELECT id FROM accounts "
 	    "WHERE workspace_id = ? AND domain = ?");
 	im->s_cache_get = db_prepare(im->db, "SELECT found, profile FROM "
@@ -1143,6 +1150,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		status_mark(&im.st, &mark);
 again:
 		im.dirty = im.refused = 0;
+		snap_untouch(&im);
 		if (import_batch(&im, n == 0) == -1) {
 			db_rollback(db);
 			contact_reset(&im);

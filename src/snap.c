@@ -23,44 +23,93 @@
 #include "intake.h"
 #include "db.h"
 
-#define SNAP_TABLES \
+/* The keys of a batch's rows, in the contacts' own collation; MEMORY,
+ * for cheap inserts and hash lookups. Longer values than contacts holds
+ * can match nothing, and go in as NULL (snap_fit). */
+#define SNAP_KEYS \
 	"CREATE TEMPORARY TABLE IF NOT EXISTS import_keys (" \
-	"idx INT UNSIGNED NOT NULL PRIMARY KEY, linkedin TEXT NULL, " \
-	"email TEXT NULL, first_name TEXT NULL, last_name TEXT NULL, " \
-	"domain TEXT NULL, pub VARCHAR(64) CHARACTER SET ascii NULL, " \
-	"KEY (linkedin(191)), KEY (email(191)), " \
-	"KEY (domain(100), last_name(64), first_name(64)), KEY (pub)) " \
-	"ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+	"idx INT UNSIGNED NOT NULL PRIMARY KEY, linkedin VARCHAR(512) NULL, " \
+	"email VARCHAR(254) NULL, first_name VARCHAR(255) NULL, " \
+	"last_name VARCHAR(255) NULL, domain VARCHAR(253) NULL, " \
+	"pub VARCHAR(32) CHARACTER SET ascii NULL, " \
+	"KEY (linkedin), KEY (email), KEY (domain, last_name, first_name), " \
+	"KEY (pub)) ENGINE=MEMORY DEFAULT CHARSET=utf8mb4 " \
+	"COLLATE=utf8mb4_unicode_ci"
 
-/* Would an update from k change c's keys? (bytes, not collation: when
- * unsure, say yes) */
-#define SNAP_CHG \
-	"NOT (k.linkedin IS NULL OR BINARY k.linkedin <=> " \
-	"BINARY c.linkedin_url) OR NOT (k.email IS NULL OR " \
-	"BINARY k.email <=> BINARY c.email) OR NOT (k.first_name IS NULL OR " \
-	"BINARY k.first_name <=> BINARY c.first_name) OR " \
-	"NOT (k.last_name IS NULL OR BINARY k.last_name <=> " \
-	"BINARY c.last_name) OR NOT (k.domain IS NULL OR EXISTS (SELECT 1 " \
-	"FROM accounts a2 WHERE a2.id = c.account_id AND " \
-	"a2.domain = k.domain))"
+/* The other values an update would write, when the import updates. */
+#define SNAP_VALS \
+	"CREATE TEMPORARY TABLE IF NOT EXISTS import_vals (" \
+	"idx INT UNSIGNED NOT NULL PRIMARY KEY, phone TEXT NULL, " \
+	"pv_result TEXT NULL, pv_provider TEXT NULL, phone_type TEXT NULL, " \
+	"intent INT NULL, custom LONGTEXT NULL, owner BIGINT NULL, " \
+	"dnt TINYINT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 " \
+	"COLLATE=utf8mb4_unicode_ci"
 
+/* Would an update from the row leave c's keys as they are? Bytes, not
+ * collation: when unsure, say no. ka is the account of the row's
+ * domain, if there is one yet. */
+#define SNAP_KEYSAME \
+	"(k.linkedin IS NULL OR BINARY k.linkedin <=> BINARY c.linkedin_url) " \
+	"AND (k.email IS NULL OR BINARY k.email <=> BINARY c.email) " \
+	"AND (k.first_name IS NULL OR " \
+	"BINARY k.first_name <=> BINARY c.first_name) " \
+	"AND (k.last_name IS NULL OR " \
+	"BINARY k.last_name <=> BINARY c.last_name) " \
+	"AND (k.domain IS NULL OR (ka.id IS NOT NULL AND ka.id = c.account_id))"
+
+/* ... and everything else (contact.c's update, value for value)? */
+#define SNAP_VALSAME \
+	"v.idx IS NOT NULL " \
+	"AND (v.phone IS NULL OR BINARY v.phone <=> BINARY c.phone) " \
+	"AND (v.pv_result IS NULL OR BINARY v.pv_result <=> " \
+	"BINARY c.phone_verification_result) " \
+	"AND (v.pv_provider IS NULL OR BINARY v.pv_provider <=> " \
+	"BINARY c.phone_verification_provider) " \
+	"AND (v.phone_type IS NULL OR " \
+	"BINARY v.phone_type <=> BINARY c.phone_type) " \
+	"AND (v.intent IS NULL OR v.intent <=> c.phone_intent_score) " \
+	"AND (v.owner IS NULL OR v.owner <=> c.owner_id) " \
+	"AND (v.dnt = 0 OR c.dnt = 1) " \
+	"AND (v.custom IS NULL OR BINARY c.custom <=> BINARY " \
+	"JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(c.custom, '{}'), v.custom)))"
+
+/* m (idx, kind, id) to the columns snap_batch reads; of a row's matches,
+ * those by its first key (kind) that found anyone (first). */
+#define SNAP_TAIL \
+	" JOIN import_keys k ON k.idx = m.idx JOIN contacts c ON c.id = m.id " \
+	"LEFT JOIN import_vals v ON v.idx = m.idx " \
+	"LEFT JOIN accounts ka ON ka.workspace_id = ? AND ka.domain = k.domain " \
+	"WHERE m.kind = m.first ORDER BY 1, 2, 3"
+
+#define SNAP_COLS \
+	"SELECT m.idx, m.kind, c.id, c.public_id, c.dnt, " \
+	"NOT (" SNAP_KEYSAME "), (" SNAP_KEYSAME ") AND (" SNAP_VALSAME ") "
+
+/* match.c's rules: the first key that finds anyone decides. The batch's
+ * keys drive each join (STRAIGHT_JOIN): a MEMORY table has no statistics,
+ * and a plan that starts from the workspace's accounts reads every
+ * contact. (Not NOT EXISTS for "no match by an earlier key": MariaDB
+ * turns that into a materialised scan of the workspace.) */
 #define SNAP_MATCH \
-	"SELECT k.idx, 0, c.id, c.public_id, c.dnt, " SNAP_CHG \
-	" FROM import_keys k JOIN contacts c ON c.workspace_id = ? " \
-	"AND c.linkedin_url = k.linkedin " \
-	"UNION ALL SELECT k.idx, 1, c.id, c.public_id, c.dnt, " SNAP_CHG \
-	" FROM import_keys k JOIN contacts c ON c.workspace_id = ? " \
-	"AND c.email = k.email " \
-	"UNION ALL SELECT k.idx, 2, c.id, c.public_id, c.dnt, " SNAP_CHG \
-	" FROM import_keys k JOIN accounts a ON a.workspace_id = ? " \
-	"AND a.domain = k.domain JOIN contacts c ON c.account_id = a.id " \
-	"AND c.first_name = k.first_name AND c.last_name = k.last_name " \
-	"ORDER BY 1, 2, 3"
+	SNAP_COLS "FROM (SELECT u.idx, u.kind, u.id, " \
+	"MIN(u.kind) OVER (PARTITION BY u.idx) AS first FROM (" \
+	"SELECT k.idx, 0 AS kind, c.id FROM import_keys k " \
+	"STRAIGHT_JOIN contacts c " \
+	"ON c.workspace_id = ? AND c.linkedin_url = k.linkedin " \
+	"UNION ALL SELECT k.idx, 1, c.id FROM import_keys k " \
+	"STRAIGHT_JOIN contacts c " \
+	"ON c.workspace_id = ? AND c.email = k.email " \
+	"UNION ALL SELECT k.idx, 2, c.id FROM import_keys k " \
+	"STRAIGHT_JOIN accounts a ON a.workspace_id = ? " \
+	"AND a.domain = k.domain " \
+	"STRAIGHT_JOIN contacts c ON c.workspace_id = a.workspace_id " \
+	"AND c.last_name = k.last_name AND c.first_name = k.first_name " \
+	"AND c.account_id = a.id) u) m" SNAP_TAIL
 
 #define SNAP_BYID \
-	"SELECT k.idx, 3, c.id, c.public_id, c.dnt, 0 " \
-	"FROM import_keys k JOIN contacts c ON c.workspace_id = ? " \
-	"AND c.public_id = k.pub ORDER BY 1"
+	SNAP_COLS "FROM (SELECT k.idx, 3 AS kind, c.id, 3 AS first " \
+	"FROM import_keys k STRAIGHT_JOIN contacts c " \
+	"ON c.workspace_id = ? AND c.public_id = k.pub) m" SNAP_TAIL
 
 /* Rows with a key that an earlier row of the batch has too. */
 #define SNAP_COLLIDE \
@@ -74,37 +123,142 @@
 
 static const char *snap_kinds[] = { "linkedin", "email", "name", "id" };
 
-/* The temporary table and statements, once per import. -1 on error. */
+/* Does the import update matched contacts (and so want to know whether
+ * an update would change anything)? */
+static int
+snap_updates(struct import *im)
+{
+	return (im->m.on_existing == EXISTING_UPDATE);
+}
+
+/* The temporary tables and statements, once per import. -1 on error. */
 int
 snap_open(struct import *im)
 {
-	int	byid = im->m.flow == FLOW_UPDATE;
+	size_t	n;
 
-	if (db_run(im->db, SNAP_TABLES, 0, NULL) == -1 ||
-	    db_run(im->db, "DELETE FROM import_keys", 0, NULL) == -1)
+	/* A MEMORY table's rows are as wide as its columns can be. */
+	if (db_run(im->db, "SET SESSION max_heap_table_size = "
+	    "GREATEST(@@max_heap_table_size, 256 * 1024 * 1024)", 0,
+	    NULL) == -1 ||
+	    db_run(im->db, SNAP_KEYS, 0, NULL) == -1 ||
+	    db_run(im->db, SNAP_VALS, 0, NULL) == -1 ||
+	    db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
+	    db_run(im->db, "TRUNCATE TABLE import_vals", 0, NULL) == -1)
 		return (-1);
 	im->b_keys = bulk_prepare(im->db, "INSERT INTO import_keys "
 	    "(idx, linkedin, email, first_name, last_name, domain, pub) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?)", "issssss", conf.batch_size);
-	im->s_snap = byid ? db_prepare(im->db, SNAP_BYID) :
-	    db_prepare(im->db, SNAP_MATCH);
+	im->b_vals = bulk_prepare(im->db, "INSERT INTO import_vals "
+	    "(idx, phone, pv_result, pv_provider, phone_type, intent, custom, "
+	    "owner, dnt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssisii",
+	    conf.batch_size);
+	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->db,
+	    SNAP_BYID) : db_prepare(im->db, SNAP_MATCH);
 	im->s_collide = db_prepare(im->db, SNAP_COLLIDE);
-	if (im->b_keys == NULL || im->s_snap == NULL || im->s_collide == NULL)
+	if (im->b_keys == NULL || im->b_vals == NULL || im->s_snap == NULL ||
+	    im->s_collide == NULL)
 		return (-1);
+	for (n = 16; n < 2 * (size_t)conf.batch_size; n *= 2)
+		;
+	im->touched = xcalloc(n, sizeof *im->touched);
+	im->ntouched = n;
 	return (0);
 }
 
 void
 snap_close(struct import *im)
 {
-	bulk_close(im->b_keys);
-	db_close(im->s_snap);
-	db_close(im->s_collide);
-	if (im->b_keys != NULL)
+	if (im->b_keys != NULL) {
 		db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
 		    NULL);
-	im->b_keys = NULL;
+		db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
+		    NULL);
+	}
+	bulk_close(im->b_keys);
+	bulk_close(im->b_vals);
+	db_close(im->s_snap);
+	db_close(im->s_collide);
+	free(im->touched);
+	im->b_keys = im->b_vals = NULL;
 	im->s_snap = im->s_collide = NULL;
+	im->touched = NULL;
+}
+
+/*
+ * Contacts the batch updated: a later row's snapshot of one of them is
+ * stale, so its "nothing would change" does not hold. Open addressing
+ * over ids, emptied per batch.
+ */
+void
+snap_touch(struct import *im, long long id)
+{
+	size_t	i = (size_t)id * 0x9E3779B97F4A7C15ULL % im->ntouched;
+
+	if (im->touched == NULL || im->ntouched_used * 2 >= im->ntouched)
+		return;		/* (never: a batch touches at most its rows) */
+	while (im->touched[i] != 0 && im->touched[i] != id)
+		i = (i + 1) % im->ntouched;
+	if (im->touched[i] == 0)
+		im->ntouched_used++;
+	im->touched[i] = id;
+}
+
+int
+snap_touched(struct import *im, long long id)
+{
+	size_t	i;
+
+	if (im->touched == NULL)
+		return (1);
+	i = (size_t)id * 0x9E3779B97F4A7C15ULL % im->ntouched;
+	while (im->touched[i] != 0) {
+		if (im->touched[i] == id)
+			return (1);
+		i = (i + 1) % im->ntouched;
+	}
+	return (0);
+}
+
+void
+snap_untouch(struct import *im)
+{
+	if (im->touched != NULL)
+		memset(im->touched, 0, im->ntouched * sizeof *im->touched);
+	im->ntouched_used = 0;
+}
+
+/* A key for import_keys: NULL if longer than max characters (contacts
+ * cannot hold it, so it matches nothing; *unsure notes that the row's
+ * "nothing would change" cannot be told). */
+static const char *
+snap_fit(const char *s, size_t max, int *unsure)
+{
+	size_t	n = 0;
+	const unsigned char *p;
+
+	if (s == NULL)
+		return (NULL);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if ((*p & 0xc0) != 0x80 && ++n > max) {
+			*unsure = 1;
+			return (NULL);
+		}
+	return (s);
+}
+
+/* An id for import_keys: ASCII, as public ids are; else it names none. */
+static const char *
+snap_fit_id(const char *s)
+{
+	const unsigned char *p;
+
+	if (s == NULL || strlen(s) > 32)
+		return (NULL);
+	for (p = (const unsigned char *)s; *p != '\0'; p++)
+		if (*p >= 0x80)
+			return (NULL);
+	return (s);
 }
 
 /* Forget the batch's snapshot: every row is matched one by one. */
@@ -117,6 +271,47 @@ snap_none(struct import *im)
 		im->batch.rows[i].snap = 0;
 }
 
+/* Queue row i's keys, and what an update would write. */
+static int
+snap_queue(struct import *im, size_t i)
+{
+	struct batchrow	*br = &im->batch.rows[i];
+	struct rowv	*rv = &br->rv;
+	struct bulk	*b = im->b_keys, *v = im->b_vals;
+	long long	 owner = 0;
+
+	bulk_int(b, 0, i);
+	bulk_str(b, 1, snap_fit(rv->linkedin, 512, &br->unsure));
+	bulk_str(b, 2, snap_fit(rv->email, 254, &br->unsure));
+	bulk_str(b, 3, snap_fit(rv->first, 255, &br->unsure));
+	bulk_str(b, 4, snap_fit(rv->last, 255, &br->unsure));
+	bulk_str(b, 5, snap_fit(rv->domain, 253, &br->unsure));
+	bulk_str(b, 6, im->m.flow == FLOW_UPDATE ? snap_fit_id(br->id) : NULL);
+	if (bulk_next(b) == -1)
+		return (-1);
+	if (!snap_updates(im))
+		return (0);
+	/* as import.c's update would: the owner only when overriding */
+	if (im->m.override_owners)
+		owner = rv->owner_id > 0 ? rv->owner_id : im->uploader_id;
+	bulk_int(v, 0, i);
+	bulk_str(v, 1, rv->phone);
+	bulk_str(v, 2, rv->pv_result);
+	bulk_str(v, 3, rv->pv_provider);
+	bulk_str(v, 4, rv->phone_type);
+	if (rv->intent >= 0)
+		bulk_int(v, 5, rv->intent);
+	else
+		bulk_int_null(v, 5);
+	bulk_str(v, 6, rv->custom);
+	if (owner > 0)
+		bulk_int(v, 7, owner);
+	else
+		bulk_int_null(v, 7);
+	bulk_int(v, 8, im->m.dnt);
+	return (bulk_next(v));
+}
+
 /*
  * Take the batch's snapshot: rows with rvok get snap = 1 and their match
  * in m (m.n == 0: none), or collide = 1. Runs before the batch's
@@ -127,64 +322,42 @@ int
 snap_batch(struct import *im)
 {
 	struct batchrow	*br;
-	struct dbstmt	*s;
+	struct dbstmt	*s = im->s_snap;
 	size_t		 i, nkeys = 0, idx;
 	unsigned	 err = 0;
-	int		 kind, r, byid = im->m.flow == FLOW_UPDATE;
+	int		 kind, r;
 
 	snap_none(im);
+	snap_untouch(im);
 	if (im->b_keys == NULL)
 		return (0);
-	if (db_run(im->db, "DELETE FROM import_keys", 0, NULL) == -1)
+	/* Without matching (Create a new duplicate) nothing to take. */
+	if (im->m.flow == FLOW_CREATE &&
+	    im->m.on_existing == EXISTING_DUPLICATE)
+		return (0);
+	if (db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
+	    (snap_updates(im) &&
+	    db_run(im->db, "TRUNCATE TABLE import_vals", 0, NULL) == -1)) {
+		err = mysql_errno(im->db);
 		goto fail;
+	}
 	for (i = 0; i < im->batch.n; i++) {
 		br = &im->batch.rows[i];
 		memset(&br->m, 0, sizeof br->m);
-		br->collide = 0;
-		br->chg = 0;
+		br->collide = br->chg = br->same = br->unsure = 0;
 		if (!br->rvok)
 			continue;
-		bulk_int(im->b_keys, 0, i);
-		if (byid) {
-			bulk_str(im->b_keys, 6, br->id);
-			bulk_str(im->b_keys, 1, NULL);
-			bulk_str(im->b_keys, 2, NULL);
-			bulk_str(im->b_keys, 3, NULL);
-			bulk_str(im->b_keys, 4, NULL);
-			bulk_str(im->b_keys, 5, NULL);
-		} else {
-			bulk_str(im->b_keys, 1, br->rv.linkedin);
-			bulk_str(im->b_keys, 2, br->rv.email);
-			/* the name key needs all three */
-			if (br->rv.first && br->rv.last && br->rv.domain) {
-				bulk_str(im->b_keys, 3, br->rv.first);
-				bulk_str(im->b_keys, 4, br->rv.last);
-			} else {
-				bulk_str(im->b_keys, 3, NULL);
-				bulk_str(im->b_keys, 4, NULL);
-			}
-			bulk_str(im->b_keys, 5, br->rv.domain);
-			bulk_str(im->b_keys, 6, NULL);
-		}
 		nkeys++;
-		if (bulk_next(im->b_keys) == -1) {
-			err = bulk_errno(im->b_keys);
-			goto fail;
-		}
+		if (snap_queue(im, i) == -1)
+			goto failq;
 	}
 	if (nkeys == 0)
 		return (0);
-	if (bulk_flush(im->b_keys) == -1) {
-		err = bulk_errno(im->b_keys);
-		goto fail;
-	}
+	if (bulk_flush(im->b_keys) == -1 || bulk_flush(im->b_vals) == -1)
+		goto failq;
 
-	s = im->s_snap;
-	db_bind_int(s, 0, im->ws_id);
-	if (!byid) {
-		db_bind_int(s, 1, im->ws_id);
-		db_bind_int(s, 2, im->ws_id);
-	}
+	for (i = 0; i < (im->m.flow == FLOW_UPDATE ? 2u : 4u); i++)
+		db_bind_int(s, i, im->ws_id);
 	if (db_exec_stream(s) == -1) {
 		err = db_errno(s);
 		goto fail;
@@ -192,28 +365,27 @@ snap_batch(struct import *im)
 	while ((r = db_fetch(s)) == 1) {
 		idx = db_col_int(s, 0);
 		kind = db_col_int(s, 1);
-		if (idx >= im->batch.n)
+		if (idx >= im->batch.n || kind < 0 || kind > 3)
 			continue;
 		br = &im->batch.rows[idx];
-		/* The first key that finds anyone decides. */
-		if (br->m.n > 0 && br->m.key != snap_kinds[kind])
-			continue;
 		if (br->m.n > MATCH_MAX)
 			continue;
+		if (br->m.n == 0) {
+			br->chg = db_col_int(s, 5) != 0 || br->unsure;
+			br->same = db_col_int(s, 6) != 0 && !br->unsure;
+		}
 		br->m.key = snap_kinds[kind];
 		br->m.id[br->m.n] = db_col_int(s, 2);
 		snprintf(br->m.pub[br->m.n], sizeof br->m.pub[br->m.n], "%s",
 		    db_col_str(s, 3));
 		br->m.dnt[br->m.n] = db_col_int(s, 4);
-		if (br->m.n == 0)
-			br->chg = db_col_int(s, 5) != 0;
 		br->m.n++;
 	}
 	if (r == -1) {
 		err = db_errno(s);
 		goto fail;
 	}
-	if (!byid) {
+	if (im->m.flow != FLOW_UPDATE) {
 		if (db_exec(im->s_collide) == -1) {
 			err = db_errno(im->s_collide);
 			goto fail;
@@ -227,9 +399,13 @@ snap_batch(struct import *im)
 		im->batch.rows[i].snap = im->batch.rows[i].rvok;
 	return (0);
 
+failq:
+	err = bulk_errno(im->b_keys) ? bulk_errno(im->b_keys) :
+	    bulk_errno(im->b_vals);
 fail:
-	snap_none(im);
 	/* A refusal of these values costs the snapshot, not the import. */
+	snap_none(im);
 	bulk_reset(im->b_keys);
+	bulk_reset(im->b_vals);
 	return (err >= 2000 ? -1 : 0);
 }
