@@ -1,6 +1,8 @@
 # A deterministic generator of realistic contact CSVs.
 #   awk -v n=1000000 [-v seed=1] [-v linkedin_only=0.0] [-v dups=0.0]
-#       [-v unicode=0.1] -f bench/gen.awk > contacts.csv
+#       [-v unicode=0.1] [-v from=0] -f bench/gen.awk > contacts.csv
+# from: the first person is number from + 1 (files with different from
+# and n that do not overlap hold different people).
 # Columns: the create flow's, plus a few custom ones. Same arguments, same
 # bytes (awk's srand with a fixed seed).
 BEGIN {
@@ -26,9 +28,9 @@ BEGIN {
 	    "Contact LinkedIn URL,Phone Type,Phone Intent Score,Job Title," \
 	    "Lead Source,Employees";
 	for (i = 1; i <= n; i++) {
-		k = i;
+		k = from + i;
 		if (dups > 0 && i > 1 && rand() < dups)
-			k = int(rand() * (i - 1)) + 1;	/* an earlier person */
+			k = from + int(rand() * (i - 1)) + 1;	/* an earlier one */
 		f = first[(k * 7) % nf + 1];
 		l = last[(k * 13) % nl + 1];
 		mail = sprintf("%s.%s.%d@", tolower(f), tolower(l), k);

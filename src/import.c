@@ -568,8 +568,9 @@ import_prepare(struct import *im)
 	    "FROM contacts WHERE workspace_id = ? AND email = ? "
 	    "ORDER BY id LIMIT 11");
 	im->s_match[2] = db_prepare(im->db, "SELECT id, public_id, dnt "
-	    "FROM contacts WHERE workspace_id = ? AND account_id = ? AND "
-	    "last_name = ? AND first_name = ? ORDER BY id LIMIT 11");
+	    "FROM contacts FORCE INDEX (contacts_account_name) "
+	    "WHERE account_id = ? AND last_name = ? AND first_name = ? "
+	    "ORDER BY id LIMIT 11");
 	im->s_acct_find = db_prepare(im->db, "SELECT id FROM accounts "
 	    "WHERE workspace_id = ? AND domain = ?");
 	im->s_cache_get = db_prepare(im->db, "SELECT found, profile FROM "

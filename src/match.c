@@ -68,10 +68,9 @@ match_find(struct import *im, const struct rowv *rv, struct match *m)
 			return (-1);
 		if (acct == 0)
 			return (0);
-		db_bind_int(im->s_match[2], 0, im->ws_id);
-		db_bind_int(im->s_match[2], 1, acct);
-		db_bind_str(im->s_match[2], 2, rv->last);
-		db_bind_str(im->s_match[2], 3, rv->first);
+		db_bind_int(im->s_match[2], 0, acct);
+		db_bind_str(im->s_match[2], 1, rv->last);
+		db_bind_str(im->s_match[2], 2, rv->first);
 		if (match_run(im, 2, "name", m) == -1)
 			return (-1);
 	}
