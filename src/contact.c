@@ -295,25 +295,37 @@ contact_duplicate(struct import *im, const struct rowv *rv, long long from,
 
 /*
  * After a contact was created or updated: the import's tags, and the
- * workflow unless the contact is Do Not Touch (dnt: its flag now). Queued
- * by public id, written for the whole batch by contact_flush.
+ * workflow unless the contact is Do Not Touch (dnt: its flag now). An
+ * updated contact (id) is queued; the contacts the batch created are
+ * tagged and enrolled together by contact_flush (id 0).
  */
 int
-contact_after(struct import *im, const char *pub, int dnt)
+contact_after(struct import *im, long long id, int dnt)
 {
+	size_t	i;
+
 	if (im->ntags > 0)
 		im->st.tagged++;
 	if (im->m.dnt)
 		im->st.dnt++;
-	if (im->ntags == 0 && (im->workflow_id == 0 || dnt))
+	if (id == 0)
 		return (0);
-	bulk_str(im->b_after, 0, pub);
-	bulk_int(im->b_after, 1, im->workflow_id != 0 && !dnt);
-	return (bulk_next(im->b_after) == -1 ? contact_failed(im,
-	    im->b_after) : 0);
+	for (i = 0; i < im->ntags; i++) {
+		bulk_int(im->b_tag, 0, id);
+		bulk_int(im->b_tag, 1, im->tag_ids[i]);
+		if (bulk_next(im->b_tag) == -1)
+			return (contact_failed(im, im->b_tag));
+	}
+	if (im->workflow_id == 0 || dnt)
+		return (0);
+	bulk_int(im->b_enrol, 0, im->workflow_id);
+	bulk_int(im->b_enrol, 1, id);
+	bulk_str(im->b_enrol, 2, im->id);
+	return (bulk_next(im->b_enrol) == -1 ? contact_failed(im,
+	    im->b_enrol) : 0);
 }
 
-/* The import's temporary tables and queued statements. -1 on error. */
+/* The import's temporary table and queued statements. -1 on error. */
 int
 contact_open(struct import *im)
 {
@@ -321,33 +333,38 @@ contact_open(struct import *im)
 	size_t		 i;
 
 	if (db_run(im->db, "CREATE TEMPORARY TABLE IF NOT EXISTS "
-	    "import_after (pub VARCHAR(64) CHARACTER SET ascii NOT NULL, "
-	    "enrol TINYINT NOT NULL) ENGINE=InnoDB", 0, NULL) == -1 ||
-	    db_run(im->db, "CREATE TEMPORARY TABLE IF NOT EXISTS "
 	    "import_tags (tag_id BIGINT UNSIGNED NOT NULL PRIMARY KEY) "
 	    "ENGINE=InnoDB", 0, NULL) == -1 ||
-	    db_run(im->db, "DELETE FROM import_after", 0, NULL) == -1 ||
 	    db_run(im->db, "DELETE FROM import_tags", 0, NULL) == -1)
 		return (-1);
 	im->s_contact = db_prepare(im->db, CONTACT_INSERT);
 	im->b_contact = bulk_prepare(im->db, CONTACT_INSERT,
 	    "issssssiisssiiss", conf.batch_size);
-	im->b_after = bulk_prepare(im->db, "INSERT INTO import_after "
-	    "(pub, enrol) VALUES (?, ?)", "si", conf.batch_size);
+	im->b_tag = bulk_prepare(im->db, "INSERT IGNORE INTO contact_tags "
+	    "(contact_id, tag_id) VALUES (?, ?)", "ii", conf.batch_size);
+	im->b_enrol = bulk_prepare(im->db, "INSERT IGNORE INTO "
+	    "workflow_enrolments (workflow_id, contact_id, import_id) "
+	    "VALUES (?, ?, ?)", "iis", conf.batch_size);
 	im->b_touch = bulk_prepare(im->db, "UPDATE contacts SET "
 	    "updated_by_import = ? WHERE id = ?", "si", conf.batch_size);
-	im->s_after_tags = db_prepare(im->db, "INSERT IGNORE INTO "
+	/* What this import created since the mark: the rows past it (a
+	 * range of the primary key) that carry its id. */
+	im->s_mark = db_prepare(im->db, "SELECT COALESCE(MAX(id), 0) "
+	    "FROM contacts");
+	im->s_new_tags = db_prepare(im->db, "INSERT IGNORE INTO "
 	    "contact_tags (contact_id, tag_id) SELECT c.id, t.tag_id "
-	    "FROM import_after a JOIN contacts c ON c.public_id = a.pub "
-	    "JOIN import_tags t");
-	im->s_after_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
+	    "FROM contacts c JOIN import_tags t "
+	    "WHERE c.id > ? AND c.created_by_import = ?");
+	im->s_new_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
 	    "workflow_enrolments (workflow_id, contact_id, import_id) "
-	    "SELECT ?, c.id, ? FROM import_after a "
-	    "JOIN contacts c ON c.public_id = a.pub WHERE a.enrol = 1");
+	    "SELECT ?, c.id, ? FROM contacts c "
+	    "WHERE c.id > ? AND c.created_by_import = ? AND c.dnt = 0");
+	im->s_new_max = db_prepare(im->db, "SELECT COALESCE(MAX(id), ?) "
+	    "FROM contacts WHERE id > ? AND created_by_import = ?");
 	if (im->s_contact == NULL || im->b_contact == NULL ||
-	    im->b_after == NULL ||
-	    im->b_touch == NULL || im->s_after_tags == NULL ||
-	    im->s_after_enrol == NULL)
+	    im->b_tag == NULL || im->b_enrol == NULL || im->b_touch == NULL ||
+	    im->s_mark == NULL || im->s_new_tags == NULL ||
+	    im->s_new_enrol == NULL || im->s_new_max == NULL)
 		return (-1);
 	if ((s = db_prepare(im->db, "INSERT IGNORE INTO import_tags "
 	    "(tag_id) VALUES (?)")) == NULL)
@@ -361,29 +378,71 @@ contact_open(struct import *im)
 	return (i == im->ntags ? 0 : -1);
 }
 
+/* Before the batch writes: note where the contacts table ends, so that
+ * what the batch creates is the rows past it with the import's id (ids
+ * only grow). -1 on error. */
+int
+contact_mark(struct import *im)
+{
+	if (db_exec(im->s_mark) == -1 || db_fetch(im->s_mark) != 1)
+		return (-1);
+	im->mark = db_col_int(im->s_mark, 0);
+	return (0);
+}
+
+/* Tag and enrol what the batch created past the mark, then move the mark
+ * past it. */
+static int
+contact_flush_new(struct import *im)
+{
+	struct dbstmt	*s;
+
+	if (im->ntags > 0) {
+		s = im->s_new_tags;
+		db_bind_int(s, 0, im->mark);
+		db_bind_str(s, 1, im->id);
+		if (db_exec(s) == -1)
+			return (-1);
+	}
+	if (im->workflow_id != 0) {
+		s = im->s_new_enrol;
+		db_bind_int(s, 0, im->workflow_id);
+		db_bind_str(s, 1, im->id);
+		db_bind_int(s, 2, im->mark);
+		db_bind_str(s, 3, im->id);
+		if (db_exec(s) == -1)
+			return (-1);
+		im->st.queued += db_affected(s);
+	}
+	s = im->s_new_max;
+	db_bind_int(s, 0, im->mark);
+	db_bind_int(s, 1, im->mark);
+	db_bind_str(s, 2, im->id);
+	if (db_exec(s) == -1 || db_fetch(s) != 1)
+		return (-1);
+	im->mark = db_col_int(s, 0);
+	return (0);
+}
+
 /*
- * Write what the batch queued: new contacts, then their tags and
- * enrolments, then the touched marks. Part of the batch's transaction.
- * 0, or -1 (im->refused says whether the server refused values).
+ * Write what the batch queued: new contacts and then their tags and
+ * enrolments, the updated contacts' tags and enrolments, the touched
+ * marks. Part of the batch's transaction. 0, or -1 (im->refused says
+ * whether the server refused values).
  */
 int
 contact_flush(struct import *im)
 {
 	if (bulk_flush(im->b_contact) == -1)
 		return (contact_failed(im, im->b_contact));
-	if (bulk_flush(im->b_after) == -1)
-		return (contact_failed(im, im->b_after));
-	if (im->ntags > 0 && db_exec(im->s_after_tags) == -1)
+	if ((im->ntags > 0 || im->workflow_id != 0) &&
+	    contact_flush_new(im) == -1)
 		return (-1);
-	if (im->workflow_id != 0) {
-		db_bind_int(im->s_after_enrol, 0, im->workflow_id);
-		db_bind_str(im->s_after_enrol, 1, im->id);
-		if (db_exec(im->s_after_enrol) == -1)
-			return (-1);
-		im->st.queued += db_affected(im->s_after_enrol);
-	}
-	if (db_run(im->db, "DELETE FROM import_after", 0, NULL) == -1)
-		return (-1);
+	if (bulk_flush(im->b_tag) == -1)
+		return (contact_failed(im, im->b_tag));
+	if (bulk_flush(im->b_enrol) == -1)
+		return (contact_failed(im, im->b_enrol));
+	im->st.queued += bulk_affected(im->b_enrol);
 	if (bulk_flush(im->b_touch) == -1)
 		return (contact_failed(im, im->b_touch));
 	return (0);
@@ -396,7 +455,9 @@ contact_reset(struct import *im)
 {
 	if (im->b_contact != NULL) {
 		bulk_reset(im->b_contact);
-		bulk_reset(im->b_after);
+		bulk_reset(im->b_tag);
+		bulk_reset(im->b_enrol);
+		bulk_affected(im->b_enrol);
 		bulk_reset(im->b_touch);
 	}
 	contact_cache_free(im);
@@ -407,11 +468,14 @@ contact_close(struct import *im)
 {
 	db_close(im->s_contact);
 	bulk_close(im->b_contact);
-	bulk_close(im->b_after);
+	bulk_close(im->b_tag);
+	bulk_close(im->b_enrol);
 	bulk_close(im->b_touch);
-	db_close(im->s_after_tags);
-	db_close(im->s_after_enrol);
-	im->s_contact = NULL;
-	im->b_contact = im->b_after = im->b_touch = NULL;
-	im->s_after_tags = im->s_after_enrol = NULL;
+	db_close(im->s_mark);
+	db_close(im->s_new_tags);
+	db_close(im->s_new_enrol);
+	db_close(im->s_new_max);
+	im->s_contact = im->s_mark = im->s_new_tags = NULL;
+	im->s_new_enrol = im->s_new_max = NULL;
+	im->b_contact = im->b_tag = im->b_enrol = im->b_touch = NULL;
 }

@@ -204,12 +204,16 @@ struct import {
 	size_t		 ntouched_used;
 	struct bulk	*b_contact;
 	struct bulk	*b_outcome;
-	struct bulk	*b_after;
+	struct bulk	*b_tag;
+	struct bulk	*b_enrol;
 	struct bulk	*b_touch;
 	struct dbstmt	*s_snap;
 	struct dbstmt	*s_collide;
-	struct dbstmt	*s_after_tags;
-	struct dbstmt	*s_after_enrol;
+	struct dbstmt	*s_mark;
+	struct dbstmt	*s_new_tags;
+	struct dbstmt	*s_new_enrol;
+	struct dbstmt	*s_new_max;
+	long long	 mark;		/* contacts.id before the batch */
 };
 
 /* db.c */
@@ -359,7 +363,8 @@ int		 contact_update(struct import *, const struct rowv *, long long,
 		     long long);
 long long	 contact_duplicate(struct import *, const struct rowv *,
 		     long long, char *);
-int		 contact_after(struct import *, const char *, int);
+int		 contact_after(struct import *, long long, int);
+int		 contact_mark(struct import *);
 int		 contact_open(struct import *);
 int		 contact_flush(struct import *);
 void		 contact_reset(struct import *);

@@ -211,7 +211,7 @@ import_create(struct import *im, struct rowv *rv)
 	im->st.created++;
 	if (row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, pubid, im->m.dnt));
+	return (contact_after(im, 0, im->m.dnt));
 }
 
 /* Update the one contact the row matched, and what follows; same: the
@@ -257,7 +257,7 @@ import_update(struct import *im, struct rowv *rv, struct match *m, int same)
 	free(msg);
 	if (r == -1 || row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, m->pub[0], im->m.dnt || m->dnt[0]));
+	return (contact_after(im, m->id[0], im->m.dnt || m->dnt[0]));
 }
 
 /* A contact created from the identified one, overlaid with the row. */
@@ -274,7 +274,7 @@ import_duplicate(struct import *im, struct rowv *rv, struct match *m)
 	im->st.created++;
 	if (row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, pubid, im->m.dnt || m->dnt[0]));
+	return (contact_after(im, 0, im->m.dnt || m->dnt[0]));
 }
 
 /*
@@ -472,7 +472,8 @@ import_batch(struct import *im, int last)
 	if (db_begin(im->db) == -1)
 		return (-1);
 	/* The workspace's lock row, held until the commit. */
-	if (wslock_hold(im->db, im->ws_id, im->id) != 1)
+	if (wslock_hold(im->db, im->ws_id, im->id) != 1 ||
+	    contact_mark(im) == -1)
 		return (-1);
 	for (i = 0; i < im->batch.n; i++) {
 		im->cur = &im->batch.rows[i];
