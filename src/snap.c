@@ -32,7 +32,8 @@
 	"email VARCHAR(254) NULL, first_name VARCHAR(255) NULL, " \
 	"last_name VARCHAR(255) NULL, domain VARCHAR(253) NULL, " \
 	"pub VARCHAR(32) CHARACTER SET ascii NULL, " \
-	"KEY (linkedin), KEY (email), KEY (domain, last_name, first_name), " \
+	"KEY (linkedin) USING BTREE, KEY (email) USING BTREE, " \
+	"KEY (domain, last_name, first_name) USING BTREE, " \
 	"KEY (pub)) ENGINE=MEMORY DEFAULT CHARSET=utf8mb4 " \
 	"COLLATE=utf8mb4_unicode_ci"
 
