@@ -153,6 +153,13 @@ struct prepared {
 	long long	 rows;		/* data rows, blank ones left out */
 };
 
+/* An owner a file named, and the user it is (row.c). */
+#define ROW_OWNERS	32
+struct row_owner {
+	char		*email;
+	long long	 id;		/* 0: no such user */
+};
+
 /* One import at work: the drop's options resolved against the database,
  * the prepared statements, and the counters of its status. */
 #define IMPORT_MAX_TAGS		50
@@ -183,6 +190,9 @@ struct import {
 	struct dbstmt	*s_byid;
 	struct dbstmt	*s_duplicate;
 	struct dbstmt	*s_acct_find;
+
+	struct row_owner owners[ROW_OWNERS];
+	size_t		 nowners;
 
 	struct import_acct *accts;
 	size_t		 naccts;
@@ -309,6 +319,7 @@ int		 row_empty(struct csvrec *);
 int		 row_warnings(struct import *, struct rowv *);
 void		 row_warn(struct rowv *, const char *, const char *, char *);
 void		 row_clear(struct rowv *);
+void		 row_owners_free(struct import *);
 
 /* bulk.c */
 struct bulk;

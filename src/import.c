@@ -913,6 +913,7 @@ import_free(struct import *im)
 	contact_cache_free(im);
 	snap_close(im);
 	contact_close(im);
+	row_owners_free(im);
 	db_close(im->s_account);
 	db_close(im->s_update);
 	bulk_close(im->b_outcome);

@@ -84,24 +84,61 @@ row_custom(struct import *im, struct csvrec *rec)
 	return (s);
 }
 
+/* A user of the workspace by email: id, 0 if none, -1 on error. A file
+ * names the same few owners on every row: the answers are kept for the
+ * import (ROW_OWNERS of them, the oldest making room). */
+static long long
+row_owner_id(struct import *im, const char *email)
+{
+	struct row_owner	*o;
+	long long		 id = 0;
+	size_t			 i;
+
+	for (i = 0; i < ROW_OWNERS; i++)
+		if (im->owners[i].email != NULL &&
+		    strcmp(im->owners[i].email, email) == 0)
+			return (im->owners[i].id);
+	db_bind_int(im->s_owner, 0, im->ws_id);
+	db_bind_str(im->s_owner, 1, email);
+	if (db_exec(im->s_owner) == -1)
+		return (-1);
+	if (db_fetch(im->s_owner) == 1)
+		id = db_col_int(im->s_owner, 0);
+	o = &im->owners[im->nowners++ % ROW_OWNERS];
+	free(o->email);
+	o->email = xstrdup(email);
+	o->id = id;
+	return (id);
+}
+
+void
+row_owners_free(struct import *im)
+{
+	size_t	i;
+
+	for (i = 0; i < ROW_OWNERS; i++) {
+		free(im->owners[i].email);
+		im->owners[i].email = NULL;
+	}
+	im->nowners = 0;
+}
+
 /* The owner a row names: a user of the workspace, or a warning. */
 static int
 row_owner(struct import *im, struct rowv *rv)
 {
-	char	*email = NULL, *msg;
-	int	 r;
+	char		*email = NULL, *msg;
+	long long	 id;
 
 	if (rv->owner_cell == NULL)
 		return (0);
 	if (norm_email(rv->owner_cell, &email) == 0) {
-		db_bind_int(im->s_owner, 0, im->ws_id);
-		db_bind_str(im->s_owner, 1, email);
-		r = db_exec(im->s_owner);
+		id = row_owner_id(im, email);
 		free(email);
-		if (r == -1)
+		if (id == -1)
 			return (-1);
-		if (db_fetch(im->s_owner) == 1) {
-			rv->owner_id = db_col_int(im->s_owner, 0);
+		if (id > 0) {
+			rv->owner_id = id;
 			return (0);
 		}
 	}
