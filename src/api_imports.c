@@ -78,7 +78,7 @@ api_imports_mine(struct http *h, const char *id, char **uploader)
 		*uploader = NULL;
 	if (!randid_drop_valid(id))
 		return (0);
-	s = db_prepare(h->db, "SELECT u.email FROM imports i "
+	s = db_prepare_kept(h->db, "SELECT u.email FROM imports i "
 	    "LEFT JOIN users u ON u.id = i.uploader_id "
 	    "WHERE i.id = ? AND i.workspace_id = ?");
 	if (s == NULL)
@@ -103,8 +103,12 @@ api_imports_get(struct http *h, const char *id)
 		http_error(h, 404, "not_found", "There is no such import");
 		return;
 	}
-	/* An SFTP drop not registered yet has no row: no uploader known. */
-	if (api_imports_mine(h, id, &uploader) == 1)
+	/* The watcher writes who uploaded it into the status; before that,
+	 * the import's row knows (an SFTP drop not registered yet has no
+	 * row: no uploader known). */
+	if (json_object_object_get_ex(o, "uploader", NULL))
+		;
+	else if (api_imports_mine(h, id, &uploader) == 1)
 		api_imports_uploader(o, uploader);
 	free(uploader);
 	http_json(h, 200, o);

@@ -106,7 +106,7 @@ auth_session_get(MYSQL *db, const char *token, struct session *se)
 	if (strlen(token) != 64)
 		return (0);
 	auth_sha256_hex(token, hash);
-	s = db_prepare(db, "SELECT u.id, u.email, u.role, w.id, w.slug, "
+	s = db_prepare_kept(db, "SELECT u.id, u.email, u.role, w.id, w.slug, "
 	    "w.name, s.csrf_token, "
 	    "s.last_seen_at < NOW() - INTERVAL 60 SECOND "
 	    "FROM sessions s JOIN users u ON u.id = s.user_id "

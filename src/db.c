@@ -35,7 +35,16 @@ struct dbstmt {
 	my_bool		*cnull;
 	my_bool		*cerr;
 	MYSQL_RES	*meta;
+	int		 kept;		/* by db_prepare_kept: db_close keeps it */
 };
+
+/* Statements kept prepared, per connection (db_prepare_kept). */
+#define DB_KEPT		16
+static struct {
+	MYSQL		*db;
+	const char	*sql;
+	struct dbstmt	*s;
+} db_kept[DB_KEPT];
 
 /* Connect as configured. flags: CLIENT_MULTI_STATEMENTS for migrations. */
 MYSQL *
@@ -109,6 +118,47 @@ db_prepare(MYSQL *db, const char *sql)
 		}
 	}
 	return (s);
+}
+
+/*
+ * A statement prepared once per connection and kept: for what every
+ * request asks (the session, an import's owner). sql must be a string
+ * literal (it is the key). db_close leaves it prepared; db_forget, before
+ * the connection is closed, closes what was kept for it.
+ */
+struct dbstmt *
+db_prepare_kept(MYSQL *db, const char *sql)
+{
+	struct dbstmt	*s;
+	size_t		 i;
+
+	for (i = 0; i < DB_KEPT; i++)
+		if (db_kept[i].db == db && db_kept[i].sql == sql)
+			return (db_kept[i].s);
+	if ((s = db_prepare(db, sql)) == NULL)
+		return (NULL);
+	for (i = 0; i < DB_KEPT; i++)
+		if (db_kept[i].db == NULL) {
+			db_kept[i].db = db;
+			db_kept[i].sql = sql;
+			db_kept[i].s = s;
+			s->kept = 1;
+			break;
+		}
+	return (s);
+}
+
+void
+db_forget(MYSQL *db)
+{
+	size_t	i;
+
+	for (i = 0; i < DB_KEPT; i++)
+		if (db_kept[i].db == db) {
+			db_kept[i].s->kept = 0;
+			db_close(db_kept[i].s);
+			memset(&db_kept[i], 0, sizeof db_kept[i]);
+		}
 }
 
 /* Bind a string parameter; NULL binds SQL NULL. The string must live
@@ -275,6 +325,10 @@ db_close(struct dbstmt *s)
 
 	if (s == NULL)
 		return;
+	if (s->kept) {
+		mysql_stmt_free_result(s->stmt);
+		return;
+	}
 	if (s->meta != NULL)
 		mysql_free_result(s->meta);
 	mysql_stmt_close(s->stmt);

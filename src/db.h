@@ -229,6 +229,8 @@ struct import {
 /* db.c */
 MYSQL		*db_connect(unsigned long, char **);
 struct dbstmt	*db_prepare(MYSQL *, const char *);
+struct dbstmt	*db_prepare_kept(MYSQL *, const char *);
+void		 db_forget(MYSQL *);
 void		 db_bind_str(struct dbstmt *, unsigned, const char *);
 void		 db_bind_int(struct dbstmt *, unsigned, long long);
 void		 db_bind_null(struct dbstmt *, unsigned);

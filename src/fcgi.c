@@ -99,8 +99,10 @@ fcgi_connect(void)
 	}
 	fcgi_db_broken = 0;
 	fcgi_db_used = now;
-	if (fcgi_db != NULL)
+	if (fcgi_db != NULL) {
+		db_forget(fcgi_db);
 		mysql_close(fcgi_db);
+	}
 	if ((fcgi_db = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);
 		free(cause);
@@ -265,8 +267,10 @@ fcgi_serve(FCGX_Request *req)
 		fcgi_handle(req);
 		FCGX_Finish_r(req);
 	}
-	if (fcgi_db != NULL)
+	if (fcgi_db != NULL) {
+		db_forget(fcgi_db);
 		mysql_close(fcgi_db);
+	}
 	fcgi_db = NULL;
 }
 

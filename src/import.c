@@ -978,6 +978,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.st.workspace = xstrdup(im.m.workspace);
 	im.st.flow = im.m.flow;
 	im.st.file = xstrdup(im.m.file_name ? im.m.file_name : "upload.csv");
+	im.st.uploader = im.m.uploader ? xstrdup(im.m.uploader) : NULL;
 	im.st.bytes_total = im.m.size;
 	im.st.created_at = im.m.received_at ? xstrdup(im.m.received_at) : NULL;
 

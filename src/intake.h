@@ -138,6 +138,7 @@ struct status {
 	enum flow	 flow;
 	enum state	 state;
 	char		*file;
+	char		*uploader;	/* email, when known */
 	long long	 rows_total;	/* -1 until known */
 	long long	 rows_processed;
 	long long	 bytes_total;

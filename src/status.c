@@ -120,6 +120,8 @@ status_encode(const struct status *st)
 	status_put_str(o, "flow", manifest_flow_name(st->flow));
 	status_put_str(o, "state", status_state_name(st->state));
 	status_put_str(o, "file", st->file);
+	if (st->uploader != NULL)
+		status_put_str(o, "uploader", st->uploader);
 	json_object_object_add(o, "rows_total", st->rows_total < 0 ? NULL :
 	    json_object_new_int64(st->rows_total));
 	status_put_int(o, "rows_processed", st->rows_processed);
@@ -212,6 +214,7 @@ status_clear(struct status *st)
 	json_object_put(st->columns);
 	free(st->workspace);
 	free(st->file);
+	free(st->uploader);
 	free(st->message);
 	free(st->created_at);
 	free(st->started_at);

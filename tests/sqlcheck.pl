@@ -17,7 +17,7 @@
 use strict;
 use warnings;
 
-my %PREPARE = map { $_ => 1 } qw(db_prepare db_run mysql_stmt_prepare bulk_prepare);
+my %PREPARE = map { $_ => 1 } qw(db_prepare db_prepare_kept db_run mysql_stmt_prepare bulk_prepare);
 my %TEXT = map { $_ => 1 } qw(mysql_query mysql_real_query mysql_send_query);
 my %BUILD = map { $_ => 1 } qw(sprintf snprintf vsprintf vsnprintf asprintf
     vasprintf xasprintf strcat strncat strlcat strcpy strncpy strlcpy stpcpy
