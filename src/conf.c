@@ -53,7 +53,7 @@ static const struct conf_var {
 	{ "max_field", CONF_SIZE, &conf.max_field, "64K", 16, 16 << 20 },
 	{ "max_fields", CONF_UINT, &conf.max_fields, "512", 1, 10000 },
 	{ "max_rows", CONF_UINT, &conf.max_rows, "5000000", 1, 100000000 },
-	{ "fcgi_workers", CONF_UINT, &conf.fcgi_workers, "2", 1, 64 },
+	{ "fcgi_workers", CONF_UINT, &conf.fcgi_workers, "4", 1, 64 },
 	{ "min_free", CONF_SIZE, &conf.min_free, "1G", 0, 1LL << 50 },
 	{ "drop_settle", CONF_UINT, &conf.drop_settle, "5", 0, 3600 },
 	{ "drop_hold", CONF_UINT, &conf.drop_hold, "3600", 1, 86400 * 30 },
