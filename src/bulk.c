@@ -16,6 +16,10 @@
 #include "intake.h"
 #include "db.h"
 
+/* Send what is queued once its strings reach this much: one statement
+ * must stay well under the server's max_allowed_packet (16 MB). */
+#define BULK_MAX_BYTES	(4 * 1024 * 1024)
+
 struct bulk {
 	MYSQL_STMT	 *stmt;
 	const char	 *sql;
@@ -137,7 +141,7 @@ bulk_int_null(struct bulk *b, unsigned c)
 int
 bulk_next(struct bulk *b)
 {
-	if (++b->n < b->cap)
+	if (++b->n < b->cap && b->used < BULK_MAX_BYTES)
 		return (0);
 	return (bulk_flush(b));
 }

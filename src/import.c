@@ -27,6 +27,7 @@
 #include "db.h"
 
 #define IMPORT_MANIFEST_MAX	(64 * 1024)
+#define IMPORT_ROW_MAX		(8 << 20)	/* bytes of cells in a row */
 
 /* Set from a signal handler: stop after the current batch. */
 volatile sig_atomic_t	 import_quit;
@@ -370,12 +371,22 @@ static int
 import_row_read(struct import *im, struct batchrow *br)
 {
 	struct csvrec	*rec = &br->rec;
-	size_t		 i;
+	size_t		 i, total;
 
 	if (rec->flags & CSVREC_TOOLARGE) {
 		br->skip_code = "field_too_large";
 		xasprintf(&br->skip_msg, "A cell of this row is larger than %u "
 		    "bytes", conf.max_field);
+		return (0);
+	}
+	for (i = total = 0; i < rec->nfields; i++)
+		total += rec->lens[i];
+	if (total > IMPORT_ROW_MAX) {
+		/* One statement carries a row: it must fit the server's
+		 * packet limit (16 MB), or the import could never pass it. */
+		br->skip_code = "row_too_large";
+		xasprintf(&br->skip_msg, "This row holds more than %d MB",
+		    IMPORT_ROW_MAX >> 20);
 		return (0);
 	}
 	if (rec->flags & CSVREC_TOOWIDE || rec->nfields != im->cm.ncols) {

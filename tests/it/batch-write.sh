@@ -86,6 +86,34 @@ check_eq "both rows updated it" "2:Updated 3:Updated" \
     "$(sql "SELECT GROUP_CONCAT(CONCAT(row_no, ':', LEFT(message, 7))
         ORDER BY row_no SEPARATOR ' ') FROM import_rows WHERE import_id = '$ID'")"
 
+# Queued rows are sent before their strings reach 4 MB (a statement must
+# fit the 16 MB packet limit): 400 rows with a 48 KB cell each, 19 MB.
+it_ws big
+cell=$(head -c 36000 /dev/zero | base64 -w0)
+{ echo "First name,Last name,Account Name,Domain,Notes"
+  for i in $(seq 400); do echo "F$i,L$i,A,a.example,$cell"; done
+} > "$RUN/big.csv"
+it_import big "$RUN/big.csv"
+check_eq "all 400 created" "done 400" "$(st '"\(.state) \(.created)"')"
+check_eq "each with its whole cell" "400 ${#cell}" \
+    "$(sql "SELECT CONCAT(COUNT(*), ' ', MIN(LENGTH(JSON_VALUE(custom, '$.Notes'))))
+        FROM contacts c JOIN workspaces w ON w.id = c.workspace_id
+        WHERE w.slug = 'big'")"
+
+# A row too large for one statement (200 cells of 60 KB: 12 MB) is
+# skipped; the rows around it are imported.
+cell=$(head -c 45000 /dev/zero | base64 -w0)
+{ printf 'First name,Last name,Account Name,Domain'
+  for i in $(seq 200); do printf ',C%d' "$i"; done; echo
+  printf 'Ann,One,A,a.example'; for i in $(seq 200); do printf ',x'; done; echo
+  printf 'Bob,Two,B,b.example'; for i in $(seq 200); do printf ',%s' "$cell"; done; echo
+  printf 'Cat,Three,C,c.example'; for i in $(seq 200); do printf ',y'; done; echo
+} > "$RUN/huge.csv"
+it_ws huge
+it_import huge "$RUN/huge.csv"
+check_eq "the 12 MB row is skipped, the others created" \
+    "done 2 3:row_too_large" "$(st '"\(.state) \(.created)"') $(st_codes)"
+
 # A value the database refuses (a first name over 255 characters) fails
 # that row alone; the batch around it is written row by row instead.
 it_ws refused
