@@ -106,9 +106,8 @@ api_imports_get(struct http *h, const char *id)
 	/* The watcher writes who uploaded it into the status; before that,
 	 * the import's row knows (an SFTP drop not registered yet has no
 	 * row: no uploader known). */
-	if (json_object_object_get_ex(o, "uploader", NULL))
-		;
-	else if (api_imports_mine(h, id, &uploader) == 1)
+	if (!json_object_object_get_ex(o, "uploader", NULL) &&
+	    api_imports_mine(h, id, &uploader) == 1)
 		api_imports_uploader(o, uploader);
 	free(uploader);
 	http_json(h, 200, o);

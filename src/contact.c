@@ -143,7 +143,8 @@ contact_failed(struct import *im, struct bulk *b)
 	"dnt, custom, created_by_import) " \
 	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 
-/* Queue a new contact (a fast batch). */
+/* Queue a new contact's values. 0, or -1 if a flush the queue made
+ * failed. */
 static int
 contact_queue(struct import *im, const struct rowv *rv, long long acct,
     const char *pubid)
@@ -169,48 +170,32 @@ contact_queue(struct import *im, const struct rowv *rv, long long acct,
 	bulk_int(b, 13, im->m.dnt);
 	bulk_str(b, 14, rv->custom);
 	bulk_str(b, 15, im->id);
-	return (bulk_next(b) == -1 ? contact_failed(im, b) : 1);
+	return (bulk_next(b));
 }
 
 /*
- * Create a contact from a row; pubid gets its EG-CON-ID. Returns its id
- * (1 when it was queued: a fast batch), 0 if the database refused this
- * row's values, -1 if the database failed.
+ * Create a contact from a row; pubid gets its EG-CON-ID. In a fast batch
+ * it is queued; else it is written now, after what is queued (file
+ * order), and a refusal is this row's alone. Returns 1, 0 if the
+ * database refused this row's values, -1 if the database failed.
  */
 long long
 contact_create(struct import *im, const struct rowv *rv, char *pubid)
 {
-	struct dbstmt	*s = im->s_contact;
+	struct bulk	*b = im->b_contact;
 	long long	 acct;
 
 	if ((acct = contact_account(im, rv->domain, rv->account)) == -1)
 		return (-1);
 	randid_contact(pubid);
 	if (im->fast)
-		return (contact_queue(im, rv, acct, pubid));
-	/* In file order: what is queued goes first. */
-	if (bulk_pending(im->b_contact) > 0 &&
-	    bulk_flush(im->b_contact) == -1)
-		return (contact_failed(im, im->b_contact));
-	db_bind_int(s, 0, im->ws_id);
-	db_bind_str(s, 1, pubid);
-	db_bind_str(s, 2, rv->first);
-	db_bind_str(s, 3, rv->last);
-	db_bind_str(s, 4, rv->email);
-	db_bind_str(s, 5, rv->phone);
-	db_bind_str(s, 6, rv->linkedin);
-	db_bind_int(s, 7, acct);
-	db_bind_int(s, 8, rv->owner_id > 0 ? rv->owner_id : im->uploader_id);
-	db_bind_str(s, 9, rv->pv_result);
-	db_bind_str(s, 10, rv->pv_provider);
-	db_bind_str(s, 11, rv->phone_type);
-	contact_bind_opt(s, 12, rv->intent);
-	db_bind_int(s, 13, im->m.dnt);
-	db_bind_str(s, 14, rv->custom);
-	db_bind_str(s, 15, im->id);
-	if (db_exec(s) == -1)
-		return (db_errno(s) >= 2000 ? -1 : 0);
-	return (db_insert_id(s));
+		return (contact_queue(im, rv, acct, pubid) == -1 ?
+		    contact_failed(im, b) : 1);
+	if (bulk_flush(b) == -1)
+		return (contact_failed(im, b));
+	if (contact_queue(im, rv, acct, pubid) == -1 || bulk_flush(b) == -1)
+		return (bulk_errno(b) >= 2000 ? -1 : 0);
+	return (1);
 }
 
 /*
@@ -337,7 +322,6 @@ contact_open(struct import *im)
 	    "ENGINE=InnoDB", 0, NULL) == -1 ||
 	    db_run(im->db, "DELETE FROM import_tags", 0, NULL) == -1)
 		return (-1);
-	im->s_contact = db_prepare(im->db, CONTACT_INSERT);
 	im->b_contact = bulk_prepare(im->db, CONTACT_INSERT,
 	    "issssssiisssiiss", conf.batch_size);
 	im->b_tag = bulk_prepare(im->db, "INSERT IGNORE INTO contact_tags "
@@ -361,7 +345,7 @@ contact_open(struct import *im)
 	    "WHERE c.id > ? AND c.created_by_import = ? AND c.dnt = 0");
 	im->s_new_max = db_prepare(im->db, "SELECT COALESCE(MAX(id), ?) "
 	    "FROM contacts WHERE id > ? AND created_by_import = ?");
-	if (im->s_contact == NULL || im->b_contact == NULL ||
+	if (im->b_contact == NULL ||
 	    im->b_tag == NULL || im->b_enrol == NULL || im->b_touch == NULL ||
 	    im->s_mark == NULL || im->s_new_tags == NULL ||
 	    im->s_new_enrol == NULL || im->s_new_max == NULL)
@@ -466,7 +450,6 @@ contact_reset(struct import *im)
 void
 contact_close(struct import *im)
 {
-	db_close(im->s_contact);
 	bulk_close(im->b_contact);
 	bulk_close(im->b_tag);
 	bulk_close(im->b_enrol);
@@ -475,7 +458,7 @@ contact_close(struct import *im)
 	db_close(im->s_new_tags);
 	db_close(im->s_new_enrol);
 	db_close(im->s_new_max);
-	im->s_contact = im->s_mark = im->s_new_tags = NULL;
+	im->s_mark = im->s_new_tags = NULL;
 	im->s_new_enrol = im->s_new_max = NULL;
 	im->b_contact = im->b_tag = im->b_enrol = im->b_touch = NULL;
 }

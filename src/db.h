@@ -181,7 +181,6 @@ struct import {
 	unsigned long	 last_row;
 
 	struct dbstmt	*s_account;
-	struct dbstmt	*s_contact;
 	struct dbstmt	*s_update;
 	struct dbstmt	*s_outcome;
 	struct dbstmt	*s_owner;
@@ -198,7 +197,6 @@ struct import {
 	size_t		 naccts;
 
 	struct batch	 batch;
-	struct batchrow	*cur;		/* the row being imported */
 	struct enrich	*enrich;
 	struct dbstmt	*s_cache_get;
 	struct dbstmt	*s_cache_put;

@@ -342,13 +342,6 @@ import_row_update(struct import *im, struct batchrow *br)
 		free(msg);
 		return (r);
 	}
-	if (rv->domain_state == -1) {
-		xasprintf(&msg, "\"%s\" is not a domain; the account was left "
-		    "unchanged", rv->domain_cell);
-		row_warn(rv, "invalid_domain", "Domain", msg);
-		rv->domain_state = 0;	/* warned once, also if written again */
-	}
-
 	switch (im->m.on_existing) {
 	case EXISTING_SKIP:
 		xasprintf(&msg, "%s exists and was left unchanged", m.pub[0]);
@@ -372,6 +365,7 @@ import_row_read(struct import *im, struct batchrow *br)
 {
 	struct csvrec	*rec = &br->rec;
 	size_t		 i, total;
+	char		*msg;
 
 	if (rec->flags & CSVREC_TOOLARGE) {
 		br->skip_code = "field_too_large";
@@ -403,8 +397,15 @@ import_row_read(struct import *im, struct batchrow *br)
 		return (-1);
 	if (lookup_fill(im, br, &br->rv, &br->skip_code, &br->skip_msg) == 1)
 		return (0);
-	if (im->m.flow == FLOW_UPDATE)
+	if (im->m.flow == FLOW_UPDATE) {
 		br->id = row_cell(im, rec, COL_ID);
+		/* Held like every warning: said only if the row is written. */
+		if (br->rv.domain_state == -1) {
+			xasprintf(&msg, "\"%s\" is not a domain; the account "
+			    "was left unchanged", br->rv.domain_cell);
+			row_warn(&br->rv, "invalid_domain", "Domain", msg);
+		}
+	}
 	br->rvok = 1;
 	return (0);
 }
@@ -487,12 +488,10 @@ import_batch(struct import *im, int last)
 	    contact_mark(im) == -1)
 		return (-1);
 	for (i = 0; i < im->batch.n; i++) {
-		im->cur = &im->batch.rows[i];
-		if (import_row_write(im, im->cur) == -1)
+		if (import_row_write(im, &im->batch.rows[i]) == -1)
 			return (-1);
 		im->st.rows_processed++;
 	}
-	im->cur = NULL;
 	if (contact_flush(im) == -1)
 		return (-1);
 	if (bulk_flush(im->b_outcome) == -1) {
