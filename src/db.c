@@ -181,6 +181,12 @@ db_bind_str(struct dbstmt *s, unsigned i, const char *v)
 	s->params[i].length = &s->plens[i];
 }
 
+unsigned
+db_nparams(const struct dbstmt *s)
+{
+	return (s->nparams);
+}
+
 void
 db_bind_int(struct dbstmt *s, unsigned i, long long v)
 {

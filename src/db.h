@@ -230,6 +230,7 @@ struct dbstmt	*db_prepare(MYSQL *, const char *);
 struct dbstmt	*db_prepare_kept(MYSQL *, const char *);
 void		 db_forget(MYSQL *);
 void		 db_bind_str(struct dbstmt *, unsigned, const char *);
+unsigned	 db_nparams(const struct dbstmt *);
 void		 db_bind_int(struct dbstmt *, unsigned, long long);
 void		 db_bind_null(struct dbstmt *, unsigned);
 int		 db_exec(struct dbstmt *);

@@ -190,36 +190,35 @@ snap_close(struct import *im)
 /*
  * Contacts the batch updated: a later row's snapshot of one of them is
  * stale, so its "nothing would change" does not hold. Open addressing
- * over ids, emptied per batch.
+ * over ids, emptied per batch; at most half full (a batch touches at
+ * most its rows, and the table has twice batch_size slots).
  */
-void
-snap_touch(struct import *im, long long id)
+static long long *
+snap_slot(struct import *im, long long id)
 {
 	size_t	i = (size_t)id * 0x9E3779B97F4A7C15ULL % im->ntouched;
 
-	if (im->touched == NULL || im->ntouched_used * 2 >= im->ntouched)
-		return;		/* (never: a batch touches at most its rows) */
 	while (im->touched[i] != 0 && im->touched[i] != id)
 		i = (i + 1) % im->ntouched;
-	if (im->touched[i] == 0)
+	return (&im->touched[i]);
+}
+
+void
+snap_touch(struct import *im, long long id)
+{
+	long long	*slot;
+
+	if (im->touched == NULL || im->ntouched_used * 2 >= im->ntouched)
+		return;		/* (never, as said above) */
+	if (*(slot = snap_slot(im, id)) == 0)
 		im->ntouched_used++;
-	im->touched[i] = id;
+	*slot = id;
 }
 
 int
 snap_touched(struct import *im, long long id)
 {
-	size_t	i;
-
-	if (im->touched == NULL)
-		return (1);
-	i = (size_t)id * 0x9E3779B97F4A7C15ULL % im->ntouched;
-	while (im->touched[i] != 0) {
-		if (im->touched[i] == id)
-			return (1);
-		i = (i + 1) % im->ntouched;
-	}
-	return (0);
+	return (im->touched == NULL || *snap_slot(im, id) == id);
 }
 
 void
@@ -330,7 +329,6 @@ snap_batch(struct import *im)
 	int		 kind, r;
 
 	snap_none(im);
-	snap_untouch(im);
 	if (im->b_keys == NULL)
 		return (0);
 	/* Without matching (Create a new duplicate) nothing to take. */
@@ -358,7 +356,8 @@ snap_batch(struct import *im)
 	if (bulk_flush(im->b_keys) == -1 || bulk_flush(im->b_vals) == -1)
 		goto failq;
 
-	for (i = 0; i < (im->m.flow == FLOW_UPDATE ? 2u : 4u); i++)
+	/* every parameter of either query is the workspace */
+	for (i = 0; i < db_nparams(s); i++)
 		db_bind_int(s, i, im->ws_id);
 	if (db_exec_stream(s) == -1) {
 		err = db_errno(s);
