@@ -210,13 +210,15 @@ struct import {
 	long long	*touched;	/* contacts the batch updated */
 	size_t		 ntouched;
 	size_t		 ntouched_used;
+	size_t		 nwild;		/* rows whose keys twin.c cannot weigh */
 	struct bulk	*b_contact;
 	struct bulk	*b_outcome;
 	struct bulk	*b_tag;
 	struct bulk	*b_enrol;
 	struct bulk	*b_touch;
 	struct dbstmt	*s_snap;
-	struct dbstmt	*s_collide;
+	struct dbstmt	*s_weights;
+	struct twins	*twins;
 	struct dbstmt	*s_mark;
 	struct dbstmt	*s_new_tags;
 	struct dbstmt	*s_new_enrol;
@@ -343,6 +345,19 @@ void		 snap_touch(struct import *, long long);
 int		 snap_touched(struct import *, long long);
 void		 snap_untouch(struct import *);
 void		 snap_close(struct import *);
+
+/* twin.c */
+#define TWIN_KINDS	3	/* LinkedIn URL, email, name at a domain */
+struct twins	*twin_create(void);
+void		 twin_free(struct twins *);
+void		 twin_weight(struct twins *, int, const char *);
+int		 twin_ready(const struct twins *);
+void		 twin_clear(struct twins *, size_t);
+int		 twin_key(struct twins *, size_t, int, const char *const *,
+		     size_t);
+void		 twin_key_hex(struct twins *, size_t, int, const char *const *,
+		     size_t);
+int		 twin_seen(struct twins *, size_t);
 
 /* match.c */
 int		 match_find(struct import *, const struct rowv *,

@@ -8,7 +8,7 @@
  *
  *   - a row whose key equals a key of an earlier row of the batch (an
  *     in-file duplicate) is matched one by one, after the rows before it
- *     were written (row->collide);
+ *     were written (row->collide; twin.c tells them);
  *   - an update that changes a matched contact's keys makes the rest of
  *     the batch match one by one (import.c sets im->dirty), so the
  *     snapshot's "chg" column says whether an update would.
@@ -24,18 +24,23 @@
 #include "db.h"
 
 /* The keys of a batch's rows, in the contacts' own collation; MEMORY,
- * for cheap inserts and hash lookups. Longer values than contacts holds
- * can match nothing, and go in as NULL (snap_fit). */
+ * for cheap inserts. Longer values than contacts holds can match
+ * nothing, and go in as NULL (snap_fit). wild: twin.c needs the server's
+ * weights of the row's keys. */
 #define SNAP_KEYS \
 	"CREATE TEMPORARY TABLE IF NOT EXISTS import_keys (" \
 	"idx INT UNSIGNED NOT NULL PRIMARY KEY, linkedin VARCHAR(512) NULL, " \
 	"email VARCHAR(254) NULL, first_name VARCHAR(255) NULL, " \
 	"last_name VARCHAR(255) NULL, domain VARCHAR(253) NULL, " \
 	"pub VARCHAR(32) CHARACTER SET ascii NULL, " \
-	"KEY (linkedin) USING BTREE, KEY (email) USING BTREE, " \
-	"KEY (domain, last_name, first_name) USING BTREE, " \
-	"KEY (pub)) ENGINE=MEMORY DEFAULT CHARSET=utf8mb4 " \
+	"wild TINYINT NOT NULL) ENGINE=MEMORY DEFAULT CHARSET=utf8mb4 " \
 	"COLLATE=utf8mb4_unicode_ci"
+
+/* Weights of the wild rows' keys, in twin.c's order of a name's parts. */
+#define SNAP_WEIGHTS \
+	"SELECT idx, HEX(WEIGHT_STRING(linkedin)), HEX(WEIGHT_STRING(email)), " \
+	"HEX(WEIGHT_STRING(domain)), HEX(WEIGHT_STRING(last_name)), " \
+	"HEX(WEIGHT_STRING(first_name)) FROM import_keys WHERE wild = 1"
 
 /* The other values an update would write, when the import updates. */
 #define SNAP_VALS \
@@ -113,16 +118,6 @@
 	"FROM import_keys k STRAIGHT_JOIN contacts c " \
 	"ON c.workspace_id = ? AND c.public_id = k.pub) m" SNAP_TAIL
 
-/* Rows with a key that an earlier row of the batch has too. */
-#define SNAP_COLLIDE \
-	"SELECT b.idx FROM import_keys b JOIN import_keys a " \
-	"ON a.linkedin = b.linkedin AND a.idx < b.idx " \
-	"UNION SELECT b.idx FROM import_keys b JOIN import_keys a " \
-	"ON a.email = b.email AND a.idx < b.idx " \
-	"UNION SELECT b.idx FROM import_keys b JOIN import_keys a " \
-	"ON a.domain = b.domain AND a.last_name = b.last_name " \
-	"AND a.first_name = b.first_name AND a.idx < b.idx"
-
 static const char *snap_kinds[] = { "linkedin", "email", "name", "id" };
 
 /* Does the import update matched contacts (and so want to know whether
@@ -131,6 +126,46 @@ static int
 snap_updates(struct import *im)
 {
 	return (im->m.on_existing == EXISTING_UPDATE);
+}
+
+/* The server's weights of printable ASCII, for twin.c; without them
+ * (never seen) a batch creating contacts has no snapshot. -1 on error. */
+static int
+snap_twins(struct import *im)
+{
+	struct bulk	*b = im->b_keys;
+	struct dbstmt	*s = im->s_weights;
+	char		 c[2] = { 0, 0 };
+	int		 i, r;
+
+	for (i = 0x20; i <= 0x7e; i++) {
+		c[0] = i;
+		bulk_int(b, 0, i);
+		bulk_str(b, 1, NULL);
+		bulk_str(b, 2, c);
+		bulk_str(b, 3, NULL);
+		bulk_str(b, 4, NULL);
+		bulk_str(b, 5, NULL);
+		bulk_str(b, 6, NULL);
+		bulk_int(b, 7, 1);
+		if (bulk_next(b) == -1)
+			return (-1);
+	}
+	if (bulk_flush(b) == -1 || db_exec(s) == -1)
+		return (-1);
+	im->twins = twin_create();
+	while ((r = db_fetch(s)) == 1)
+		twin_weight(im->twins, db_col_int(s, 0), db_col_str(s, 2));
+	if (r == -1 ||
+	    db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1)
+		return (-1);
+	if (!twin_ready(im->twins)) {
+		log_warnx("unexpected collation weights: rows are matched one "
+		    "by one");
+		twin_free(im->twins);
+		im->twins = NULL;
+	}
+	return (0);
 }
 
 /* The temporary tables and statements, once per import. -1 on error. */
@@ -143,23 +178,25 @@ snap_open(struct import *im)
 	if (db_run(im->db, "SET SESSION max_heap_table_size = "
 	    "GREATEST(@@max_heap_table_size, 256 * 1024 * 1024)", 0,
 	    NULL) == -1 ||
+	    db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+	    NULL) == -1 ||
 	    db_run(im->db, SNAP_KEYS, 0, NULL) == -1 ||
 	    db_run(im->db, SNAP_VALS, 0, NULL) == -1 ||
 	    db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
 	    db_run(im->db, "TRUNCATE TABLE import_vals", 0, NULL) == -1)
 		return (-1);
 	im->b_keys = bulk_prepare(im->db, "INSERT INTO import_keys "
-	    "(idx, linkedin, email, first_name, last_name, domain, pub) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?)", "issssss", conf.batch_size);
+	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "issssssi", conf.batch_size);
 	im->b_vals = bulk_prepare(im->db, "INSERT INTO import_vals "
 	    "(idx, phone, pv_result, pv_provider, phone_type, intent, custom, "
 	    "owner, dnt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssisii",
 	    conf.batch_size);
 	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->db,
 	    SNAP_BYID) : db_prepare(im->db, SNAP_MATCH);
-	im->s_collide = db_prepare(im->db, SNAP_COLLIDE);
+	im->s_weights = db_prepare(im->db, SNAP_WEIGHTS);
 	if (im->b_keys == NULL || im->b_vals == NULL || im->s_snap == NULL ||
-	    im->s_collide == NULL)
+	    im->s_weights == NULL || snap_twins(im) == -1)
 		return (-1);
 	for (n = 16; n < 2 * (size_t)conf.batch_size; n *= 2)
 		;
@@ -180,10 +217,12 @@ snap_close(struct import *im)
 	bulk_close(im->b_keys);
 	bulk_close(im->b_vals);
 	db_close(im->s_snap);
-	db_close(im->s_collide);
+	db_close(im->s_weights);
+	twin_free(im->twins);
 	free(im->touched);
 	im->b_keys = im->b_vals = NULL;
-	im->s_snap = im->s_collide = NULL;
+	im->s_snap = im->s_weights = NULL;
+	im->twins = NULL;
 	im->touched = NULL;
 }
 
@@ -262,6 +301,39 @@ snap_fit_id(const char *s)
 	return (s);
 }
 
+/* Set the rows' collide (twin.c), with the server's weights of the wild
+ * rows' keys. 0, or the error number. */
+static unsigned
+snap_twins_tell(struct import *im)
+{
+	struct dbstmt	*s = im->s_weights;
+	const char	*hex[3];
+	size_t		 i, idx;
+	int		 r;
+
+	if (im->nwild == 0)
+		goto tell;
+	if (db_exec(s) == -1)
+		return (db_errno(s));
+	while ((r = db_fetch(s)) == 1) {
+		if ((idx = db_col_int(s, 0)) >= im->batch.n)
+			continue;
+		for (i = 0; i < 2; i++) {
+			hex[0] = db_col_str(s, 1 + i);
+			twin_key_hex(im->twins, idx, i, hex, 1);
+		}
+		for (i = 0; i < 3; i++)
+			hex[i] = db_col_str(s, 3 + i);
+		twin_key_hex(im->twins, idx, 2, hex, 3);
+	}
+	if (r == -1)
+		return (db_errno(s));
+tell:
+	for (i = 0; i < im->batch.n; i++)
+		im->batch.rows[i].collide = twin_seen(im->twins, i);
+	return (0);
+}
+
 /* Forget the batch's snapshot: every row is matched one by one. */
 static void
 snap_none(struct import *im)
@@ -280,14 +352,28 @@ snap_queue(struct import *im, size_t i)
 	struct rowv	*rv = &br->rv;
 	struct bulk	*b = im->b_keys, *v = im->b_vals;
 	long long	 owner = 0;
+	const char	*li, *em, *name[3];
+	int		 wild = 0;
 
+	li = snap_fit(rv->linkedin, 512, &br->unsure);
+	em = snap_fit(rv->email, 254, &br->unsure);
+	name[0] = snap_fit(rv->domain, 253, &br->unsure);
+	name[1] = snap_fit(rv->last, 255, &br->unsure);
+	name[2] = snap_fit(rv->first, 255, &br->unsure);
+	if (im->m.flow != FLOW_UPDATE) {
+		wild |= twin_key(im->twins, i, 0, &li, 1);
+		wild |= twin_key(im->twins, i, 1, &em, 1);
+		wild |= twin_key(im->twins, i, 2, name, 3);
+		im->nwild += wild;
+	}
 	bulk_int(b, 0, i);
-	bulk_str(b, 1, snap_fit(rv->linkedin, 512, &br->unsure));
-	bulk_str(b, 2, snap_fit(rv->email, 254, &br->unsure));
-	bulk_str(b, 3, snap_fit(rv->first, 255, &br->unsure));
-	bulk_str(b, 4, snap_fit(rv->last, 255, &br->unsure));
-	bulk_str(b, 5, snap_fit(rv->domain, 253, &br->unsure));
+	bulk_str(b, 1, li);
+	bulk_str(b, 2, em);
+	bulk_str(b, 3, name[2]);
+	bulk_str(b, 4, name[1]);
+	bulk_str(b, 5, name[0]);
 	bulk_str(b, 6, im->m.flow == FLOW_UPDATE ? snap_fit_id(br->id) : NULL);
+	bulk_int(b, 7, wild);
 	if (bulk_next(b) == -1)
 		return (-1);
 	if (!snap_updates(im))
@@ -331,9 +417,10 @@ snap_batch(struct import *im)
 	snap_none(im);
 	if (im->b_keys == NULL)
 		return (0);
-	/* Without matching (Create a new duplicate) nothing to take. */
+	/* Without matching (Create a new duplicate) nothing to take; and
+	 * none without telling twins. */
 	if (im->m.flow == FLOW_CREATE &&
-	    im->m.on_existing == EXISTING_DUPLICATE)
+	    (im->m.on_existing == EXISTING_DUPLICATE || im->twins == NULL))
 		return (0);
 	if (db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
 	    (snap_updates(im) &&
@@ -341,6 +428,9 @@ snap_batch(struct import *im)
 		err = mysql_errno(im->db);
 		goto fail;
 	}
+	if (im->twins != NULL)
+		twin_clear(im->twins, im->batch.n);
+	im->nwild = 0;
 	for (i = 0; i < im->batch.n; i++) {
 		br = &im->batch.rows[i];
 		memset(&br->m, 0, sizeof br->m);
@@ -386,16 +476,8 @@ snap_batch(struct import *im)
 		err = db_errno(s);
 		goto fail;
 	}
-	if (im->m.flow != FLOW_UPDATE) {
-		if (db_exec(im->s_collide) == -1) {
-			err = db_errno(im->s_collide);
-			goto fail;
-		}
-		while (db_fetch(im->s_collide) == 1)
-			if ((idx = db_col_int(im->s_collide, 0)) <
-			    im->batch.n)
-				im->batch.rows[idx].collide = 1;
-	}
+	if (im->m.flow != FLOW_UPDATE && (err = snap_twins_tell(im)) != 0)
+		goto fail;
 	for (i = 0; i < im->batch.n; i++)
 		im->batch.rows[i].snap = im->batch.rows[i].rvok;
 	return (0);
