@@ -148,9 +148,24 @@ auth_session_delete(MYSQL *db, const char *token)
 	char		 hash[65];
 	const char	*arg[1] = { hash };
 
+	int		 r;
+
 	auth_sha256_hex(token, hash);
-	return (db_run(db, "DELETE FROM sessions WHERE token_hash = ?", 1,
-	    arg));
+	r = db_run(db, "DELETE FROM sessions WHERE token_hash = ?", 1, arg);
+	/* after the delete: a check from now on cannot find it */
+	sesscache_forget_all();
+	return (r);
+}
+
+/* dst becomes a copy of src (its strings its own). */
+void
+auth_session_copy(struct session *dst, const struct session *src)
+{
+	*dst = *src;
+	dst->email = src->email ? xstrdup(src->email) : NULL;
+	dst->workspace = src->workspace ? xstrdup(src->workspace) : NULL;
+	dst->workspace_name = src->workspace_name ?
+	    xstrdup(src->workspace_name) : NULL;
 }
 
 void

@@ -261,6 +261,7 @@ int		 auth_session_create(MYSQL *, long long, char *, size_t,
 int		 auth_session_get(MYSQL *, const char *, struct session *);
 int		 auth_session_delete(MYSQL *, const char *);
 void		 auth_session_clear(struct session *);
+void		 auth_session_copy(struct session *, const struct session *);
 long long	 auth_workspace_id(MYSQL *, const char *);
 long long	 auth_user_id(MYSQL *, long long, const char *, int *);
 long long	 auth_throttle_wait(MYSQL *, const char *, const char *);
@@ -345,6 +346,13 @@ void		 snap_touch(struct import *, long long);
 int		 snap_touched(struct import *, long long);
 void		 snap_untouch(struct import *);
 void		 snap_close(struct import *);
+
+/* sesscache.c */
+void		 sesscache_init(void);
+void		 sesscache_forget_all(void);
+int		 sesscache_get(const char *, struct session *, unsigned long *);
+void		 sesscache_put(const char *, const struct session *,
+		     unsigned long);
 
 /* twin.c */
 #define TWIN_KINDS	3	/* LinkedIn URL, email, name at a domain */

@@ -30,6 +30,7 @@
 #define NEED_SESSION	0x1
 #define NEED_CSRF	0x2	/* the X-CSRF-Token of the session */
 #define NEED_EDIT	0x4	/* an editing session (and CSRF) */
+#define SESSION_RECENT	0x8	/* a session checked < 1 s ago will do */
 
 static const struct route {
 	const char	*method;
@@ -43,7 +44,9 @@ static const struct route {
 	{ "GET", "/api/session", 0, api_session, NULL },
 	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT, upload_post, NULL },
 	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
-	{ "GET", "/api/imports/*", NEED_SESSION, NULL, api_imports_get },
+	/* polled while an import runs: see sesscache.c */
+	{ "GET", "/api/imports/*", NEED_SESSION | SESSION_RECENT, NULL,
+	    api_imports_get },
 	{ "GET", "/api/imports/*/errors", NEED_SESSION, NULL,
 	    api_imports_errors },
 	{ "GET", "/api/imports/*/errors.csv", NEED_SESSION, NULL,
@@ -173,7 +176,8 @@ fcgi_handle(FCGX_Request *r)
 	const struct route	*rt;
 	const char		*id = NULL, *cl;
 	char			 idbuf[INTAKE_ID_MAX];
-	int			 wrong;
+	unsigned long		 epoch = 0;
+	int			 wrong, ok;
 
 	memset(&h, 0, sizeof h);
 	h.r = r;
@@ -206,7 +210,13 @@ fcgi_handle(FCGX_Request *r)
 	}
 	h.token = http_cookie(&h, "intake_session");
 	if (h.token != NULL) {
-		switch (auth_session_get(h.db, h.token, &h.se)) {
+		if ((rt->flags & SESSION_RECENT) &&
+		    sesscache_get(h.token, &h.se, &epoch) == 1)
+			ok = 1;
+		else if ((ok = auth_session_get(h.db, h.token, &h.se)) == 1 &&
+		    (rt->flags & SESSION_RECENT))
+			sesscache_put(h.token, &h.se, epoch);
+		switch (ok) {
 		case 1:
 			h.has_session = 1;
 			break;
@@ -388,6 +398,7 @@ main(int argc, char **argv)
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 
+	sesscache_init();
 	log_info("ready%s%s, %u worker%s", sock ? " on " : "", sock ? sock : "",
 	    conf.fcgi_workers, conf.fcgi_workers == 1 ? "" : "s");
 	if (conf.fcgi_workers > 1)

@@ -130,6 +130,36 @@ sql "UPDATE sessions SET created_at = NOW() - INTERVAL 43201 SECOND,
     last_seen_at = NOW() WHERE token_hash = SHA2('$tok', 256)"
 check_eq "older than session_max, though active: 401" 401 \
     "$(code -b "$JAR" "$BASE/api/session")"
+
+# Polling an import's status may use a session its worker checked less
+# than a second ago (sesscache.c), never one that has ended: a logout in
+# any worker is seen by all of them at once, an expiry in the database
+# within the second.
+printf 'First name,Last name,Email\nAda,Poll,ada@poll.example\n' \
+    > "$RUN/poll.csv"
+it_import acme "$RUN/poll.csv"
+poll() {
+	seq 1 40 | xargs -P 8 -I{} curl -s -o /dev/null -w '%{http_code}\n' \
+	    -b "$RUN/poll.jar" "$BASE/api/imports/$ID" | sort | uniq -c |
+	    awk '{printf "%s%s:%s", (NR > 1 ? " " : ""), $2, $1}'
+}
+it_login ed@acme.test editor-pass-1
+cp "$JAR" "$RUN/poll.jar"
+check_eq "polling the status: 200 from every worker" "200:40" "$(poll)"
+curl -s -o /dev/null -b "$JAR" -H "X-CSRF-Token: $CSRF" -X POST \
+    "$BASE/api/logout"
+check_eq "logged out: no worker answers on what it remembers" "401:40" \
+    "$(poll)"
+it_login ed@acme.test editor-pass-1
+cp "$JAR" "$RUN/poll.jar"
+check_eq "polling again" "200:40" "$(poll)"
+tok=$(jar_token "$JAR")
+sql "UPDATE sessions SET last_seen_at = NOW() - INTERVAL 3601 SECOND
+    WHERE token_hash = SHA2('$tok', 256)"
+sleep 1.1
+check_eq "expired in the database: refused a second later" "401:40" \
+    "$(poll)"
+
 check_eq "unknown endpoint: 404" 404 "$(code "$BASE/api/nope")"
 check_eq "wrong method: 405" 405 "$(code -X DELETE "$BASE/api/session")"
 it_done
