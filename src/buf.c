@@ -15,15 +15,16 @@ buf_init(struct buf *b, size_t max)
 	b->max = max;
 }
 
-/* Append; -1 if the buffer would pass its cap (nothing is added then). */
+/* Room for len more bytes (and a NUL), to be written in place; -1 if the
+ * buffer would pass its cap. */
 int
-buf_add(struct buf *b, const void *p, size_t len)
+buf_room(struct buf *b, size_t len)
 {
 	size_t	need;
 
 	if (len > b->max || b->len > b->max - len)
 		return (-1);
-	need = b->len + len + 1;	/* room for a NUL */
+	need = b->len + len + 1;
 	if (need > b->size) {
 		size_t	size = b->size ? b->size : 64;
 
@@ -32,6 +33,15 @@ buf_add(struct buf *b, const void *p, size_t len)
 		b->data = xreallocarray(b->data, 1, size);
 		b->size = size;
 	}
+	return (0);
+}
+
+/* Append; -1 if the buffer would pass its cap (nothing is added then). */
+int
+buf_add(struct buf *b, const void *p, size_t len)
+{
+	if (buf_room(b, len) == -1)
+		return (-1);
 	if (len > 0)
 		memcpy(b->data + b->len, p, len);
 	b->len += len;

@@ -196,7 +196,13 @@ struct import {
 	struct import_acct *accts;
 	size_t		 naccts;
 
-	struct batch	 batch;
+	/* Two batches: one written (import.c) while the next is read and
+	 * its snapshot taken (lookup.c, row.c, snap.c), on a connection of
+	 * its own (rdb). */
+	struct batch	 bufs[2];
+	struct batch	*batch;
+	struct batch	*next;
+	MYSQL		*rdb;
 	struct enrich	*enrich;
 	struct dbstmt	*s_cache_get;
 	struct dbstmt	*s_cache_put;
@@ -296,6 +302,7 @@ void		 enrich_free(struct enrich *);
 
 /* lookup.c */
 int		 lookup_batch(struct import *);
+int		 lookup_wanted(struct import *);
 int		 lookup_fill(struct import *, struct batchrow *, struct rowv *,
 		     const char **, char **);
 
@@ -341,9 +348,10 @@ void		 bulk_close(struct bulk *);
 
 /* snap.c */
 int		 snap_open(struct import *);
-int		 snap_batch(struct import *);
+int		 snap_batch(struct import *, int);
 void		 snap_touch(struct import *, long long);
 int		 snap_touched(struct import *, long long);
+int		 snap_touched_any(struct import *);
 void		 snap_untouch(struct import *);
 void		 snap_close(struct import *);
 
@@ -360,7 +368,7 @@ struct twins	*twin_create(void);
 void		 twin_free(struct twins *);
 void		 twin_weight(struct twins *, int, const char *);
 int		 twin_ready(const struct twins *);
-void		 twin_clear(struct twins *, size_t);
+void		 twin_clear(struct twins *, size_t, int);
 int		 twin_key(struct twins *, size_t, int, const char *const *,
 		     size_t);
 void		 twin_key_hex(struct twins *, size_t, int, const char *const *,

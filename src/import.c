@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -487,8 +488,8 @@ import_batch(struct import *im, int last)
 	if (wslock_hold(im->db, im->ws_id, im->id) != 1 ||
 	    contact_mark(im) == -1)
 		return (-1);
-	for (i = 0; i < im->batch.n; i++) {
-		if (import_row_write(im, &im->batch.rows[i]) == -1)
+	for (i = 0; i < im->batch->n; i++) {
+		if (import_row_write(im, &im->batch->rows[i]) == -1)
 			return (-1);
 		im->st.rows_processed++;
 	}
@@ -505,11 +506,158 @@ import_batch(struct import *im, int last)
 		if (wslock_release(im->db, im->ws_id, im->id) == -1)
 			return (-1);
 	}
-	im->st.bytes_processed = im->batch.last_off;
-	if (import_checkpoint(im, im->batch.last_row,
-	    im->batch.last_off) == -1 || db_commit(im->db) == -1)
+	im->st.bytes_processed = im->batch->last_off;
+	if (import_checkpoint(im, im->batch->last_row,
+	    im->batch->last_off) == -1 || db_commit(im->db) == -1)
 		return (-1);
 	return (0);
+}
+
+/*
+ * Reading a batch overlaps writing the one before it: a thread reads the
+ * next batch's rows and takes its snapshot on the reader's connection
+ * while this one is written. The next batch is in one of three states
+ * (NEXT_*), and import_next_finish completes it once the write is done.
+ * What the thread leaves: a batch with rows to look up (enrichment
+ * writes the status, and asks the provider), and a snapshot the batch
+ * being written may make stale (it updates contacts). A snapshot taken
+ * meanwhile is kept only if the written batch updated no contact; and
+ * its rows sharing a key with that batch are matched one by one (twin.c
+ * keeps the last batch's keys).
+ */
+#define NEXT_READ	0	/* batch_read */
+#define NEXT_ROWS	1	/* and its rows read (import_row_read) */
+#define NEXT_SNAP	2	/* and its snapshot taken, the batch before
+				 * it being written meanwhile */
+
+struct import_reader {
+	pthread_t	 thread;
+	struct import	*im;
+	int		 snap;		/* also take the snapshot */
+	int		 n;		/* batch_read's answer */
+	int		 state;		/* NEXT_* reached */
+	int		 failed;	/* the database failed under it */
+};
+
+/* Read the next batch's rows, and take its snapshot if snap (keep: the
+ * batch before it is still being written). 0, or -1 if the database
+ * failed. */
+static int
+import_next_rows(struct import *im, int snap, int keep)
+{
+	size_t	i;
+
+	for (i = 0; i < im->next->n; i++)
+		if (import_row_read(im, &im->next->rows[i]) == -1)
+			return (-1);
+	return (snap ? snap_batch(im, keep) : 0);
+}
+
+static void *
+import_reader_main(void *arg)
+{
+	struct import_reader	*rd = arg;
+	struct import		*im = rd->im;
+	sigset_t		 all;
+
+	/* Signals are the main thread's, as before there was this one. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	mysql_thread_init();
+	rd->state = NEXT_READ;
+	rd->n = batch_read(im->next, im->in, conf.batch_size);
+	if (rd->n != -1 && !lookup_wanted(im)) {
+		if (import_next_rows(im, rd->snap, 1) == -1)
+			rd->failed = 1;
+		else
+			rd->state = rd->snap ? NEXT_SNAP : NEXT_ROWS;
+	}
+	mysql_thread_end();
+	return (NULL);
+}
+
+/* Would writing the batch update contacts (so a snapshot taken meanwhile
+ * would go stale)? Told from its snapshot, before it is written. */
+static int
+import_may_update(struct import *im)
+{
+	struct batchrow	*br;
+	size_t		 i;
+
+	if (im->m.flow == FLOW_UPDATE)
+		return (1);
+	if (im->m.on_existing != EXISTING_UPDATE)
+		return (0);
+	for (i = 0; i < im->batch->n; i++) {
+		br = &im->batch->rows[i];
+		if (br->rvok && (!br->snap || br->collide || br->m.n > 0))
+			return (1);
+	}
+	return (0);
+}
+
+/* Start reading the next batch while this one is written. -1 if no
+ * thread could be started (then it is read after). */
+static int
+import_reader_start(struct import *im, struct import_reader *rd)
+{
+	memset(rd, 0, sizeof *rd);
+	rd->im = im;
+	rd->snap = !import_may_update(im);
+	if ((errno = pthread_create(&rd->thread, NULL, import_reader_main,
+	    rd)) != 0) {
+		log_warn("pthread_create");
+		return (-1);
+	}
+	return (0);
+}
+
+/* Bring the next batch from state to NEXT_SNAP, here. 0, 1 if it must
+ * wait (the watcher is stopping during lookups), -1 on a database
+ * failure. */
+static int
+import_next_finish(struct import *im, int state)
+{
+	int	r;
+
+	if (state == NEXT_READ) {
+		if ((r = lookup_batch(im)) != 0)
+			return (r == -2 ? 1 : -1);
+		if (import_next_rows(im, 0, 0) == -1)
+			return (-1);
+	}
+	if (state != NEXT_SNAP && snap_batch(im, 0) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Write im->batch in one transaction (last: it ends the file); once more
+ * row by row if the server refused a queued row. 0, or -1 (rolled back). */
+static int
+import_write(struct import *im, int last)
+{
+	struct status_mark	mark;
+
+	im->fast = 1;
+	status_mark(&im->st, &mark);
+	for (;;) {
+		im->dirty = im->refused = 0;
+		snap_untouch(im);
+		if (import_batch(im, last) == 0)
+			return (0);
+		db_rollback(im->db);
+		contact_reset(im);
+		bulk_reset(im->b_outcome);
+		status_rewind(&im->st, &mark);
+		if (!im->refused || !im->fast)
+			return (-1);
+		/* One row's values the server refused sank the queued
+		 * writes: write this batch again row by row, where each
+		 * refusal is that row's outcome. */
+		log_info("rows %lu-%lu: writing row by row",
+		    im->batch->rows[0].rec.row, im->batch->last_row);
+		im->fast = 0;
+	}
 }
 
 static int
@@ -561,7 +709,7 @@ import_prepare(struct import *im)
 	    "(import_id, row_no, severity, code, message, column_name, "
 	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)",
 	    "sissssss", conf.batch_size);
-	im->s_owner = db_prepare(im->db, "SELECT id FROM users "
+	im->s_owner = db_prepare(im->rdb, "SELECT id FROM users "
 	    "WHERE workspace_id = ? AND email = ?");
 	im->s_checkpoint = db_prepare(im->db, "UPDATE imports SET "
 	    "state = ?, rows_processed = ?, created = ?, updated = ?, "
@@ -584,10 +732,10 @@ import_prepare(struct import *im)
 	    "ORDER BY id LIMIT 11");
 	im->s_acct_find = db_prepare(im->db, "SELECT id FROM accounts "
 	    "WHERE workspace_id = ? AND domain = ?");
-	im->s_cache_get = db_prepare(im->db, "SELECT found, profile FROM "
+	im->s_cache_get = db_prepare(im->rdb, "SELECT found, profile FROM "
 	    "enrich_cache WHERE url = ? AND "
 	    "fetched_at > NOW() - INTERVAL ? SECOND");
-	im->s_cache_put = db_prepare(im->db, "INSERT INTO enrich_cache "
+	im->s_cache_put = db_prepare(im->rdb, "INSERT INTO enrich_cache "
 	    "(url, found, profile) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "found = VALUES(found), profile = VALUES(profile), "
 	    "fetched_at = NOW()");
@@ -936,7 +1084,8 @@ import_free(struct import *im)
 	db_close(im->s_acct_find);
 	db_close(im->s_cache_get);
 	db_close(im->s_cache_put);
-	batch_free(&im->batch);
+	batch_free(&im->bufs[0]);
+	batch_free(&im->bufs[1]);
 	enrich_free(im->enrich);
 	csvin_free(im->in);
 	if (im->fd != -1)
@@ -944,6 +1093,8 @@ import_free(struct import *im)
 	columns_clear(&im->cm);
 	manifest_clear(&im->m);
 	status_clear(&im->st);
+	if (im->rdb != NULL)
+		mysql_close(im->rdb);
 }
 
 /*
@@ -964,13 +1115,17 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	char			*path = NULL, *text = NULL, *cause = NULL;
 	char			 now[32];
 	unsigned long		 row = 0;
-	size_t			 i;
 	off_t			 off = 0;
 	struct stat		 sb;
-	struct status_mark	 mark;
-	int			 r = -2, n, resumed;
+	struct import_reader	 rd;
+	struct batch		*tmp;
+	int			 r = -2, n, resumed, state, last, reading;
+	int			 written;
+	unsigned long		 ahead = 0, nbatch = 0;
 
 	memset(&im, 0, sizeof im);
+	im.batch = &im.bufs[0];
+	im.next = &im.bufs[1];
 	im.db = db;
 	im.spool = spool;
 	im.id = id;
@@ -1010,6 +1165,11 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.m.id = xstrdup(id);
 	if (import_register(db, &im.m, &cause) == -1)
 		goto out;
+	/* the reader's connection (see import_reader_main) */
+	if ((im.rdb = db_connect(0, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		goto out;
+	}
 	if (import_prepare(&im) == -1)
 		goto out;
 	if ((resumed = import_resume(&im, &row, &off)) == -1)
@@ -1141,57 +1301,56 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		row = rec->row;
 	status_write(spool, &im.st);
 
+	/* Each batch: read it, look up what needs looking up, read its
+	 * rows and take its matching snapshot, and only then open the
+	 * transaction that writes it; the next one is read meanwhile. */
+	n = batch_read(im.next, im.in, conf.batch_size);
+	state = NEXT_READ;
 	for (;;) {
-		/* Read the batch, look up what needs looking up, read its
-		 * rows and take its matching snapshot, and only then open the
-		 * transaction that writes it. */
-		n = batch_read(&im.batch, im.in, conf.batch_size);
 		if (n == -1) {
 			r = import_fail(&im, csvin_error(im.in));
 			goto out;
 		}
-		if ((r = lookup_batch(&im)) != 0) {
-			r = -2;		/* database trouble, or stopping */
+		r = -2;		/* database trouble, or stopping */
+		if (import_next_finish(&im, state) != 0)
 			goto out;
-		}
-		r = -2;
-		for (i = 0; i < im.batch.n; i++)
-			if (import_row_read(&im, &im.batch.rows[i]) == -1)
+		tmp = im.batch;
+		im.batch = im.next;
+		im.next = tmp;
+		last = n == 0;
+		reading = !last && import_reader_start(&im, &rd) == 0;
+		written = import_write(&im, last) == 0;
+		if (reading) {
+			pthread_join(rd.thread, NULL);
+			n = rd.n;
+			state = rd.state;
+			if (rd.failed)
 				goto out;
-		if (snap_batch(&im) == -1)
+		} else if (written && !last) {
+			n = batch_read(im.next, im.in, conf.batch_size);
+			state = NEXT_READ;
+		}
+		if (!written)
 			goto out;
-		im.fast = 1;
-		status_mark(&im.st, &mark);
-again:
-		im.dirty = im.refused = 0;
-		snap_untouch(&im);
-		if (import_batch(&im, n == 0) == -1) {
-			db_rollback(db);
-			contact_reset(&im);
-			bulk_reset(im.b_outcome);
-			status_rewind(&im.st, &mark);
-			if (!im.refused || !im.fast)
-				goto out;
-			/* One row's values the server refused sank the queued
-			 * writes: write this batch again row by row, where each
-			 * refusal is that row's outcome. */
-			log_info("rows %lu-%lu: writing row by row",
-			    im.batch.rows[0].rec.row, im.batch.last_row);
-			im.fast = 0;
-			goto again;
-		}
-		row = im.batch.last_row;
-		off = im.batch.last_off;
+		row = im.batch->last_row;
+		off = im.batch->last_off;
 		im.last_row = row;
 		import_touch(&im);
-		if (n == 0)
+		if (last)
 			break;
 		status_write(spool, &im.st);
 		if (import_quit) {
 			log_info("stopping after row %lu", row);
 			goto out;
 		}
+		/* It changed contacts the snapshot taken meanwhile saw. */
+		if (state == NEXT_SNAP && (im.dirty || snap_touched_any(&im)))
+			state = NEXT_ROWS;
+		nbatch++;
+		ahead += state == NEXT_SNAP;
 	}
+	if (nbatch > 0)
+		log_info("%lu of %lu batches read ahead", ahead, nbatch);
 	randid_now(now, sizeof now);
 	im.st.finished_at = xstrdup(now);
 	im.st.bytes_processed = im.st.bytes_total;

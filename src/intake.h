@@ -254,6 +254,7 @@ int		 xasprintf(char **, const char *, ...) PRINTFLIKE(2, 3);
 /* buf.c */
 void		 buf_init(struct buf *, size_t);
 int		 buf_add(struct buf *, const void *, size_t);
+int		 buf_room(struct buf *, size_t);
 int		 buf_addc(struct buf *, char);
 const char	*buf_str(struct buf *);
 void		 buf_reset(struct buf *);

@@ -112,8 +112,8 @@ lookup_apply(struct import *im, struct enrich_req *r)
 	struct batchrow	*br;
 	size_t		 i;
 
-	for (i = 0; i < im->batch.n; i++) {
-		br = &im->batch.rows[i];
+	for (i = 0; i < im->next->n; i++) {
+		br = &im->next->rows[i];
 		if (br->enrich != ENRICH_PENDING ||
 		    strcmp(br->linkedin, r->url) != 0)
 			continue;
@@ -125,6 +125,24 @@ lookup_apply(struct import *im, struct enrich_req *r)
 		else if (r->state == ENRICH_PENDING)
 			br->enrich = ENRICH_FAILED;	/* stopped */
 	}
+}
+
+/* Has the batch rows lookup_batch would look up? (Without the database:
+ * import.c reads batches in a thread, and leaves these to itself.) */
+int
+lookup_wanted(struct import *im)
+{
+	char	*url;
+	size_t	 i;
+	int	 want = 0;
+
+	if (im->m.flow != FLOW_CREATE || im->enrich == NULL)
+		return (0);
+	for (i = 0; i < im->next->n && !want; i++) {
+		want = lookup_needs(im, &im->next->rows[i].rec, &url);
+		free(url);
+	}
+	return (want);
 }
 
 /*
@@ -144,8 +162,8 @@ lookup_batch(struct import *im)
 		return (0);
 	memset(&lk, 0, sizeof lk);
 	lk.im = im;
-	for (i = 0; i < im->batch.n; i++) {
-		br = &im->batch.rows[i];
+	for (i = 0; i < im->next->n; i++) {
+		br = &im->next->rows[i];
 		if (!lookup_needs(im, &br->rec, &br->linkedin))
 			continue;
 		br->enrich = ENRICH_PENDING;

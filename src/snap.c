@@ -157,7 +157,7 @@ snap_twins(struct import *im)
 	while ((r = db_fetch(s)) == 1)
 		twin_weight(im->twins, db_col_int(s, 0), db_col_str(s, 2));
 	if (r == -1 ||
-	    db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1)
+	    db_run(im->rdb, "TRUNCATE TABLE import_keys", 0, NULL) == -1)
 		return (-1);
 	if (!twin_ready(im->twins)) {
 		log_warnx("unexpected collation weights: rows are matched one "
@@ -175,26 +175,26 @@ snap_open(struct import *im)
 	size_t	n;
 
 	/* A MEMORY table's rows are as wide as its columns can be. */
-	if (db_run(im->db, "SET SESSION max_heap_table_size = "
+	if (db_run(im->rdb, "SET SESSION max_heap_table_size = "
 	    "GREATEST(@@max_heap_table_size, 256 * 1024 * 1024)", 0,
 	    NULL) == -1 ||
-	    db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+	    db_run(im->rdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
 	    NULL) == -1 ||
-	    db_run(im->db, SNAP_KEYS, 0, NULL) == -1 ||
-	    db_run(im->db, SNAP_VALS, 0, NULL) == -1 ||
-	    db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
-	    db_run(im->db, "TRUNCATE TABLE import_vals", 0, NULL) == -1)
+	    db_run(im->rdb, SNAP_KEYS, 0, NULL) == -1 ||
+	    db_run(im->rdb, SNAP_VALS, 0, NULL) == -1 ||
+	    db_run(im->rdb, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
+	    db_run(im->rdb, "TRUNCATE TABLE import_vals", 0, NULL) == -1)
 		return (-1);
-	im->b_keys = bulk_prepare(im->db, "INSERT INTO import_keys "
+	im->b_keys = bulk_prepare(im->rdb, "INSERT INTO import_keys "
 	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "issssssi", conf.batch_size);
-	im->b_vals = bulk_prepare(im->db, "INSERT INTO import_vals "
+	im->b_vals = bulk_prepare(im->rdb, "INSERT INTO import_vals "
 	    "(idx, phone, pv_result, pv_provider, phone_type, intent, custom, "
 	    "owner, dnt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssisii",
 	    conf.batch_size);
-	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->db,
-	    SNAP_BYID) : db_prepare(im->db, SNAP_MATCH);
-	im->s_weights = db_prepare(im->db, SNAP_WEIGHTS);
+	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->rdb,
+	    SNAP_BYID) : db_prepare(im->rdb, SNAP_MATCH);
+	im->s_weights = db_prepare(im->rdb, SNAP_WEIGHTS);
 	if (im->b_keys == NULL || im->b_vals == NULL || im->s_snap == NULL ||
 	    im->s_weights == NULL || snap_twins(im) == -1)
 		return (-1);
@@ -209,9 +209,9 @@ void
 snap_close(struct import *im)
 {
 	if (im->b_keys != NULL) {
-		db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+		db_run(im->rdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
 		    NULL);
-		db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
+		db_run(im->rdb, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
 		    NULL);
 	}
 	bulk_close(im->b_keys);
@@ -258,6 +258,13 @@ int
 snap_touched(struct import *im, long long id)
 {
 	return (im->touched == NULL || *snap_slot(im, id) == id);
+}
+
+/* Did the batch update any contact? */
+int
+snap_touched_any(struct import *im)
+{
+	return (im->ntouched_used > 0);
 }
 
 void
@@ -316,7 +323,7 @@ snap_twins_tell(struct import *im)
 	if (db_exec(s) == -1)
 		return (db_errno(s));
 	while ((r = db_fetch(s)) == 1) {
-		if ((idx = db_col_int(s, 0)) >= im->batch.n)
+		if ((idx = db_col_int(s, 0)) >= im->next->n)
 			continue;
 		for (i = 0; i < 2; i++) {
 			hex[0] = db_col_str(s, 1 + i);
@@ -329,8 +336,8 @@ snap_twins_tell(struct import *im)
 	if (r == -1)
 		return (db_errno(s));
 tell:
-	for (i = 0; i < im->batch.n; i++)
-		im->batch.rows[i].collide = twin_seen(im->twins, i);
+	for (i = 0; i < im->next->n; i++)
+		im->next->rows[i].collide = twin_seen(im->twins, i);
 	return (0);
 }
 
@@ -340,15 +347,15 @@ snap_none(struct import *im)
 {
 	size_t	i;
 
-	for (i = 0; i < im->batch.n; i++)
-		im->batch.rows[i].snap = 0;
+	for (i = 0; i < im->next->n; i++)
+		im->next->rows[i].snap = 0;
 }
 
 /* Queue row i's keys, and what an update would write. */
 static int
 snap_queue(struct import *im, size_t i)
 {
-	struct batchrow	*br = &im->batch.rows[i];
+	struct batchrow	*br = &im->next->rows[i];
 	struct rowv	*rv = &br->rv;
 	struct bulk	*b = im->b_keys, *v = im->b_vals;
 	long long	 owner = 0;
@@ -406,7 +413,7 @@ snap_queue(struct import *im, size_t i)
  * connection failed.
  */
 int
-snap_batch(struct import *im)
+snap_batch(struct import *im, int keep)
 {
 	struct batchrow	*br;
 	struct dbstmt	*s = im->s_snap;
@@ -422,17 +429,17 @@ snap_batch(struct import *im)
 	if (im->m.flow == FLOW_CREATE &&
 	    (im->m.on_existing == EXISTING_DUPLICATE || im->twins == NULL))
 		return (0);
-	if (db_run(im->db, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
+	if (db_run(im->rdb, "TRUNCATE TABLE import_keys", 0, NULL) == -1 ||
 	    (snap_updates(im) &&
-	    db_run(im->db, "TRUNCATE TABLE import_vals", 0, NULL) == -1)) {
-		err = mysql_errno(im->db);
+	    db_run(im->rdb, "TRUNCATE TABLE import_vals", 0, NULL) == -1)) {
+		err = mysql_errno(im->rdb);
 		goto fail;
 	}
 	if (im->twins != NULL)
-		twin_clear(im->twins, im->batch.n);
+		twin_clear(im->twins, im->next->n, keep);
 	im->nwild = 0;
-	for (i = 0; i < im->batch.n; i++) {
-		br = &im->batch.rows[i];
+	for (i = 0; i < im->next->n; i++) {
+		br = &im->next->rows[i];
 		memset(&br->m, 0, sizeof br->m);
 		br->collide = br->chg = br->same = br->unsure = 0;
 		if (!br->rvok)
@@ -456,9 +463,9 @@ snap_batch(struct import *im)
 	while ((r = db_fetch(s)) == 1) {
 		idx = db_col_int(s, 0);
 		kind = db_col_int(s, 1);
-		if (idx >= im->batch.n || kind < 0 || kind > 3)
+		if (idx >= im->next->n || kind < 0 || kind > 3)
 			continue;
-		br = &im->batch.rows[idx];
+		br = &im->next->rows[idx];
 		if (br->m.n > MATCH_MAX)
 			continue;
 		if (br->m.n == 0) {
@@ -478,8 +485,8 @@ snap_batch(struct import *im)
 	}
 	if (im->m.flow != FLOW_UPDATE && (err = snap_twins_tell(im)) != 0)
 		goto fail;
-	for (i = 0; i < im->batch.n; i++)
-		im->batch.rows[i].snap = im->batch.rows[i].rvok;
+	for (i = 0; i < im->next->n; i++)
+		im->next->rows[i].snap = im->next->rows[i].rvok;
 	return (0);
 
 failq:

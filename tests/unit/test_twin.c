@@ -46,7 +46,7 @@ test_ascii(void **state)
 
 	(void)state;
 	assert_true(twin_ready(t));
-	twin_clear(t, 8);
+	twin_clear(t, 8, 0);
 	one(t, 0, 1, "abc");
 	one(t, 1, 1, "Abc  ");		/* case, trailing spaces */
 	one(t, 2, 1, " abc");		/* a leading space counts */
@@ -65,12 +65,28 @@ test_ascii(void **state)
 	assert_int_equal(twin_seen(t, 6), 0);
 	assert_int_equal(twin_seen(t, 7), 1);
 
-	/* A new batch forgets the last one. */
-	twin_clear(t, 2);
+	/* A new batch, the last one written: forgotten. */
+	twin_clear(t, 2, 0);
 	one(t, 0, 1, "xyz");
 	one(t, 1, 1, "abc");
 	assert_int_equal(twin_seen(t, 0), 0);
 	assert_int_equal(twin_seen(t, 1), 0);
+
+	/* The last one not written yet: its keys count, the one before
+	 * it is forgotten; and taking the batch again forgets both. */
+	twin_clear(t, 3, 1);
+	one(t, 0, 1, "abc");
+	one(t, 1, 1, "XYZ");
+	one(t, 2, 1, "pqr");
+	assert_int_equal(twin_seen(t, 0), 1);
+	assert_int_equal(twin_seen(t, 1), 1);
+	assert_int_equal(twin_seen(t, 2), 0);
+	twin_clear(t, 1, 1);
+	one(t, 0, 1, "xyz");
+	assert_int_equal(twin_seen(t, 0), 0);	/* two batches ago */
+	twin_clear(t, 1, 0);
+	one(t, 0, 1, "pqr");
+	assert_int_equal(twin_seen(t, 0), 0);
 	twin_free(t);
 }
 
@@ -81,7 +97,7 @@ test_wild(void **state)
 	const char	*v = "Zo\xc3\xab", *hex[1];
 
 	(void)state;
-	twin_clear(t, 3);
+	twin_clear(t, 3, 0);
 	one(t, 0, 1, "ab");
 	/* Not ASCII: the caller brings the server's weights, which may
 	 * have trailing space weights (a no-break space, say). */
