@@ -577,20 +577,21 @@ import_reader_main(void *arg)
 }
 
 /* Would writing the batch update contacts (so a snapshot taken meanwhile
- * would go stale)? Told from its snapshot, before it is written. */
+ * would go stale)? Told from its snapshot, before it is written: a row
+ * matched one by one may; one the snapshot matched to a contact it would
+ * change does. */
 static int
 import_may_update(struct import *im)
 {
 	struct batchrow	*br;
 	size_t		 i;
 
-	if (im->m.flow == FLOW_UPDATE)
-		return (1);
 	if (im->m.on_existing != EXISTING_UPDATE)
 		return (0);
 	for (i = 0; i < im->batch->n; i++) {
 		br = &im->batch->rows[i];
-		if (br->rvok && (!br->snap || br->collide || br->m.n > 0))
+		if (br->rvok && (!br->snap || br->collide ||
+		    (br->m.n == 1 && !br->same)))
 			return (1);
 	}
 	return (0);

@@ -165,6 +165,33 @@ check_eq "outcomes were written once" 1 \
 check "the watcher said why it wrote row by row" \
     grep -q 'writing row by row' "$RUN/watchd.log"
 
+# A batch's new accounts are made together (contact_accounts), as the
+# rows would have made them one by one: named by the first row that
+# writes a contact with the domain; a row that writes none makes none.
+it_ws accts
+printf 'First name,Last name,Account Name,Domain,Email\nOld,Person,Old Co,old.example,old@old.example\n' \
+    > "$RUN/accts-seed.csv"
+it_import accts "$RUN/accts-seed.csv"
+{ echo "First name,Last name,Account Name,Domain,Email"
+  echo "Ann,A,First Co,d1.example,ann@d1.example"
+  echo "Ben,B,Second Co,d1.example,ben@d1.example"
+  echo "Old,Person,Ghost Co,ghost.example,old@old.example"
+  echo "Cat,C,,d3.example,cat@d3.example"
+  echo "Eve,E,Eve Co,d5.example,eve@d5.example"
+  echo "Eva,E,Other Co,d5.example,eve@d5.example"
+} > "$RUN/accts.csv"
+it_import accts "$RUN/accts.csv"
+check_eq "accounts: named by the first row that writes, none for a skipped row" \
+    "d1.example:First Co d5.example:Eve Co old.example:Old Co" \
+    "$(sql "SELECT GROUP_CONCAT(CONCAT(a.domain, ':', a.name) ORDER BY a.domain
+    SEPARATOR ' ') FROM accounts a JOIN workspaces w
+    ON w.id = a.workspace_id WHERE w.slug = 'accts'")"
+check_eq "and the contacts are in them" "Ann:d1 Ben:d1 Eve:d5 Old:old" \
+    "$(sql "SELECT GROUP_CONCAT(CONCAT(c.first_name, ':',
+    SUBSTRING_INDEX(a.domain, '.', 1)) ORDER BY c.first_name SEPARATOR ' ')
+    FROM contacts c JOIN accounts a ON a.id = c.account_id
+    JOIN workspaces w ON w.id = c.workspace_id WHERE w.slug = 'accts'")"
+
 # The next batch is read, and its snapshot taken, while this one is
 # written: a row twin to a row of the batch before it must still find
 # what that row created. Batches of two, each [new person i, person
