@@ -29,32 +29,32 @@ contact_hash(const char *s)
 }
 
 void
-contact_cache_free(struct import *im)
+contact_cache_free(struct acctcache *c)
 {
 	size_t	i;
 
-	if (im->accts == NULL)
+	if (c->slots == NULL)
 		return;
 	for (i = 0; i < CONTACT_CACHE_MAX; i++)
-		free(im->accts[i].domain);
-	free(im->accts);
-	im->accts = NULL;
-	im->naccts = 0;
+		free(c->slots[i].domain);
+	free(c->slots);
+	c->slots = NULL;
+	c->n = 0;
 }
 
 /* Find a domain in the cache: its slot, holding the id or empty. */
 static struct import_acct *
-contact_cached(struct import *im, const char *domain)
+contact_cached(struct acctcache *c, const char *domain)
 {
 	struct import_acct	*a;
 	size_t			 i;
 
-	if (im->accts == NULL || im->naccts >= CONTACT_CACHE_MAX / 2) {
-		contact_cache_free(im);
-		im->accts = xcalloc(CONTACT_CACHE_MAX, sizeof *im->accts);
+	if (c->slots == NULL || c->n >= CONTACT_CACHE_MAX / 2) {
+		contact_cache_free(c);
+		c->slots = xcalloc(CONTACT_CACHE_MAX, sizeof *c->slots);
 	}
 	i = contact_hash(domain) % CONTACT_CACHE_MAX;
-	while ((a = &im->accts[i])->domain != NULL) {
+	while ((a = &c->slots[i])->domain != NULL) {
 		if (strcmp(a->domain, domain) == 0)
 			return (a);
 		i = (i + 1) % CONTACT_CACHE_MAX;
@@ -63,12 +63,27 @@ contact_cached(struct import *im, const char *domain)
 }
 
 static void
-contact_cache_put(struct import *im, struct import_acct *a,
+contact_cache_put(struct acctcache *c, struct import_acct *a,
     const char *domain, long long id)
 {
 	a->domain = xstrdup(domain);
 	a->id = id;
-	im->naccts++;
+	c->n++;
+}
+
+/* The account of domain in the workspace, made with name if there is
+ * none (an existing account's name is never changed): its id, -1 on
+ * error. */
+static long long
+contact_account_make(struct import *im, struct dbstmt *s,
+    const char *domain, const char *name)
+{
+	db_bind_int(s, 0, im->ws_id);
+	db_bind_str(s, 1, name ? name : domain);
+	db_bind_str(s, 2, domain);
+	if (db_exec(s) == -1)
+		return (-1);
+	return (db_insert_id(s));
 }
 
 /* The workspace's account for a domain, without creating one: its id, 0
@@ -76,7 +91,7 @@ contact_cache_put(struct import *im, struct import_acct *a,
 long long
 contact_account_find(struct import *im, const char *domain)
 {
-	struct import_acct	*a = contact_cached(im, domain);
+	struct import_acct	*a = contact_cached(&im->accts, domain);
 	long long		 id = 0;
 
 	if (a->domain != NULL)
@@ -87,7 +102,7 @@ contact_account_find(struct import *im, const char *domain)
 		return (-1);
 	if (db_fetch(im->s_acct_find) == 1) {
 		id = db_col_int(im->s_acct_find, 0);
-		contact_cache_put(im, a, domain, id);
+		contact_cache_put(&im->accts, a, domain, id);
 	}
 	return (id);
 }
@@ -98,19 +113,112 @@ contact_account_find(struct import *im, const char *domain)
 long long
 contact_account(struct import *im, const char *domain, const char *name)
 {
-	struct import_acct	*a = contact_cached(im, domain);
+	struct import_acct	*a = contact_cached(&im->accts, domain);
 	long long		 id;
 
 	if (a->domain != NULL)
 		return (a->id);
-	db_bind_int(im->s_account, 0, im->ws_id);
-	db_bind_str(im->s_account, 1, name ? name : domain);
-	db_bind_str(im->s_account, 2, domain);
-	if (db_exec(im->s_account) == -1)
+	if ((id = contact_account_make(im, im->s_account, domain, name)) == -1)
 		return (-1);
-	id = db_insert_id(im->s_account);
-	contact_cache_put(im, a, domain, id);
+	contact_cache_put(&im->accts, a, domain, id);
 	return (id);
+}
+
+/* Does row br create a contact, whatever the rows before it do? *maybe
+ * is set once a row may update one (the rows after it are then matched
+ * again, and may find someone). */
+static int
+contact_ahead_creates(struct import *im, struct batchrow *br, int *maybe)
+{
+	const struct rowv	*rv = &br->rv;
+
+	if (im->m.on_existing != EXISTING_DUPLICATE &&
+	    (!br->snap || br->collide || br->m.n > 0)) {
+		if (im->m.on_existing == EXISTING_UPDATE)
+			*maybe = 1;
+		return (0);
+	}
+	return (!*maybe && rv->first != NULL && rv->last != NULL &&
+	    rv->account != NULL && rv->domain != NULL);
+}
+
+/* The slot of domain in a small set of domains (open addressing). */
+static const char **
+contact_domain_slot(const char **set, size_t n, const char *domain)
+{
+	size_t	j = contact_hash(domain) % n;
+
+	while (set[j] != NULL && strcmp(set[j], domain) != 0)
+		j = (j + 1) % n;
+	return (&set[j]);
+}
+
+/*
+ * Make the accounts of the next batch's new contacts ahead, on the
+ * reader's connection, while the batch before it is written (import.c):
+ * off the writer's path, which otherwise makes them one statement each.
+ * Each is committed on its own, as the row would have made it: only for
+ * a domain whose first row in the batch certainly creates a contact (its
+ * snapshot found no one, no row before it may update anything), named
+ * by that row; not for a domain a row of the batch being written has
+ * (that row comes first, and may name it). The row gets the id in
+ * rv.acct_id. -1 if the database failed.
+ */
+int
+contact_ahead(struct import *im)
+{
+	struct batchrow		*br;
+	struct import_acct	*a;
+	const char		**set, **slot;	/* domains not to make */
+	size_t			 i, n;
+	long long		 id;
+	int			 maybe = 0, open = 0, r = -1;
+
+	if (im->m.flow != FLOW_CREATE)
+		return (0);
+	for (n = 16; n < 4 * (im->batch->n + im->next->n); n *= 2)
+		;
+	set = xcalloc(n, sizeof *set);
+	for (i = 0; i < im->batch->n; i++) {
+		br = &im->batch->rows[i];
+		if (br->rvok && br->rv.domain != NULL)
+			*contact_domain_slot(set, n, br->rv.domain) =
+			    br->rv.domain;
+	}
+	for (i = 0; i < im->next->n; i++) {
+		br = &im->next->rows[i];
+		if (!br->rvok || br->rv.domain == NULL)
+			continue;
+		slot = contact_domain_slot(set, n, br->rv.domain);
+		if (!contact_ahead_creates(im, br, &maybe)) {
+			/* it comes first, and may name the account */
+			*slot = br->rv.domain;
+			continue;
+		}
+		if (*slot != NULL)
+			continue;
+		if ((a = contact_cached(&im->raccts, br->rv.domain))->domain ==
+		    NULL) {
+			/* one commit for the batch's, not one each */
+			if (!open && db_begin(im->rdb) == -1)
+				goto out;
+			open = 1;
+			if ((id = contact_account_make(im, im->s_raccount,
+			    br->rv.domain, br->rv.account)) == -1)
+				goto out;
+			contact_cache_put(&im->raccts, a, br->rv.domain, id);
+		}
+		br->rv.acct_id = a->id;
+	}
+	if (open && db_commit(im->rdb) == -1)
+		goto out;
+	r = 0;
+out:
+	/* (on failure the import ends, and the reader's cache with it) */
+	if (r == -1 && open)
+		db_rollback(im->rdb);
+	free(set);
+	return (r);
 }
 
 /* Bind an optional integer: < 0 is NULL. */
@@ -185,7 +293,8 @@ contact_create(struct import *im, const struct rowv *rv, char *pubid)
 	struct bulk	*b = im->b_contact;
 	long long	 acct;
 
-	if ((acct = contact_account(im, rv->domain, rv->account)) == -1)
+	if ((acct = rv->acct_id) == 0 &&
+	    (acct = contact_account(im, rv->domain, rv->account)) == -1)
 		return (-1);
 	randid_contact(pubid);
 	if (im->fast)
@@ -444,7 +553,7 @@ contact_reset(struct import *im)
 		bulk_affected(im->b_enrol);
 		bulk_reset(im->b_touch);
 	}
-	contact_cache_free(im);
+	contact_cache_free(&im->accts);
 }
 
 void

@@ -95,8 +95,15 @@ struct rowv {
 	char		*custom;		/* JSON object, or NULL */
 	long long	 owner_id;		/* 0: none named */
 	const char	*owner_cell;
+	long long	 acct_id;	/* its account, made ahead, or 0 */
 	struct rowwarn	 warn[8];
 	size_t		 nwarn;
+};
+
+/* Domains and their accounts' ids (contact.c). */
+struct acctcache {
+	struct import_acct	*slots;
+	size_t			 n;
 };
 
 /* Existing contacts a row matched, and by which key. */
@@ -193,8 +200,9 @@ struct import {
 	struct row_owner owners[ROW_OWNERS];
 	size_t		 nowners;
 
-	struct import_acct *accts;
-	size_t		 naccts;
+	struct acctcache accts;		/* the writer's */
+	struct acctcache raccts;	/* the reader's (contact_ahead) */
+	struct dbstmt	*s_raccount;
 
 	/* Two batches: one written (import.c) while the next is read and
 	 * its snapshot taken (lookup.c, row.c, snap.c), on a connection of
@@ -408,10 +416,11 @@ long long	 contact_duplicate(struct import *, const struct rowv *,
 		     long long, char *);
 int		 contact_after(struct import *, long long, int);
 int		 contact_mark(struct import *);
+int		 contact_ahead(struct import *);
 int		 contact_open(struct import *);
 int		 contact_flush(struct import *);
 void		 contact_reset(struct import *);
 void		 contact_close(struct import *);
-void		 contact_cache_free(struct import *);
+void		 contact_cache_free(struct acctcache *);
 
 #endif /* DB_H */

@@ -567,7 +567,8 @@ import_reader_main(void *arg)
 	rd->state = NEXT_READ;
 	rd->n = batch_read(im->next, im->in, conf.batch_size);
 	if (rd->n != -1 && !lookup_wanted(im)) {
-		if (import_next_rows(im, rd->snap, 1) == -1)
+		if (import_next_rows(im, rd->snap, 1) == -1 ||
+		    (rd->snap && contact_ahead(im) == -1))
 			rd->failed = 1;
 		else
 			rd->state = rd->snap ? NEXT_SNAP : NEXT_ROWS;
@@ -661,14 +662,18 @@ import_write(struct import *im, int last)
 	}
 }
 
+/* An account for a domain, or the one there is (its id either way). */
+#define IMPORT_ACCOUNT \
+	"INSERT INTO accounts (workspace_id, name, domain) VALUES (?, ?, ?) " \
+	"ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)"
+
 static int
 import_prepare(struct import *im)
 {
 	size_t	i;
 
-	im->s_account = db_prepare(im->db, "INSERT INTO accounts "
-	    "(workspace_id, name, domain) VALUES (?, ?, ?) "
-	    "ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");
+	im->s_account = db_prepare(im->db, IMPORT_ACCOUNT);
+	im->s_raccount = db_prepare(im->rdb, IMPORT_ACCOUNT);
 	/* Empty cells (NULL) never erase; DNT is only ever set. */
 	im->s_update = db_prepare(im->db, "UPDATE contacts SET "
 	    "first_name = COALESCE(?, first_name), "
@@ -740,7 +745,8 @@ import_prepare(struct import *im)
 	    "(url, found, profile) VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE "
 	    "found = VALUES(found), profile = VALUES(profile), "
 	    "fetched_at = NOW()");
-	if (im->s_account == NULL || im->s_update == NULL ||
+	if (im->s_account == NULL || im->s_raccount == NULL ||
+	    im->s_update == NULL ||
 	    im->b_outcome == NULL || im->s_owner == NULL ||
 	    im->s_checkpoint == NULL || im->s_byid == NULL ||
 	    im->s_duplicate == NULL || im->s_acct_find == NULL ||
@@ -1069,11 +1075,13 @@ import_free(struct import *im)
 {
 	size_t	i;
 
-	contact_cache_free(im);
+	contact_cache_free(&im->accts);
+	contact_cache_free(&im->raccts);
 	snap_close(im);
 	contact_close(im);
 	row_owners_free(im);
 	db_close(im->s_account);
+	db_close(im->s_raccount);
 	db_close(im->s_update);
 	bulk_close(im->b_outcome);
 	db_close(im->s_owner);
