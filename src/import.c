@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -633,6 +634,16 @@ import_next_finish(struct import *im, int state)
 	return (0);
 }
 
+/* Seconds, monotonic. */
+static double
+import_now(void)
+{
+	struct timespec	ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (ts.tv_sec + ts.tv_nsec / 1e9);
+}
+
 /* Write im->batch in one transaction (last: it ends the file); once more
  * row by row if the server refused a queued row. 0, or -1 (rolled back). */
 static int
@@ -1131,6 +1142,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	int			 r = -2, n, resumed, state, last, reading;
 	int			 written;
 	unsigned long		 ahead = 0, nbatch = 0;
+	double			 t0, t1, twrite = 0, twait = 0;
 
 	memset(&im, 0, sizeof im);
 	im.batch = &im.bufs[0];
@@ -1328,9 +1340,13 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		im.next = tmp;
 		last = n == 0;
 		reading = !last && import_reader_start(&im, &rd) == 0;
+		t0 = import_now();
 		written = import_write(&im, last) == 0;
+		t1 = import_now();
+		twrite += t1 - t0;
 		if (reading) {
 			pthread_join(rd.thread, NULL);
+			twait += import_now() - t1;
 			n = rd.n;
 			state = rd.state;
 			if (rd.failed)
@@ -1358,8 +1374,9 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		nbatch++;
 		ahead += state == NEXT_SNAP;
 	}
-	if (nbatch > 0)
-		log_info("%lu of %lu batches read ahead", ahead, nbatch);
+	/* where the time went, for a slow import */
+	log_info("%lu of %lu batches read ahead; %.1f s writing, %.1f s "
+	    "waiting for the next batch", ahead, nbatch, twrite, twait);
 	randid_now(now, sizeof now);
 	im.st.finished_at = xstrdup(now);
 	im.st.bytes_processed = im.st.bytes_total;
