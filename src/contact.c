@@ -10,7 +10,7 @@
 #include "intake.h"
 #include "db.h"
 
-#define CONTACT_CACHE_MAX	65536
+#define CONTACT_CACHE_MAX	16384	/* slots; emptied when half full */
 
 /* A small open-addressing cache of domain → account id, for the import. */
 struct import_acct {
