@@ -516,8 +516,8 @@ import_batch(struct import *im, int last)
 
 /*
  * Reading a batch overlaps writing the one before it: a thread reads the
- * next batch's rows and takes its snapshot on the reader's connection
- * while this one is written. The next batch is in one of three states
+ * next batch's rows, takes its snapshot and makes its new accounts
+ * (contact_ahead) on the reader's connection while this one is written. The next batch is in one of three states
  * (NEXT_*), and import_next_finish completes it once the write is done.
  * What the thread leaves: a batch with rows to look up (enrichment
  * writes the status, and asks the provider), and a snapshot the batch
