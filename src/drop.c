@@ -65,15 +65,6 @@ struct dropfile {
 static struct dropfile	*drop_files;
 static size_t		 drop_nfiles;
 
-static time_t
-drop_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec);
-}
-
 static int
 drop_suffix(const char *name, const char *suffix)
 {
@@ -725,7 +716,7 @@ drop_scan(MYSQL *db, int *wait)
 	struct dirent	*de;
 	char		*top;
 	size_t		 i;
-	time_t		 now = drop_now();
+	time_t		 now = mono_ms() / 1000;
 	int		 n = 0, r;
 
 	*wait = -1;

@@ -21,7 +21,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
@@ -37,15 +36,6 @@ struct enrich {
 	char			*port;
 	long long		 last_start;
 };
-
-static long long
-enrich_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
 
 /* Replace every {url} in a template. */
 static char *
@@ -292,7 +282,7 @@ enrich_done(struct enrich *e, struct enrich_req *r, CURLcode cc)
 {
 	long		 status = 0;
 	curl_off_t	 after = -1;
-	long long	 now = enrich_now();
+	long long	 now = mono_ms();
 	char		 why[128];
 
 	curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &status);
@@ -361,7 +351,7 @@ enrich_run(struct enrich *e, struct enrich_req *reqs, size_t n,
 		if (reqs[i].state != ENRICH_PENDING)
 			finished++;
 	while (finished < n) {
-		now = enrich_now();
+		now = mono_ms();
 		wake = now + 100;
 		for (i = 0; i < n && active < conf.enrich_concurrency; i++) {
 			r = &reqs[i];
@@ -403,7 +393,7 @@ enrich_run(struct enrich *e, struct enrich_req *reqs, size_t n,
 				done(arg, r - reqs);
 			}
 		}
-		now = enrich_now();
+		now = mono_ms();
 		if (now - last_progress >= 500) {
 			progress(arg);
 			last_progress = now;

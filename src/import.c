@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <json-c/json.h>
@@ -634,16 +633,6 @@ import_next_finish(struct import *im, int state)
 	return (0);
 }
 
-/* Seconds, monotonic. */
-static double
-import_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (ts.tv_sec + ts.tv_nsec / 1e9);
-}
-
 /* Write im->batch in one transaction (last: it ends the file); once more
  * row by row if the server refused a queued row. 0, or -1 (rolled back). */
 static int
@@ -1142,7 +1131,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	int			 r = -2, n, resumed, state, last, reading;
 	int			 written;
 	unsigned long		 ahead = 0, nbatch = 0;
-	double			 t0, t1, twrite = 0, twait = 0;
+	long long		 t0, t1, twrite = 0, twait = 0;	/* ms */
 
 	memset(&im, 0, sizeof im);
 	im.batch = &im.bufs[0];
@@ -1340,13 +1329,13 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		im.next = tmp;
 		last = n == 0;
 		reading = !last && import_reader_start(&im, &rd) == 0;
-		t0 = import_now();
+		t0 = mono_ms();
 		written = import_write(&im, last) == 0;
-		t1 = import_now();
+		t1 = mono_ms();
 		twrite += t1 - t0;
 		if (reading) {
 			pthread_join(rd.thread, NULL);
-			twait += import_now() - t1;
+			twait += mono_ms() - t1;
 			n = rd.n;
 			state = rd.state;
 			if (rd.failed)
@@ -1376,7 +1365,8 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	}
 	/* where the time went, for a slow import */
 	log_info("%lu of %lu batches read ahead; %.1f s writing, %.1f s "
-	    "waiting for the next batch", ahead, nbatch, twrite, twait);
+	    "waiting for the next batch", ahead, nbatch, twrite / 1000.0,
+	    twait / 1000.0);
 	randid_now(now, sizeof now);
 	im.st.finished_at = xstrdup(now);
 	im.st.bytes_processed = im.st.bytes_total;

@@ -265,6 +265,9 @@ const char	*conf_path(const char *);
 int		 conf_load(const char *, char **);
 void		 conf_defaults(void);
 
+/* mono.c */
+long long	 mono_ms(void);
+
 /* randid.c */
 void		 randid_bytes(void *, size_t);
 void		 randid_drop(char [INTAKE_ID_MAX]);

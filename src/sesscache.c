@@ -14,7 +14,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <openssl/crypto.h>
 
@@ -58,15 +57,6 @@ sesscache_forget_all(void)
 		__atomic_add_fetch(sesscache_epoch, 1, __ATOMIC_SEQ_CST);
 }
 
-static long long
-sesscache_now(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 static struct sesscache_slot *
 sesscache_slot(const char *token)
 {
@@ -95,7 +85,7 @@ sesscache_get(const char *token, struct session *se, unsigned long *epoch)
 	*epoch = __atomic_load_n(sesscache_epoch, __ATOMIC_SEQ_CST);
 	s = sesscache_slot(token);
 	if (s->token[0] == '\0' || CRYPTO_memcmp(s->token, token, 64) != 0 ||
-	    s->epoch != *epoch || sesscache_now() - s->at >= SESSCACHE_TTL_MS)
+	    s->epoch != *epoch || mono_ms() - s->at >= SESSCACHE_TTL_MS)
 		return (0);
 	auth_session_copy(se, &s->se);
 	return (1);
@@ -115,5 +105,5 @@ sesscache_put(const char *token, const struct session *se,
 	memcpy(s->token, token, 65);
 	auth_session_copy(&s->se, se);
 	s->epoch = epoch;
-	s->at = sesscache_now();
+	s->at = mono_ms();
 }

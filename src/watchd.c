@@ -61,15 +61,6 @@ watchd_usage(void)
 	exit(2);
 }
 
-static long long
-watchd_ms(void)
-{
-	struct timespec	ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
-}
-
 /* A database connection, made again after a failure. */
 static MYSQL *
 watchd_connect(void)
@@ -457,7 +448,7 @@ main(int argc, char **argv)
 	/* What a dead watcher left: its claimed drops, its SFTP files. */
 	spool_recover(conf.spool_dir);
 	watchd_housekeep();
-	housekept = watchd_ms();
+	housekept = mono_ms();
 	if (once) {
 		if (watchd_connect() == NULL)
 			exit(1);
@@ -481,9 +472,9 @@ main(int argc, char **argv)
 			watchd_reload();
 		}
 		watchd_drain(ifd);
-		if (watchd_ms() - housekept > WATCHD_HOUSEKEEP * 1000LL) {
+		if (mono_ms() - housekept > WATCHD_HOUSEKEEP * 1000LL) {
 			watchd_housekeep();
-			housekept = watchd_ms();
+			housekept = mono_ms();
 		}
 		timeout = watchd_round(ifd);
 	}
