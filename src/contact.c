@@ -157,12 +157,13 @@ contact_domain_slot(const char **set, size_t n, const char *domain)
  * Make the accounts of the next batch's new contacts ahead, on the
  * reader's connection, while the batch before it is written (import.c):
  * off the writer's path, which otherwise makes them one statement each.
- * Each is committed on its own, as the row would have made it: only for
- * a domain whose first row in the batch certainly creates a contact (its
- * snapshot found no one, no row before it may update anything), named
- * by that row; not for a domain a row of the batch being written has
- * (that row comes first, and may name it). The row gets the id in
- * rv.acct_id. -1 if the database failed.
+ * They are committed together, before the batch is written, and made as
+ * the rows would have made them: only for a domain whose first row in
+ * the batch certainly creates a contact (its snapshot found no one, no
+ * row before it may update anything), named by that row; not for a
+ * domain a row of the batch being written has (that row comes first,
+ * and may name it). The row gets the id in rv.acct_id. -1 if the
+ * database failed.
  */
 int
 contact_ahead(struct import *im)

@@ -93,9 +93,9 @@ twin_ready(const struct twins *t)
 	int	c;
 
 	for (c = TWIN_SPACE; c <= 0x7e; c++)
-		if (t->ascii[c] == NULL || strlen(t->ascii[c]) % 4 != 0)
+		if (t->ascii[c] == NULL || t->alen[c] % 4 != 0)
 			return (0);
-	return (strlen(t->ascii[TWIN_SPACE]) == 4);
+	return (t->alen[TWIN_SPACE] == 4);
 }
 
 static uint64_t	twin_hash(const char *, size_t, int);
