@@ -145,6 +145,24 @@ span=$(awk '$4 ~ /person-3[0-5]/ { if (!a) a = $1; b = $1 } END { print b - a }'
 check "6 requests at 4/s span >= 1.2 s (took $span)" \
     awk -v s="$span" 'BEGIN {exit !(s >= 1.2)}'
 
+# The watcher reads the next batch while it writes one (import.c), but
+# not a batch with rows to look up: those still get their profiles.
+# Batches of two; the LinkedIn-only rows are in the second and third.
+STACK_BATCH=2
+provider "" "enrich_rate = 0"
+{ echo "First name,Last name,Account Name,Domain,Contact LinkedIn URL"
+  echo "Ken,Thompson,Unix,unix.example,"
+  echo "Dennis,Ritchie,Unix,unix.example,"
+  echo ",,,,https://www.linkedin.com/in/person-36"
+  echo "Brian,Kernighan,Unix,unix.example,"
+  echo ",,,,https://www.linkedin.com/in/person-37"
+  echo "Rob,Pike,Unix,unix.example,"
+} > "$RUN/ahead.csv"
+it_import en "$RUN/ahead.csv"
+check_eq "batches read ahead still look their rows up" "6 2 0" \
+    "$(st '"\(.created) \(.enriched) \(.skipped)"')"
+STACK_BATCH=1000
+
 # Enrichment is off without a provider: the row says so.
 stack_stop_one "$RUN/watchd.pid"
 STACK_CONF_EXTRA="" stack_write_conf
