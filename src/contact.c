@@ -1,7 +1,8 @@
 /*
  * Writing contacts: the account a row belongs to, a new contact, an update
- * of a matched one, and what follows either (tags, the workflow). All of
- * it runs inside the batch's transaction.
+ * of a matched one, and what follows an update (tags, the workflow). All
+ * of it runs inside the batch's transaction; new contacts are tagged and
+ * enrolled after it (link.c).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -391,8 +392,8 @@ contact_duplicate(struct import *im, const struct rowv *rv, long long from,
 /*
  * After a contact was created or updated: the import's tags, and the
  * workflow unless the contact is Do Not Touch (dnt: its flag now). An
- * updated contact (id) is queued; the contacts the batch created are
- * tagged and enrolled together by contact_flush (id 0).
+ * updated contact (id) is queued; the contacts the batch created (id 0)
+ * are tagged and enrolled together once it is committed (link.c).
  */
 int
 contact_after(struct import *im, long long id, int dnt)
@@ -403,8 +404,13 @@ contact_after(struct import *im, long long id, int dnt)
 		im->st.tagged++;
 	if (im->m.dnt)
 		im->st.dnt++;
-	if (id == 0)
+	if (id == 0) {
+		/* linked once the batch is committed (link.c); a new
+		 * contact's enrolment is never there already */
+		if (im->workflow_id != 0 && !dnt)
+			im->st.queued++;
 		return (0);
+	}
 	for (i = 0; i < im->ntags; i++) {
 		bulk_int(im->b_tag, 0, id);
 		bulk_int(im->b_tag, 1, im->tag_ids[i]);
@@ -420,18 +426,10 @@ contact_after(struct import *im, long long id, int dnt)
 	    im->b_enrol) : 0);
 }
 
-/* The import's temporary table and queued statements. -1 on error. */
+/* The import's queued statements. -1 on error. */
 int
 contact_open(struct import *im)
 {
-	struct dbstmt	*s;
-	size_t		 i;
-
-	if (db_run(im->db, "CREATE TEMPORARY TABLE IF NOT EXISTS "
-	    "import_tags (tag_id BIGINT UNSIGNED NOT NULL PRIMARY KEY) "
-	    "ENGINE=InnoDB", 0, NULL) == -1 ||
-	    db_run(im->db, "DELETE FROM import_tags", 0, NULL) == -1)
-		return (-1);
 	im->b_contact = bulk_prepare(im->db, CONTACT_INSERT,
 	    "issssssiisssiiss", conf.batch_size);
 	im->b_tag = bulk_prepare(im->db, "INSERT IGNORE INTO contact_tags "
@@ -445,31 +443,13 @@ contact_open(struct import *im)
 	 * range of the primary key) that carry its id. */
 	im->s_mark = db_prepare(im->db, "SELECT COALESCE(MAX(id), 0) "
 	    "FROM contacts");
-	im->s_new_tags = db_prepare(im->db, "INSERT IGNORE INTO "
-	    "contact_tags (contact_id, tag_id) SELECT c.id, t.tag_id "
-	    "FROM contacts c JOIN import_tags t "
-	    "WHERE c.id > ? AND c.created_by_import = ?");
-	im->s_new_enrol = db_prepare(im->db, "INSERT IGNORE INTO "
-	    "workflow_enrolments (workflow_id, contact_id, import_id) "
-	    "SELECT ?, c.id, ? FROM contacts c "
-	    "WHERE c.id > ? AND c.created_by_import = ? AND c.dnt = 0");
 	im->s_new_max = db_prepare(im->db, "SELECT COALESCE(MAX(id), ?) "
 	    "FROM contacts WHERE id > ? AND created_by_import = ?");
 	if (im->b_contact == NULL ||
 	    im->b_tag == NULL || im->b_enrol == NULL || im->b_touch == NULL ||
-	    im->s_mark == NULL || im->s_new_tags == NULL ||
-	    im->s_new_enrol == NULL || im->s_new_max == NULL)
+	    im->s_mark == NULL || im->s_new_max == NULL)
 		return (-1);
-	if ((s = db_prepare(im->db, "INSERT IGNORE INTO import_tags "
-	    "(tag_id) VALUES (?)")) == NULL)
-		return (-1);
-	for (i = 0; i < im->ntags; i++) {
-		db_bind_int(s, 0, im->tag_ids[i]);
-		if (db_exec(s) == -1)
-			break;
-	}
-	db_close(s);
-	return (i == im->ntags ? 0 : -1);
+	return (0);
 }
 
 /* Before the batch writes: note where the contacts table ends, so that
@@ -484,31 +464,13 @@ contact_mark(struct import *im)
 	return (0);
 }
 
-/* Tag and enrol what the batch created past the mark, then move the mark
- * past it. */
+/* Move the mark past what the batch created (link.c tags and enrols it
+ * once the batch is committed). */
 static int
 contact_flush_new(struct import *im)
 {
-	struct dbstmt	*s;
+	struct dbstmt	*s = im->s_new_max;
 
-	if (im->ntags > 0) {
-		s = im->s_new_tags;
-		db_bind_int(s, 0, im->mark);
-		db_bind_str(s, 1, im->id);
-		if (db_exec(s) == -1)
-			return (-1);
-	}
-	if (im->workflow_id != 0) {
-		s = im->s_new_enrol;
-		db_bind_int(s, 0, im->workflow_id);
-		db_bind_str(s, 1, im->id);
-		db_bind_int(s, 2, im->mark);
-		db_bind_str(s, 3, im->id);
-		if (db_exec(s) == -1)
-			return (-1);
-		im->st.queued += db_affected(s);
-	}
-	s = im->s_new_max;
 	db_bind_int(s, 0, im->mark);
 	db_bind_int(s, 1, im->mark);
 	db_bind_str(s, 2, im->id);
@@ -529,8 +491,7 @@ contact_flush(struct import *im)
 {
 	if (bulk_flush(im->b_contact) == -1)
 		return (contact_failed(im, im->b_contact));
-	if ((im->ntags > 0 || im->workflow_id != 0) &&
-	    contact_flush_new(im) == -1)
+	if (link_wanted(im) && contact_flush_new(im) == -1)
 		return (-1);
 	if (bulk_flush(im->b_tag) == -1)
 		return (contact_failed(im, im->b_tag));
@@ -565,10 +526,7 @@ contact_close(struct import *im)
 	bulk_close(im->b_enrol);
 	bulk_close(im->b_touch);
 	db_close(im->s_mark);
-	db_close(im->s_new_tags);
-	db_close(im->s_new_enrol);
 	db_close(im->s_new_max);
-	im->s_mark = im->s_new_tags = NULL;
-	im->s_new_enrol = im->s_new_max = NULL;
+	im->s_mark = im->s_new_max = NULL;
 	im->b_contact = im->b_tag = im->b_enrol = im->b_touch = NULL;
 }

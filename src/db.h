@@ -167,6 +167,14 @@ struct row_owner {
 	long long	 id;		/* 0: no such user */
 };
 
+/* Linking an import's new contacts to its tags and workflow (link.c),
+ * on one connection. */
+struct link {
+	struct dbstmt	*s_tag;
+	struct dbstmt	*s_enrol;
+	struct dbstmt	*s_done;
+};
+
 /* One import at work: the drop's options resolved against the database,
  * the prepared statements, and the counters of its status. */
 #define IMPORT_MAX_TAGS		50
@@ -234,10 +242,17 @@ struct import {
 	struct dbstmt	*s_weights;
 	struct twins	*twins;
 	struct dbstmt	*s_mark;
-	struct dbstmt	*s_new_tags;
-	struct dbstmt	*s_new_enrol;
 	struct dbstmt	*s_new_max;
 	long long	 mark;		/* contacts.id before the batch */
+
+	/* New contacts' tags and enrolment (link.c): those with the
+	 * import's id in (linked, made] have none yet. */
+	MYSQL		*ldb;		/* the linker's connection */
+	struct link	 wlink;		/* on db */
+	struct link	 llink;		/* on ldb */
+	long long	 linked;	/* imports.linked_to */
+	long long	 made;		/* end of the last committed batch */
+	int		 linking;	/* the linker links (linked, made] */
 };
 
 /* db.c */
@@ -405,6 +420,14 @@ void		 export_bind_filter(struct dbstmt *, long long, const char *,
 typedef int (*export_writefn)(void *, const char *, size_t);
 int		 export_run(MYSQL *, long long, const char *, const char *,
 		     export_writefn, void *);
+
+/* link.c */
+int		 link_open(struct link *, MYSQL *);
+void		 link_close(struct link *);
+int		 link_wanted(const struct import *);
+int		 link_range(struct link *, const struct import *, long long,
+		    long long);
+int		 link_resume(struct import *);
 
 /* contact.c */
 long long	 contact_account(struct import *, const char *, const char *);

@@ -480,7 +480,8 @@ out:
 static int
 import_batch(struct import *im, int last)
 {
-	size_t	i;
+	size_t		i;
+	long long	created = im->st.created, made, hi;
 
 	if (db_begin(im->db) == -1)
 		return (-1);
@@ -500,6 +501,15 @@ import_batch(struct import *im, int last)
 			im->refused = 1;
 		return (-1);
 	}
+	/* New contacts are linked after their batch, by the reader while
+	 * the next one is written; what it does not link is linked here:
+	 * the batches' before this one, and the file's last. */
+	made = link_wanted(im) && im->st.created > created ? im->mark :
+	    im->made;
+	hi = last ? made : im->made;
+	if (!im->linking && hi > im->linked &&
+	    link_range(&im->wlink, im, im->linked, hi) == -1)
+		return (-1);
 	if (last) {
 		im->st.state = STATE_DONE;
 		im->st.rows_total = im->st.rows_processed;
@@ -510,6 +520,26 @@ import_batch(struct import *im, int last)
 	if (import_checkpoint(im, im->batch->last_row,
 	    im->batch->last_off) == -1 || db_commit(im->db) == -1)
 		return (-1);
+	im->made = made;
+	if (!im->linking && hi > im->linked)
+		im->linked = hi;
+	return (0);
+}
+
+/* Link, in a transaction of its own on db, what the batches written so
+ * far left unlinked (before the import ends early). 0, or -1. */
+static int
+import_link_rest(struct import *im)
+{
+	if (im->made <= im->linked)
+		return (0);
+	if (db_begin(im->db) == -1 ||
+	    link_range(&im->wlink, im, im->linked, im->made) == -1 ||
+	    db_commit(im->db) == -1) {
+		db_rollback(im->db);
+		return (-1);
+	}
+	im->linked = im->made;
 	return (0);
 }
 
@@ -598,6 +628,28 @@ import_may_update(struct import *im)
 	return (0);
 }
 
+/* May the batch touch contacts the batches before it made? Then the
+ * reader does not link those meanwhile: both would lock them. Only when
+ * existing contacts are updated: a row that matched one, or that is
+ * matched one by one, may. */
+static int
+import_may_touch(struct import *im)
+{
+	struct batchrow	*br;
+	size_t		 i;
+
+	if (im->m.flow == FLOW_UPDATE)
+		return (1);
+	if (im->m.on_existing != EXISTING_UPDATE)
+		return (0);
+	for (i = 0; i < im->batch->n; i++) {
+		br = &im->batch->rows[i];
+		if (br->rvok && (!br->snap || br->collide || br->m.n > 0))
+			return (1);
+	}
+	return (0);
+}
+
 /* Start reading the next batch while this one is written. -1 if no
  * thread could be started (then it is read after). */
 static int
@@ -612,6 +664,55 @@ import_reader_start(struct import *im, struct import_reader *rd)
 		return (-1);
 	}
 	return (0);
+}
+
+/* The contacts the batches before made, linked while this one is
+ * written: a thread of its own on the third connection (ldb). */
+struct import_linker {
+	pthread_t	 thread;
+	struct import	*im;
+	long long	 lo, hi;	/* (lo, hi] */
+	int		 failed;
+};
+
+static void *
+import_linker_main(void *arg)
+{
+	struct import_linker	*lk = arg;
+	struct import		*im = lk->im;
+	sigset_t		 all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	mysql_thread_init();
+	if (db_begin(im->ldb) == -1 ||
+	    link_range(&im->llink, im, lk->lo, lk->hi) == -1 ||
+	    db_commit(im->ldb) == -1) {
+		db_rollback(im->ldb);
+		lk->failed = 1;
+	}
+	mysql_thread_end();
+	return (NULL);
+}
+
+/* Start linking what is left while this batch is written, unless the
+ * batch may touch those contacts. 1 if a thread was started. */
+static int
+import_linker_start(struct import *im, struct import_linker *lk)
+{
+	memset(lk, 0, sizeof *lk);
+	lk->im = im;
+	lk->lo = im->linked;
+	lk->hi = im->made;
+	if (!link_wanted(im) || lk->hi <= lk->lo || import_may_touch(im))
+		return (0);
+	if ((errno = pthread_create(&lk->thread, NULL, import_linker_main,
+	    lk)) != 0) {
+		log_warn("pthread_create");
+		return (0);
+	}
+	im->linking = 1;
+	return (1);
 }
 
 /* Bring the next batch from state to NEXT_SNAP, here. 0, 1 if it must
@@ -1079,6 +1180,8 @@ import_free(struct import *im)
 	contact_cache_free(&im->raccts);
 	snap_close(im);
 	contact_close(im);
+	link_close(&im->wlink);
+	link_close(&im->llink);
 	row_owners_free(im);
 	db_close(im->s_account);
 	db_close(im->s_raccount);
@@ -1104,6 +1207,8 @@ import_free(struct import *im)
 	status_clear(&im->st);
 	if (im->rdb != NULL)
 		mysql_close(im->rdb);
+	if (im->ldb != NULL)
+		mysql_close(im->ldb);
 }
 
 /*
@@ -1127,10 +1232,12 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	off_t			 off = 0;
 	struct stat		 sb;
 	struct import_reader	 rd;
+	struct import_linker	 lk;
 	struct batch		*tmp;
 	int			 r = -2, n, resumed, state, last, reading;
+	int			 linking;
 	int			 written;
-	unsigned long		 ahead = 0, nbatch = 0;
+	unsigned long		 ahead = 0, nbatch = 0, nlinked = 0;
 	long long		 t0, t1, twrite = 0, twait = 0;	/* ms */
 
 	memset(&im, 0, sizeof im);
@@ -1175,11 +1282,20 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.m.id = xstrdup(id);
 	if (import_register(db, &im.m, &cause) == -1)
 		goto out;
-	/* the reader's connection (see import_reader_main) */
+	/* the reader's connection (see import_reader_main), and the
+	 * linker's: it reads the contacts the writer just committed
+	 * without a lock on what the writer adds past them */
 	if ((im.rdb = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);
 		goto out;
 	}
+	if ((im.ldb = db_connect(0, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		goto out;
+	}
+	if (db_run(im.ldb, "SET SESSION TRANSACTION ISOLATION LEVEL "
+	    "READ COMMITTED", 0, NULL) == -1)
+		goto out;
 	if (import_prepare(&im) == -1)
 		goto out;
 	if ((resumed = import_resume(&im, &row, &off)) == -1)
@@ -1206,7 +1322,9 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		r = import_fail(&im, cause);
 		goto out;
 	}
-	if (contact_open(&im) == -1 || snap_open(&im) == -1)
+	if (contact_open(&im) == -1 || snap_open(&im) == -1 ||
+	    link_open(&im.wlink, db) == -1 ||
+	    link_open(&im.llink, im.ldb) == -1 || link_resume(&im) == -1)
 		goto out;
 	/* A provider that is not configured right leaves LinkedIn-only rows
 	 * without enrichment; it does not fail the import. */
@@ -1318,6 +1436,8 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	state = NEXT_READ;
 	for (;;) {
 		if (n == -1) {
+			if (import_link_rest(&im) == -1)
+				goto out;
 			r = import_fail(&im, csvin_error(im.in));
 			goto out;
 		}
@@ -1329,22 +1449,30 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		im.next = tmp;
 		last = n == 0;
 		reading = !last && import_reader_start(&im, &rd) == 0;
+		linking = !last && import_linker_start(&im, &lk);
 		t0 = mono_ms();
 		written = import_write(&im, last) == 0;
 		t1 = mono_ms();
 		twrite += t1 - t0;
+		if (linking) {
+			pthread_join(lk.thread, NULL);
+			im.linking = 0;
+			if (!lk.failed) {
+				im.linked = lk.hi;
+				nlinked++;
+			}
+		}
 		if (reading) {
 			pthread_join(rd.thread, NULL);
-			twait += mono_ms() - t1;
 			n = rd.n;
 			state = rd.state;
-			if (rd.failed)
-				goto out;
 		} else if (written && !last) {
 			n = batch_read(im.next, im.in, conf.batch_size);
 			state = NEXT_READ;
 		}
-		if (!written)
+		twait += mono_ms() - t1;
+		if (!written || (reading && rd.failed) ||
+		    (linking && lk.failed))
 			goto out;
 		row = im.batch->last_row;
 		off = im.batch->last_off;
@@ -1364,9 +1492,9 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		ahead += state == NEXT_SNAP;
 	}
 	/* where the time went, for a slow import */
-	log_info("%lu of %lu batches read ahead; %.1f s writing, %.1f s "
-	    "waiting for the next batch", ahead, nbatch, twrite / 1000.0,
-	    twait / 1000.0);
+	log_info("%lu of %lu batches read ahead, %lu linked meanwhile; "
+	    "%.1f s writing, %.1f s waiting for the next batch", ahead,
+	    nbatch, nlinked, twrite / 1000.0, twait / 1000.0);
 	randid_now(now, sizeof now);
 	im.st.finished_at = xstrdup(now);
 	im.st.bytes_processed = im.st.bytes_total;

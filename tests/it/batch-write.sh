@@ -213,6 +213,75 @@ check_eq "twins across batches: each created once" "101 99 101" \
 check "snapshots were taken while the batch before was written" \
     grep -qE '[1-9][0-9]* of [0-9]+ batches read ahead' "$RUN/watchd.log"
 
+# A batch's new contacts get their tags and enrolment after it commits,
+# from a thread of their own while the next batch is written (link.c);
+# the file's last batch links its own. Every new contact has both tags
+# and one enrolment, none twice. Then a file whose rows update contacts
+# of the batch before (so the batch links what that one made, itself):
+# new and updated contacts get the new tag, only new ones an enrolment.
+it_ws links
+stack_intake workflow add --workspace links Nurture >/dev/null
+{ echo "First name,Last name,Account Name,Domain,Email"
+  for i in $(seq 1 101); do echo "L$i,Link,L,l.example,l$i@l.example"; done
+} > "$RUN/links.csv"
+it_import links "$RUN/links.csv" --tag L1 --tag L2 --workflow Nurture
+links() { sql "SELECT CONCAT((SELECT COUNT(*) FROM contact_tags ct
+    JOIN contacts c ON c.id = ct.contact_id WHERE c.workspace_id = w.id),
+    ' ', (SELECT COUNT(DISTINCT ct.contact_id, ct.tag_id) FROM contact_tags ct
+    JOIN contacts c ON c.id = ct.contact_id WHERE c.workspace_id = w.id),
+    ' ', (SELECT COUNT(*) FROM workflow_enrolments e JOIN contacts c
+    ON c.id = e.contact_id WHERE c.workspace_id = w.id))
+    FROM workspaces w WHERE w.slug = 'links'"; }
+check_eq "new contacts linked after their batch: 2 tags and an enrolment each" \
+    "101 202 202 101 101 101" \
+    "$(st '"\(.created) "')$(links) $(st '"\(.tagged) \(.queued_to_workflow)"')"
+check "linked while the next batch was written" \
+    grep -qE 'read ahead, [1-9][0-9]* linked meanwhile' "$RUN/watchd.log"
+{ echo "First name,Last name,Account Name,Domain,Email,Phone"
+  for i in $(seq 1 50); do
+	echo "M$i,More,L,l.example,m$i@l.example,"
+	echo "L$i,Link,L,l.example,l$i@l.example,555"
+  done
+} > "$RUN/links2.csv"
+it_import links "$RUN/links2.csv" --on-existing update --tag L3 \
+    --workflow Nurture
+check_eq "then new and updated ones get the tag, new ones an enrolment" \
+    "50 50 100 50 302 302 151" \
+    "$(st '"\(.created) \(.updated) \(.tagged) \(.queued_to_workflow) "')$(links)"
+
+# Not while the batch being written updates contacts the batch before
+# made: the writer would lock them in its order and the linker in id
+# order (a deadlock, and the import retried). Here it links them
+# itself. Batches of four: [A_i, B_i new; B_i-1, A_i-1 updated].
+stack_stop_one "$RUN/watchd.pid"
+STACK_BATCH=4
+stack_write_conf
+stack_watchd_start
+it_ws relink
+stack_intake workflow add --workspace relink Nurture >/dev/null
+{ echo "First name,Last name,Account Name,Domain,Email,Phone"
+  for i in $(seq 1 60); do
+	echo "A$i,New,R,r.example,a$i@r.example,"
+	echo "B$i,New,R,r.example,b$i@r.example,"
+	[ "$i" -gt 1 ] && echo "B$((i - 1)),New,R,r.example,b$((i - 1))@r.example,1"
+	[ "$i" -gt 1 ] && echo "A$((i - 1)),New,R,r.example,a$((i - 1))@r.example,1"
+  done
+} > "$RUN/relink.csv"
+it_import relink "$RUN/relink.csv" --on-existing update --tag R1 --tag R2 \
+    --workflow Nurture
+check_eq "contacts updated by the batch after: linked once, no retry" \
+    "done 120 118 240 120 0" \
+    "$(st '"\(.state) \(.created) \(.updated) "')$(sql "SELECT
+    (SELECT COUNT(*) FROM contact_tags ct JOIN contacts c ON c.id =
+    ct.contact_id WHERE c.workspace_id = w.id), (SELECT COUNT(*) FROM
+    workflow_enrolments e JOIN contacts c ON c.id = e.contact_id WHERE
+    c.workspace_id = w.id) FROM workspaces w WHERE w.slug = 'relink'" |
+    tr '\t' ' ') $(grep -c "$ID: temporary failure" "$RUN/watchd.log")"
+stack_stop_one "$RUN/watchd.pid"
+STACK_BATCH=2
+stack_write_conf
+stack_watchd_start
+
 # The next batch's new accounts are made while the batch before it is
 # written (contact_ahead), but not one a row of that batch may make
 # first: here a twin of an incomplete row (matched one by one, so not
