@@ -527,7 +527,8 @@ import_batch(struct import *im, int last)
 }
 
 /* Link, in a transaction of its own on db, what the batches written so
- * far left unlinked (before the import ends early). 0, or -1. */
+ * far left unlinked (an import going on after a stop, or ending early).
+ * 0, or -1. */
 static int
 import_link_rest(struct import *im)
 {
@@ -1325,6 +1326,10 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	if (contact_open(&im) == -1 || snap_open(&im) == -1 ||
 	    link_open(&im.wlink, db) == -1 ||
 	    link_open(&im.llink, im.ldb) == -1 || link_resume(&im) == -1)
+		goto out;
+	/* What a stop left unlinked, first: a drop given up later keeps
+	 * its contacts whole. */
+	if (import_link_rest(&im) == -1)
 		goto out;
 	/* A provider that is not configured right leaves LinkedIn-only rows
 	 * without enrichment; it does not fail the import. */
