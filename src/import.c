@@ -501,7 +501,7 @@ import_batch(struct import *im, int last)
 			im->refused = 1;
 		return (-1);
 	}
-	/* New contacts are linked after their batch, by the reader while
+	/* New contacts are linked after their batch, by the linker while
 	 * the next one is written; what it does not link is linked here:
 	 * the batches' before this one, and the file's last. */
 	made = link_wanted(im) && im->st.created > created ? im->mark :
@@ -630,7 +630,7 @@ import_may_update(struct import *im)
 }
 
 /* May the batch touch contacts the batches before it made? Then the
- * reader does not link those meanwhile: both would lock them. Only when
+ * linker does not link those meanwhile: both would lock them. Only when
  * existing contacts are updated: a row that matched one, or that is
  * matched one by one, may. */
 static int
@@ -1283,20 +1283,11 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.m.id = xstrdup(id);
 	if (import_register(db, &im.m, &cause) == -1)
 		goto out;
-	/* the reader's connection (see import_reader_main), and the
-	 * linker's: it reads the contacts the writer just committed
-	 * without a lock on what the writer adds past them */
+	/* the reader's connection (see import_reader_main) */
 	if ((im.rdb = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);
 		goto out;
 	}
-	if ((im.ldb = db_connect(0, &cause)) == NULL) {
-		log_warnx("%s", cause);
-		goto out;
-	}
-	if (db_run(im.ldb, "SET SESSION TRANSACTION ISOLATION LEVEL "
-	    "READ COMMITTED", 0, NULL) == -1)
-		goto out;
 	if (import_prepare(&im) == -1)
 		goto out;
 	if ((resumed = import_resume(&im, &row, &off)) == -1)
@@ -1324,9 +1315,21 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		goto out;
 	}
 	if (contact_open(&im) == -1 || snap_open(&im) == -1 ||
-	    link_open(&im.wlink, db) == -1 ||
-	    link_open(&im.llink, im.ldb) == -1 || link_resume(&im) == -1)
+	    link_open(&im.wlink, db) == -1 || link_resume(&im) == -1)
 		goto out;
+	/* The linker's connection, if there are tags or a workflow: it
+	 * reads the contacts the writer just committed at READ COMMITTED,
+	 * without a lock on those the writer is adding past them. */
+	if (link_wanted(&im)) {
+		if ((im.ldb = db_connect(0, &cause)) == NULL) {
+			log_warnx("%s", cause);
+			goto out;
+		}
+		if (db_run(im.ldb, "SET SESSION TRANSACTION ISOLATION LEVEL "
+		    "READ COMMITTED", 0, NULL) == -1 ||
+		    link_open(&im.llink, im.ldb) == -1)
+			goto out;
+	}
 	/* What a stop left unlinked, first: a drop given up later keeps
 	 * its contacts whole. */
 	if (import_link_rest(&im) == -1)
@@ -1471,11 +1474,12 @@ import_run(MYSQL *db, const char *spool, const char *id)
 			pthread_join(rd.thread, NULL);
 			n = rd.n;
 			state = rd.state;
-		} else if (written && !last) {
+		}
+		twait += mono_ms() - t1;
+		if (!reading && written && !last) {
 			n = batch_read(im.next, im.in, conf.batch_size);
 			state = NEXT_READ;
 		}
-		twait += mono_ms() - t1;
 		if (!written || (reading && rd.failed) ||
 		    (linking && lk.failed))
 			goto out;
