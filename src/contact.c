@@ -452,9 +452,9 @@ contact_open(struct import *im)
 	return (0);
 }
 
-/* Before the batch writes: note where the contacts table ends, so that
- * what the batch creates is the rows past it with the import's id (ids
- * only grow). -1 on error. */
+/* Before the import's first batch writes: note where the contacts table
+ * ends, so that what it creates is the rows past it with the import's id
+ * (ids only grow; contact_new_max moves the mark on). -1 on error. */
 int
 contact_mark(struct import *im)
 {
@@ -466,8 +466,8 @@ contact_mark(struct import *im)
 
 /* Move the mark past what the batch created (link.c tags and enrols it
  * once the batch is committed). */
-static int
-contact_flush_new(struct import *im)
+int
+contact_new_max(struct import *im)
 {
 	struct dbstmt	*s = im->s_new_max;
 
@@ -481,9 +481,8 @@ contact_flush_new(struct import *im)
 }
 
 /*
- * Write what the batch queued: new contacts and then their tags and
- * enrolments, the updated contacts' tags and enrolments, the touched
- * marks. Part of the batch's transaction. 0, or -1 (im->refused says
+ * Write what the batch queued: new contacts, the updated contacts' tags
+ * and enrolments, the touched marks. Part of the batch's transaction. 0, or -1 (im->refused says
  * whether the server refused values).
  */
 int
@@ -491,8 +490,6 @@ contact_flush(struct import *im)
 {
 	if (bulk_flush(im->b_contact) == -1)
 		return (contact_failed(im, im->b_contact));
-	if (link_wanted(im) && contact_flush_new(im) == -1)
-		return (-1);
 	if (bulk_flush(im->b_tag) == -1)
 		return (contact_failed(im, im->b_tag));
 	if (bulk_flush(im->b_enrol) == -1)

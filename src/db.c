@@ -5,6 +5,7 @@
  * MYSQL_BIND boilerplate at every call site.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -38,13 +39,15 @@ struct dbstmt {
 	int		 kept;		/* by db_prepare_kept: db_close keeps it */
 };
 
-/* Statements kept prepared, per connection (db_prepare_kept). */
+/* Statements kept prepared, per connection (db_prepare_kept); an
+ * import's threads each use their own connection, but share the table. */
 #define DB_KEPT		16
 static struct {
 	MYSQL		*db;
 	const char	*sql;
 	struct dbstmt	*s;
 } db_kept[DB_KEPT];
+static pthread_mutex_t	db_kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
 /* Connect as configured. flags: CLIENT_MULTI_STATEMENTS for migrations. */
 MYSQL *
@@ -129,14 +132,17 @@ db_prepare(MYSQL *db, const char *sql)
 struct dbstmt *
 db_prepare_kept(MYSQL *db, const char *sql)
 {
-	struct dbstmt	*s;
+	struct dbstmt	*s = NULL;
 	size_t		 i;
 
+	pthread_mutex_lock(&db_kept_lock);
 	for (i = 0; i < DB_KEPT; i++)
-		if (db_kept[i].db == db && db_kept[i].sql == sql)
-			return (db_kept[i].s);
+		if (db_kept[i].db == db && db_kept[i].sql == sql) {
+			s = db_kept[i].s;
+			goto out;
+		}
 	if ((s = db_prepare(db, sql)) == NULL)
-		return (NULL);
+		goto out;
 	for (i = 0; i < DB_KEPT; i++)
 		if (db_kept[i].db == NULL) {
 			db_kept[i].db = db;
@@ -145,6 +151,8 @@ db_prepare_kept(MYSQL *db, const char *sql)
 			s->kept = 1;
 			break;
 		}
+out:
+	pthread_mutex_unlock(&db_kept_lock);
 	return (s);
 }
 
@@ -153,12 +161,14 @@ db_forget(MYSQL *db)
 {
 	size_t	i;
 
+	pthread_mutex_lock(&db_kept_lock);
 	for (i = 0; i < DB_KEPT; i++)
 		if (db_kept[i].db == db) {
 			db_kept[i].s->kept = 0;
 			db_close(db_kept[i].s);
 			memset(&db_kept[i], 0, sizeof db_kept[i]);
 		}
+	pthread_mutex_unlock(&db_kept_lock);
 }
 
 /* Bind a string parameter; NULL binds SQL NULL. The string must live
@@ -369,27 +379,33 @@ db_run(MYSQL *db, const char *sql, unsigned n, const char **args)
 	return (r);
 }
 
+/* A transaction on a connection in autocommit mode: one round trip to
+ * open it, one to end it (an import opens one per batch). The statement
+ * is kept prepared: db_forget before the connection is closed. */
+#define DB_BEGIN	"START TRANSACTION"
+
 int
 db_begin(MYSQL *db)
 {
-	if (mysql_autocommit(db, 0) != 0) {
-		log_warnx("begin: %s", mysql_error(db));
+	struct dbstmt	*s;
+
+	int		 r;
+
+	if ((s = db_prepare_kept(db, DB_BEGIN)) == NULL)
 		return (-1);
-	}
-	return (0);
+	r = db_exec(s);
+	db_close(s);		/* leaves it prepared if it was kept */
+	return (r);
 }
 
 int
 db_commit(MYSQL *db)
 {
-	int	r = 0;
-
 	if (mysql_commit(db) != 0) {
 		log_warnx("commit: %s", mysql_error(db));
-		r = -1;
+		return (-1);
 	}
-	mysql_autocommit(db, 1);
-	return (r);
+	return (0);
 }
 
 void
@@ -397,5 +413,4 @@ db_rollback(MYSQL *db)
 {
 	if (mysql_rollback(db) != 0)
 		log_warnx("rollback: %s", mysql_error(db));
-	mysql_autocommit(db, 1);
 }

@@ -243,7 +243,8 @@ struct import {
 	struct twins	*twins;
 	struct dbstmt	*s_mark;
 	struct dbstmt	*s_new_max;
-	long long	 mark;		/* contacts.id before the batch */
+	long long	 mark;		/* contacts.id before the batch (0:
+					 * not taken yet) */
 
 	/* New contacts' tags and enrolment (link.c): those with the
 	 * import's id in (linked, made] have none yet. */
@@ -439,6 +440,7 @@ long long	 contact_duplicate(struct import *, const struct rowv *,
 		     long long, char *);
 int		 contact_after(struct import *, long long, int);
 int		 contact_mark(struct import *);
+int		 contact_new_max(struct import *);
 int		 contact_ahead(struct import *);
 int		 contact_open(struct import *);
 int		 contact_flush(struct import *);

@@ -487,7 +487,7 @@ import_batch(struct import *im, int last)
 		return (-1);
 	/* The workspace's lock row, held until the commit. */
 	if (wslock_hold(im->db, im->ws_id, im->id) != 1 ||
-	    contact_mark(im) == -1)
+	    (im->mark == 0 && contact_mark(im) == -1))
 		return (-1);
 	for (i = 0; i < im->batch->n; i++) {
 		if (import_row_write(im, &im->batch->rows[i]) == -1)
@@ -504,8 +504,12 @@ import_batch(struct import *im, int last)
 	/* New contacts are linked after their batch, by the linker while
 	 * the next one is written; what it does not link is linked here:
 	 * the batches' before this one, and the file's last. */
-	made = link_wanted(im) && im->st.created > created ? im->mark :
-	    im->made;
+	made = im->made;
+	if (link_wanted(im) && im->st.created > created) {
+		if (contact_new_max(im) == -1)
+			return (-1);
+		made = im->mark;
+	}
 	hi = last ? made : im->made;
 	if (!im->linking && hi > im->linked &&
 	    link_range(&im->wlink, im, im->linked, hi) == -1)
@@ -524,6 +528,23 @@ import_batch(struct import *im, int last)
 	if (!im->linking && hi > im->linked)
 		im->linked = hi;
 	return (0);
+}
+
+/* Does the server log statements (binlog_format=STATEMENT)? 1, 0, or -1
+ * on error. Per import: the setting is dynamic. */
+static int
+import_binlog_statement(MYSQL *db)
+{
+	struct dbstmt	*s;
+	int		 r = -1;
+
+	if ((s = db_prepare(db, "SELECT @@log_bin AND "
+	    "@@binlog_format = 'STATEMENT'")) == NULL)
+		return (-1);
+	if (db_exec(s) == 0 && db_fetch(s) == 1)
+		r = db_col_int(s, 0) != 0;
+	db_close(s);
+	return (r);
 }
 
 /* Link, in a transaction of its own on db, what the batches written so
@@ -705,7 +726,7 @@ import_linker_start(struct import *im, struct import_linker *lk)
 	lk->im = im;
 	lk->lo = im->linked;
 	lk->hi = im->made;
-	if (!link_wanted(im) || lk->hi <= lk->lo || import_may_touch(im))
+	if (im->ldb == NULL || lk->hi <= lk->lo || import_may_touch(im))
 		return (0);
 	if ((errno = pthread_create(&lk->thread, NULL, import_linker_main,
 	    lk)) != 0) {
@@ -1206,10 +1227,14 @@ import_free(struct import *im)
 	columns_clear(&im->cm);
 	manifest_clear(&im->m);
 	status_clear(&im->st);
-	if (im->rdb != NULL)
+	if (im->rdb != NULL) {
+		db_forget(im->rdb);
 		mysql_close(im->rdb);
-	if (im->ldb != NULL)
+	}
+	if (im->ldb != NULL) {
+		db_forget(im->ldb);
 		mysql_close(im->ldb);
+	}
 }
 
 /*
@@ -1283,6 +1308,17 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.m.id = xstrdup(id);
 	if (import_register(db, &im.m, &cause) == -1)
 		goto out;
+	switch (import_binlog_statement(db)) {
+	case -1:
+		goto out;
+	case 1:
+		/* The server refuses array-bound writes (and writes at READ
+		 * COMMITTED) when it logs statements: say so, once. */
+		r = import_fail(&im, "The database server logs statements "
+		    "(binlog_format=STATEMENT); imports need MIXED (its "
+		    "default) or ROW");
+		goto out;
+	}
 	/* the reader's connection (see import_reader_main) */
 	if ((im.rdb = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);

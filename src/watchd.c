@@ -79,8 +79,10 @@ watchd_connect(void)
 static void
 watchd_disconnect(void)
 {
-	if (watchd_db != NULL)
+	if (watchd_db != NULL) {
+		db_forget(watchd_db);
 		mysql_close(watchd_db);
+	}
 	watchd_db = NULL;
 }
 

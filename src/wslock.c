@@ -31,20 +31,14 @@ wslock_holder(char *buf, size_t len)
 	snprintf(buf, len, "%s:%ld", host, (long)getpid());
 }
 
-/* Whether import id owns workspace ws now: 1, 0, -1 on error. lock adds
- * FOR UPDATE (inside a transaction). */
+/* Whether import id owns workspace ws, asked by s (the lock row's
+ * import_id by workspace): 1, 0, -1 on error. */
 static int
-wslock_owned(MYSQL *db, long long ws, const char *id, int lock)
+wslock_answer(struct dbstmt *s, long long ws, const char *id)
 {
-	struct dbstmt	*s;
 	const char	*v;
 	int		 r = -1;
 
-	s = db_prepare(db, lock ? "SELECT import_id FROM import_locks "
-	    "WHERE workspace_id = ? FOR UPDATE" : "SELECT import_id FROM "
-	    "import_locks WHERE workspace_id = ?");
-	if (s == NULL)
-		return (-1);
 	db_bind_int(s, 0, ws);
 	if (db_exec(s) == 0) {
 		switch (db_fetch(s)) {
@@ -97,8 +91,17 @@ wslock_claim(MYSQL *db, long long ws, const char *id)
 	if (r == -1)
 		return (-1);
 	/* Affected rows are 0 when nothing changed, so ask. */
-	return (wslock_owned(db, ws, id, 0));
+	if ((s = db_prepare(db, "SELECT import_id FROM import_locks "
+	    "WHERE workspace_id = ?")) == NULL)
+		return (-1);
+	return (wslock_answer(s, ws, id));
 }
+
+/* Kept prepared (once a batch): db_forget before the connection goes. */
+#define WSLOCK_MINE	"SELECT import_id FROM import_locks " \
+	"WHERE workspace_id = ? FOR UPDATE"
+#define WSLOCK_BEAT	"UPDATE import_locks SET heartbeat = NOW(3) " \
+	"WHERE workspace_id = ?"
 
 /* In a batch's transaction: hold the row until the commit and move the
  * heartbeat. 1 if the lock is still ours, 0 if it was taken over, -1 on
@@ -106,18 +109,19 @@ wslock_claim(MYSQL *db, long long ws, const char *id)
 int
 wslock_hold(MYSQL *db, long long ws, const char *id)
 {
-	const char	*arg[1];
-	char		 v[32];
+	struct dbstmt	*s;
 	int		 r;
 
-	if ((r = wslock_owned(db, ws, id, 1)) != 1)
-		return (r);
-	snprintf(v, sizeof v, "%lld", ws);
-	arg[0] = v;
-	if (db_run(db, "UPDATE import_locks SET heartbeat = NOW(3) "
-	    "WHERE workspace_id = ?", 1, arg) == -1)
+	if ((s = db_prepare_kept(db, WSLOCK_MINE)) == NULL)
 		return (-1);
-	return (1);
+	if ((r = wslock_answer(s, ws, id)) != 1)
+		return (r);
+	if ((s = db_prepare_kept(db, WSLOCK_BEAT)) == NULL)
+		return (-1);
+	db_bind_int(s, 0, ws);
+	r = db_exec(s);
+	db_close(s);
+	return (r == -1 ? -1 : 1);
 }
 
 /* Let the workspace go, if import id holds it. */
