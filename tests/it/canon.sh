@@ -56,6 +56,7 @@ canon_import() {
 
 # canon_dump SLUG: everything the imports of the workspace made, without
 # ids, public ids or times; the workspace's own user emails read @WS.
+# Ordered by every column shown, so that ties cannot differ.
 canon_dump() {
 	local ws="(SELECT id FROM workspaces WHERE slug = '$1')"
 	echo "== contacts"
@@ -72,8 +73,7 @@ canon_dump() {
 	    FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id
 	    LEFT JOIN users u ON u.id = c.owner_id
 	    WHERE c.workspace_id = $ws
-	    ORDER BY c.email, c.first_name, c.last_name, c.linkedin_url,
-	    c.phone, c.custom"
+	    ORDER BY 3, 1, 2, 5, 4, 7, 6, 8, 9, 10, 11"
 	echo "== accounts"
 	sql "SELECT domain, name FROM accounts WHERE workspace_id = $ws
 	    ORDER BY domain"
@@ -86,8 +86,7 @@ canon_dump() {
 	    IF(r.contact IS NULL, r.message, REPLACE(r.message, r.contact, '#'))
 	    FROM import_rows r JOIN imports i ON i.id = r.import_id
 	    LEFT JOIN contacts c ON c.public_id = r.contact
-	    WHERE i.workspace_id = $ws ORDER BY r.row_no, r.severity, r.code,
-	    r.column_name"
+	    WHERE i.workspace_id = $ws ORDER BY 1, 2, 3, 4, 5, 6, 7, 8"
 	echo "== imports"
 	sql "SELECT state, rows_total, rows_processed, created, updated,
 	    skipped, failed, warnings, errors_total, tagged,
