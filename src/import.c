@@ -605,17 +605,25 @@ import_next_rows(struct import *im, int snap, int keep)
 	return (snap ? snap_batch(im, keep) : 0);
 }
 
+/* The start of an import's thread: signals are the main thread's, as
+ * before there were others; the client library wants to know it. */
+static void
+import_thread_enter(void)
+{
+	sigset_t	all;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, NULL);
+	mysql_thread_init();
+}
+
 static void *
 import_reader_main(void *arg)
 {
 	struct import_reader	*rd = arg;
 	struct import		*im = rd->im;
-	sigset_t		 all;
 
-	/* Signals are the main thread's, as before there was this one. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	mysql_thread_init();
+	import_thread_enter();
 	rd->state = NEXT_READ;
 	rd->n = batch_read(im->next, im->in, conf.batch_size);
 	if (rd->n != -1 && !lookup_wanted(im)) {
@@ -702,11 +710,8 @@ import_linker_main(void *arg)
 {
 	struct import_linker	*lk = arg;
 	struct import		*im = lk->im;
-	sigset_t		 all;
 
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, NULL);
-	mysql_thread_init();
+	import_thread_enter();
 	if (db_begin(im->ldb) == -1 ||
 	    link_range(&im->llink, im, lk->lo, lk->hi) == -1 ||
 	    db_commit(im->ldb) == -1) {
