@@ -43,7 +43,7 @@ static const struct conf_var {
 	{ "spool_dir", CONF_STR, &conf.spool_dir, INTAKE_SPOOLDIR, 0, 0 },
 	{ "sql_dir", CONF_STR, &conf.sql_dir, INTAKE_SQLDIR, 0, 0 },
 	{ "max_upload", CONF_SIZE, &conf.max_upload, "256M", 1, 1LL << 40 },
-	{ "batch_size", CONF_UINT, &conf.batch_size, "1000", 1, 100000 },
+	{ "batch_size", CONF_UINT, &conf.batch_size, "2000", 1, 100000 },
 	{ "id_header", CONF_STR, &conf.id_header, "EG-CON-ID", 0, 0 },
 	{ "cookie_secure", CONF_BOOL, &conf.cookie_secure, "no", 0, 1 },
 	{ "session_idle", CONF_UINT, &conf.session_idle, "3600", 60, 86400 * 30 },
