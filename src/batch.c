@@ -68,7 +68,8 @@ batch_copy(struct batch *b, size_t i, const struct csvrec *rec)
 /*
  * Read up to max non-empty rows. Returns 1 if the file may hold more, 0 at
  * its end, -1 on a reading error (csvin_error says which row). last_row
- * and last_off tell where the batch ends, blank rows included.
+ * and last_off tell where the batch ends, blank rows included; last_off
+ * is -1 if it read no row at all (the file ended with the batch before).
  */
 int
 batch_read(struct batch *b, struct csvin *in, size_t max)
@@ -77,6 +78,8 @@ batch_read(struct batch *b, struct csvin *in, size_t max)
 	int		 n;
 
 	b->n = 0;
+	b->last_row = 0;
+	b->last_off = -1;
 	while (b->n < max && (n = csvin_next(in, &rec)) == 1) {
 		b->last_row = rec->row;
 		b->last_off = rec->end;

@@ -193,7 +193,8 @@ struct import {
 	struct colmap	 cm;
 	int		 fd;
 	struct csvin	*in;
-	unsigned long	 last_row;
+	unsigned long	 last_row;	/* where the last committed batch ended */
+	off_t		 last_off;
 
 	struct dbstmt	*s_account;
 	struct dbstmt	*s_update;
@@ -251,7 +252,7 @@ struct import {
 	MYSQL		*ldb;		/* the linker's connection */
 	struct link	 wlink;		/* on db */
 	struct link	 llink;		/* on ldb */
-	long long	 linked;	/* imports.linked_to */
+	long long	 linked;	/* import_links.linked_to */
 	long long	 made;		/* end of the last committed batch */
 	int		 linking;	/* the linker links (linked, made] */
 };

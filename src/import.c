@@ -483,6 +483,11 @@ import_batch(struct import *im, int last)
 	size_t		i;
 	long long	created = im->st.created, made, hi;
 
+	/* A batch that read nothing ends where the one before it did. */
+	if (im->batch->last_off == -1) {
+		im->batch->last_row = im->last_row;
+		im->batch->last_off = im->last_off;
+	}
 	if (db_begin(im->db) == -1)
 		return (-1);
 	/* The workspace's lock row, held until the commit. */
@@ -1348,6 +1353,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		goto out;
 	}
 	im.last_row = row;
+	im.last_off = off;
 	switch (import_options(&im, &cause)) {
 	case -1:
 		goto out;
@@ -1527,6 +1533,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		row = im.batch->last_row;
 		off = im.batch->last_off;
 		im.last_row = row;
+		im.last_off = off;
 		import_touch(&im);
 		if (last)
 			break;

@@ -3,9 +3,9 @@
  * new contacts are linked after it commits, by the reader's connection
  * while the next batch is written (import.c): the tag links and the
  * enrolments were a third of the writer's time. What is linked is a
- * range of contact ids with the import's id; imports.linked_to says how
- * far linking has got, in the same transaction, so that an import that
- * goes on after a stop links exactly what was left.
+ * range of contact ids with the import's id; import_links.linked_to says
+ * how far linking has got, in the same transaction, so that an import
+ * that goes on after a stop links exactly what was left.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,8 +26,8 @@ link_open(struct link *l, MYSQL *db)
 	    "(workflow_id, contact_id, import_id) SELECT ?, c.id, ? "
 	    "FROM contacts c WHERE c.id > ? AND c.id <= ? "
 	    "AND c.created_by_import = ? AND c.dnt = 0");
-	l->s_done = db_prepare(db, "UPDATE imports SET linked_to = ? "
-	    "WHERE id = ?");
+	l->s_done = db_prepare(db, "UPDATE import_links SET linked_to = ? "
+	    "WHERE import_id = ?");
 	if (l->s_tag == NULL || l->s_enrol == NULL || l->s_done == NULL) {
 		link_close(l);
 		return (-1);
@@ -96,12 +96,12 @@ link_resume(struct import *im)
 	struct dbstmt	*s;
 	int		 r = -1;
 
-	if (db_run(im->db, "UPDATE imports SET linked_to = (SELECT "
-	    "COALESCE(MAX(id), 0) FROM contacts) WHERE id = ? AND "
-	    "linked_to IS NULL", 1, &im->id) == -1)
+	if (db_run(im->db, "INSERT IGNORE INTO import_links (import_id, "
+	    "linked_to) SELECT ?, COALESCE(MAX(id), 0) FROM contacts", 1,
+	    &im->id) == -1)
 		return (-1);
-	s = db_prepare(im->db, "SELECT i.linked_to, (SELECT COALESCE(MAX(id), "
-	    "0) FROM contacts) FROM imports i WHERE i.id = ?");
+	s = db_prepare(im->db, "SELECT l.linked_to, (SELECT COALESCE(MAX(id), "
+	    "0) FROM contacts) FROM import_links l WHERE l.import_id = ?");
 	if (s == NULL)
 		return (-1);
 	db_bind_str(s, 0, im->id);

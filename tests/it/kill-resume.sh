@@ -75,6 +75,8 @@ check "every kind of outcome is there" [ "$(sql "SELECT COUNT(DISTINCT code)
     FROM import_rows r JOIN imports i ON i.id = r.import_id
     WHERE i.id = '$idb'")" -ge 7 ]
 check "the drop is in done/" test -d "$RUN/spool/done/$idb"
+check_eq "the writer and the linker never deadlocked" 0 \
+    "$(grep -c 'Deadlock found' "$RUN/watchd.log")"
 check_eq "no lock is left held" 0 \
     "$(sql "SELECT COUNT(*) FROM import_locks WHERE import_id IS NOT NULL")"
 it_done
