@@ -170,6 +170,7 @@ struct row_owner {
 /* Linking an import's new contacts to its tags and workflow (link.c),
  * on one connection. */
 struct link {
+	MYSQL		*db;
 	struct dbstmt	*s_tag;
 	struct dbstmt	*s_enrol;
 	struct dbstmt	*s_done;
@@ -428,6 +429,8 @@ int		 link_open(struct link *, MYSQL *);
 void		 link_close(struct link *);
 int		 link_wanted(const struct import *);
 int		 link_range(struct link *, const struct import *, long long,
+		    long long);
+int		 link_commit(struct link *, const struct import *, long long,
 		    long long);
 int		 link_resume(struct import *);
 

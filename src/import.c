@@ -482,6 +482,7 @@ import_batch(struct import *im, int last)
 {
 	size_t		i;
 	long long	created = im->st.created, made, hi;
+	int		here;		/* links (linked, hi] itself */
 
 	/* A batch that read nothing ends where the one before it did. */
 	if (im->batch->last_off == -1) {
@@ -516,8 +517,8 @@ import_batch(struct import *im, int last)
 		made = im->mark;
 	}
 	hi = last ? made : im->made;
-	if (!im->linking && hi > im->linked &&
-	    link_range(&im->wlink, im, im->linked, hi) == -1)
+	here = !im->linking && hi > im->linked;
+	if (here && link_range(&im->wlink, im, im->linked, hi) == -1)
 		return (-1);
 	if (last) {
 		im->st.state = STATE_DONE;
@@ -530,7 +531,7 @@ import_batch(struct import *im, int last)
 	    im->batch->last_off) == -1 || db_commit(im->db) == -1)
 		return (-1);
 	im->made = made;
-	if (!im->linking && hi > im->linked)
+	if (here)
 		im->linked = hi;
 	return (0);
 }
@@ -560,12 +561,8 @@ import_link_rest(struct import *im)
 {
 	if (im->made <= im->linked)
 		return (0);
-	if (db_begin(im->db) == -1 ||
-	    link_range(&im->wlink, im, im->linked, im->made) == -1 ||
-	    db_commit(im->db) == -1) {
-		db_rollback(im->db);
+	if (link_commit(&im->wlink, im, im->linked, im->made) == -1)
 		return (-1);
-	}
 	im->linked = im->made;
 	return (0);
 }
@@ -642,12 +639,14 @@ import_reader_main(void *arg)
 	return (NULL);
 }
 
-/* Would writing the batch update contacts (so a snapshot taken meanwhile
- * would go stale)? Told from its snapshot, before it is written: a row
- * matched one by one may; one the snapshot matched to a contact it would
- * change does. */
+/* Would writing the batch update contacts? Told from its snapshot,
+ * before it is written: a row matched one by one may; one the snapshot
+ * matched to a contact it would change does. Asked for a snapshot taken
+ * meanwhile (it would go stale), and with touch for linking meanwhile:
+ * then a matched contact the row would not change counts too (its tags
+ * and enrolment are still written, and lock it). */
 static int
-import_may_update(struct import *im)
+import_may_update(struct import *im, int touch)
 {
 	struct batchrow	*br;
 	size_t		 i;
@@ -656,30 +655,8 @@ import_may_update(struct import *im)
 		return (0);
 	for (i = 0; i < im->batch->n; i++) {
 		br = &im->batch->rows[i];
-		if (br->rvok && (!br->snap || br->collide ||
-		    (br->m.n == 1 && !br->same)))
-			return (1);
-	}
-	return (0);
-}
-
-/* May the batch touch contacts the batches before it made? Then the
- * linker does not link those meanwhile: both would lock them. Only when
- * existing contacts are updated: a row that matched one, or that is
- * matched one by one, may. */
-static int
-import_may_touch(struct import *im)
-{
-	struct batchrow	*br;
-	size_t		 i;
-
-	if (im->m.flow == FLOW_UPDATE)
-		return (1);
-	if (im->m.on_existing != EXISTING_UPDATE)
-		return (0);
-	for (i = 0; i < im->batch->n; i++) {
-		br = &im->batch->rows[i];
-		if (br->rvok && (!br->snap || br->collide || br->m.n > 0))
+		if (br->rvok && (!br->snap || br->collide || (touch ?
+		    br->m.n > 0 : br->m.n == 1 && !br->same)))
 			return (1);
 	}
 	return (0);
@@ -692,7 +669,7 @@ import_reader_start(struct import *im, struct import_reader *rd)
 {
 	memset(rd, 0, sizeof *rd);
 	rd->im = im;
-	rd->snap = !import_may_update(im);
+	rd->snap = !import_may_update(im, 0);
 	if ((errno = pthread_create(&rd->thread, NULL, import_reader_main,
 	    rd)) != 0) {
 		log_warn("pthread_create");
@@ -717,18 +694,14 @@ import_linker_main(void *arg)
 	struct import		*im = lk->im;
 
 	import_thread_enter();
-	if (db_begin(im->ldb) == -1 ||
-	    link_range(&im->llink, im, lk->lo, lk->hi) == -1 ||
-	    db_commit(im->ldb) == -1) {
-		db_rollback(im->ldb);
-		lk->failed = 1;
-	}
+	lk->failed = link_commit(&im->llink, im, lk->lo, lk->hi) == -1;
 	mysql_thread_end();
 	return (NULL);
 }
 
 /* Start linking what is left while this batch is written, unless the
- * batch may touch those contacts. 1 if a thread was started. */
+ * batch may touch those contacts (the writer and the linker would lock
+ * them in different orders). 1 if a thread was started. */
 static int
 import_linker_start(struct import *im, struct import_linker *lk)
 {
@@ -736,7 +709,7 @@ import_linker_start(struct import *im, struct import_linker *lk)
 	lk->im = im;
 	lk->lo = im->linked;
 	lk->hi = im->made;
-	if (im->ldb == NULL || lk->hi <= lk->lo || import_may_touch(im))
+	if (im->ldb == NULL || lk->hi <= lk->lo || import_may_update(im, 1))
 		return (0);
 	if ((errno = pthread_create(&lk->thread, NULL, import_linker_main,
 	    lk)) != 0) {

@@ -18,6 +18,7 @@ int
 link_open(struct link *l, MYSQL *db)
 {
 	memset(l, 0, sizeof *l);
+	l->db = db;
 	/* One statement per tag: no join, and the tag is a constant. */
 	l->s_tag = db_prepare(db, "INSERT IGNORE INTO contact_tags "
 	    "(contact_id, tag_id) SELECT c.id, ? FROM contacts c "
@@ -81,6 +82,20 @@ link_range(struct link *l, const struct import *im, long long lo,
 	db_bind_int(l->s_done, 0, hi);
 	db_bind_str(l->s_done, 1, im->id);
 	return (db_exec(l->s_done));
+}
+
+/* Link (lo, hi] in a transaction of its own on the link's connection.
+ * 0, or -1 (rolled back). */
+int
+link_commit(struct link *l, const struct import *im, long long lo,
+    long long hi)
+{
+	if (db_begin(l->db) == -1 || link_range(l, im, lo, hi) == -1 ||
+	    db_commit(l->db) == -1) {
+		db_rollback(l->db);
+		return (-1);
+	}
+	return (0);
 }
 
 /*
