@@ -186,6 +186,8 @@ struct conf {
 	unsigned	 batch_size;
 	char		*id_header;
 	int		 cookie_secure;
+	char		*public_origin;	/* "" = the request's own scheme://Host */
+	unsigned	 upload_rate;	/* imports a user may queue an hour; 0: any */
 	unsigned	 session_idle;
 	unsigned	 session_max;
 	unsigned	 scan_interval;
