@@ -434,39 +434,42 @@ cli_import(int argc, char **argv)
 	struct manifest	 m;
 	struct drop	*d;
 	MYSQL		*db;
-	const char	*ws = NULL, *as = NULL, *existing = NULL, *why, *base;
-	char		*cause = NULL, *email = NULL, buf[65536], id[INTAKE_ID_MAX];
-	int		 ch, nowait = 0, fd, editor = 0, first = 1, utf16 = 0;
+	struct sniff	 sn;
+	const char	*ws = NULL, *as = NULL, *why;
+	char		*cause = NULL, *email = NULL, *err = NULL;
+	char		 buf[65536], id[INTAKE_ID_MAX];
+	int		 ch, nowait = 0, fd, editor = 0, r = 0;
 	long long	 wsid, uid;
 	ssize_t		 n;
 
 	memset(&m, 0, sizeof m);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		/* The options go through options.c, as the web form's do. */
 		switch (ch) {
 		case 'w': ws = optarg; break;
 		case 'a': as = optarg; break;
-		case 'u': m.flow = FLOW_UPDATE; break;
-		case 't': manifest_add_tag(&m, optarg); break;
-		case 'f':
-			free(m.workflow);
-			m.workflow = xstrdup(optarg);
+		case 'u': r = options_set(&m, "flow", "update", &err); break;
+		case 't': r = options_set(&m, "tags", optarg, &err); break;
+		case 'f': r = options_set(&m, "workflow", optarg, &err); break;
+		case 'e':
+			r = options_set(&m, "on_existing", optarg, &err);
 			break;
-		case 'e': existing = optarg; break;
-		case 'd': m.dnt = 1; break;
-		case 'o': m.override_owners = 1; break;
+		case 'd': r = options_set(&m, "dnt", "true", &err); break;
+		case 'o':
+			r = options_set(&m, "override_owners", "true", &err);
+			break;
 		case 'n': nowait = 1; break;
 		default: cli_usage();
 		}
+		if (r == -1)
+			fatalx("%s", err);
 	}
 	if (optind + 1 != argc || ws == NULL || as == NULL)
 		cli_usage();
-	m.on_existing = m.flow == FLOW_UPDATE ? EXISTING_UPDATE : EXISTING_SKIP;
-	if (existing != NULL &&
-	    manifest_existing_parse(existing, &m.on_existing) == -1)
-		fatalx("--on-existing is skip, update or duplicate");
-	if (m.workflow == NULL)
-		m.workflow = xstrdup("default");
+	m.file_name = options_file_name(argv[optind]);
+	if (options_finish(&m, &err) == -1)
+		fatalx("%s", err);
 	if (norm_email(as, &email) != 0)
 		fatalx("%s is not an email address", as);
 
@@ -491,16 +494,13 @@ cli_import(int argc, char **argv)
 	if (spool_init(conf.spool_dir) == -1 ||
 	    (d = spool_begin(conf.spool_dir, &cause)) == NULL)
 		fatalx("spool: %s", cause ? cause : "cannot set up the spool");
+	sniff_init(&sn);
 	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		if (first)
-			utf16 = sniff_utf16(buf, n);
-		if ((first && sniff_head(buf, n, &why) == -1) ||
-		    (!utf16 && sniff_chunk(buf, n, &why) == -1)) {
+		if (sniff_feed(&sn, buf, n, &why) == -1) {
 			spool_abort(d);
 			fatalx("%s: this is not a CSV file: it looks like %s",
 			    argv[optind], why);
 		}
-		first = 0;
 		if (spool_write(d, buf, n) == -1) {
 			spool_abort(d);
 			fatalx("spool: write failed");
@@ -510,9 +510,12 @@ cli_import(int argc, char **argv)
 		spool_abort(d);
 		fatal("%s", argv[optind]);
 	}
+	if (sniff_end(&sn, &why) == -1) {
+		spool_abort(d);
+		fatalx("%s: this is not a CSV file: it looks like %s",
+		    argv[optind], why);
+	}
 	close(fd);
-	base = strrchr(argv[optind], '/');
-	m.file_name = xstrdup(base ? base + 1 : argv[optind]);
 	m.workspace = xstrdup(ws);
 	m.uploader = email;
 	m.source = xstrdup("cli");

@@ -178,7 +178,7 @@ struct link {
 
 /* One import at work: the drop's options resolved against the database,
  * the prepared statements, and the counters of its status. */
-#define IMPORT_MAX_TAGS		50
+#define IMPORT_MAX_TAGS		OPTIONS_MAX_TAGS
 
 struct import {
 	MYSQL		*db;
@@ -288,6 +288,7 @@ int		 migrate_run(MYSQL *, const char *, int);
 /* auth.c */
 char		*auth_hash(const char *);
 int		 auth_verify(const char *, const char *);
+void		 auth_verify_none(const char *);
 int		 auth_session_create(MYSQL *, long long, char *, size_t,
 		     char *, size_t);
 int		 auth_session_get(MYSQL *, const char *, struct session *);
@@ -298,7 +299,8 @@ long long	 auth_workspace_id(MYSQL *, const char *);
 long long	 auth_user_id(MYSQL *, long long, const char *, int *);
 long long	 auth_throttle_wait(MYSQL *, const char *, const char *);
 void		 auth_throttle_fail(MYSQL *, const char *, const char *);
-void		 auth_throttle_clear(MYSQL *, const char *);
+void		 auth_throttle_clear(MYSQL *, const char *, const char *);
+int		 auth_purge(MYSQL *);
 int		 auth_sso_user(MYSQL *, const char *, const char *,
 		     long long *);
 

@@ -46,6 +46,7 @@ struct manifest {
 	enum on_existing on_existing;
 	int		 dnt;
 	int		 override_owners;
+	int		 existing_given;	/* on_existing was set, not derived */
 	char		*file_name;	/* metadata only, never a path */
 	char		*source;	/* "web", "cli", "sftp" */
 	long long	 size;
@@ -278,6 +279,17 @@ void		 randid_hex(char *, size_t);
 int		 randid_drop_valid(const char *);
 void		 randid_now(char *, size_t);
 
+/* options.c: the limits of every import option */
+#define OPTIONS_MAX_TAGS	50	/* tags one import adds */
+#define OPTIONS_TAG_MAX		128	/* characters: tags.name */
+#define OPTIONS_WORKFLOW_MAX	255	/* characters: workflows.name */
+#define OPTIONS_FILE_NAME_MAX	255	/* characters: imports.file_name */
+int		 options_set(struct manifest *, const char *, const char *,
+		     char **);
+int		 options_finish(struct manifest *, char **);
+int		 options_check(const struct manifest *, char **);
+char		*options_file_name(const char *);
+
 /* manifest.c */
 const char	*manifest_flow_name(enum flow);
 const char	*manifest_existing_name(enum on_existing);
@@ -363,10 +375,20 @@ int		 formula_needs_escape(const char *);
 int		 formula_unescape(char *);
 
 /* sniff.c */
+#define SNIFF_HEAD	8	/* bytes judged for magic numbers and a BOM */
+struct sniff {
+	char	 head[SNIFF_HEAD];
+	size_t	 headlen;
+	int	 decided;
+	int	 utf16;		/* a BOM said so: NUL bytes are text */
+};
 int		 sniff_name(const char *, const char **);
 int		 sniff_head(const char *, size_t, const char **);
 int		 sniff_chunk(const char *, size_t, const char **);
 int		 sniff_utf16(const char *, size_t);
+void		 sniff_init(struct sniff *);
+int		 sniff_feed(struct sniff *, const char *, size_t, const char **);
+int		 sniff_end(struct sniff *, const char **);
 
 /* multipart.c */
 struct multipart;

@@ -12,7 +12,6 @@
 #include "intake.h"
 
 #define MANIFEST_VERSION	1
-#define MANIFEST_MAX_TAGS	50
 
 static const char *manifest_flows[] = { "create", "update" };
 static const char *manifest_existing[] = { "skip", "update", "duplicate" };
@@ -196,6 +195,7 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 		xasprintf(cause, "manifest: unknown on_existing %s", s);
 		goto fail;
 	}
+	m->existing_given = s != NULL;
 	free(s);
 	s = NULL;
 	if (manifest_get_bool(o, "dnt", &m->dnt, cause) == -1 ||
@@ -204,9 +204,9 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 		goto fail;
 	if (json_object_object_get_ex(o, "tags", &v) && v != NULL) {
 		if (!json_object_is_type(v, json_type_array) ||
-		    json_object_array_length(v) > MANIFEST_MAX_TAGS) {
+		    json_object_array_length(v) > OPTIONS_MAX_TAGS) {
 			xasprintf(cause, "manifest: tags must be a list of at "
-			    "most %d names", MANIFEST_MAX_TAGS);
+			    "most %d names", OPTIONS_MAX_TAGS);
 			goto fail;
 		}
 		for (i = 0; i < json_object_array_length(v); i++) {
@@ -226,8 +226,16 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 	if (s != NULL)
 		snprintf(m->sha256, sizeof m->sha256, "%s", s);
 	free(s);
+	s = NULL;
 	if (m->workflow == NULL)
 		m->workflow = xstrdup("default");
+	/* What every entry checks, checked again: a manifest is input. */
+	if (options_check(m, &s) == -1) {
+		xasprintf(cause, "manifest: %s", s);
+		free(s);
+		s = NULL;
+		goto fail;
+	}
 	json_object_put(o);
 	return (0);
 

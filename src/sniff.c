@@ -2,6 +2,11 @@
  * Is this a CSV file? Judged by name and by content, before anything is
  * queued: spreadsheets, archives, PDFs, images and programs are refused
  * with a message that says what the file looks like. Pure.
+ *
+ * The web upload, `intake import` and the SFTP folders all feed a file's
+ * bytes, in whatever chunks they come, through sniff_feed and then
+ * sniff_end: one decision for the three (a UTF-16 file, which has NUL
+ * bytes, was once refused by the web alone).
  */
 #include <string.h>
 #include <strings.h>
@@ -75,5 +80,58 @@ sniff_chunk(const char *buf, size_t len, const char **why)
 		*why = "a binary file (it contains NUL bytes)";
 		return (-1);
 	}
+	return (0);
+}
+
+/* Decide on the head: magic numbers, UTF-16, NUL bytes in it. */
+static int
+sniff_decide(struct sniff *sn, const char **why)
+{
+	sn->decided = 1;
+	sn->utf16 = sniff_utf16(sn->head, sn->headlen);
+	if (sniff_head(sn->head, sn->headlen, why) == -1)
+		return (-1);
+	if (!sn->utf16 && sniff_chunk(sn->head, sn->headlen, why) == -1)
+		return (-1);
+	return (0);
+}
+
+void
+sniff_init(struct sniff *sn)
+{
+	memset(sn, 0, sizeof *sn);
+}
+
+/*
+ * The next bytes of a file, cut anywhere: 0 while it may be CSV, else -1
+ * with *why. The head is judged once its first SNIFF_HEAD bytes are in.
+ */
+int
+sniff_feed(struct sniff *sn, const char *buf, size_t len, const char **why)
+{
+	size_t	n = 0;
+
+	if (!sn->decided) {
+		n = SNIFF_HEAD - sn->headlen;
+		if (n > len)
+			n = len;
+		memcpy(sn->head + sn->headlen, buf, n);
+		sn->headlen += n;
+		if (sn->headlen < SNIFF_HEAD)
+			return (0);
+		if (sniff_decide(sn, why) == -1)
+			return (-1);
+	}
+	if (!sn->utf16 && sniff_chunk(buf + n, len - n, why) == -1)
+		return (-1);
+	return (0);
+}
+
+/* The end of the file: a file shorter than the head is judged now. */
+int
+sniff_end(struct sniff *sn, const char **why)
+{
+	if (!sn->decided)
+		return (sniff_decide(sn, why));
 	return (0);
 }
