@@ -12,33 +12,100 @@
 #include "intake.h"
 #include "web.h"
 
-/* A login body: JSON {"email", "password", "workspace"} or a form. */
-static int
-api_login_fields(struct http *h, struct buf *body, char **email,
-    char **password, char **workspace)
+/*
+ * Login CSRF: a page of another site must not log its visitor's browser
+ * into a workspace of its choosing (their next upload would go there).
+ * A login is JSON only, which a plain HTML form cannot send (a form's
+ * text/plain body shaped like JSON is refused too), and a request that
+ * names an Origin other than ours, or that the browser calls cross-site
+ * or same-site (Sec-Fetch-Site), is refused. A request with neither
+ * header (curl, a script) is no browser's and may log in.
+ */
+
+/* Ours: conf.public_origin, else the request's own scheme://host[:port];
+ * the caller frees it. */
+static char *
+api_session_origin(struct http *h)
 {
-	json_object	*o, *v;
+	const char	*host, *scheme, *port, *p, *https;
+	char		*o;
+
+	if (conf.public_origin != NULL && conf.public_origin[0] != '\0')
+		return (xstrdup(conf.public_origin));
+	if ((host = http_param(h, "HTTP_HOST")) == NULL || *host == '\0')
+		return (NULL);
+	if ((scheme = http_param(h, "REQUEST_SCHEME")) == NULL ||
+	    *scheme == '\0') {
+		https = http_param(h, "HTTPS");
+		scheme = https != NULL && strcasecmp(https, "on") == 0 ?
+		    "https" : "http";
+	}
+	/* nginx's $host has no port; the port it was reached at does. */
+	p = strrchr(host, ']');
+	port = http_param(h, "SERVER_PORT");
+	if (strchr(p != NULL ? p : host, ':') == NULL && port != NULL &&
+	    *port != '\0' &&
+	    strcmp(port, strcasecmp(scheme, "https") == 0 ? "443" : "80") != 0)
+		xasprintf(&o, "%s://%s:%s", scheme, host, port);
+	else
+		xasprintf(&o, "%s://%s", scheme, host);
+	return (o);
+}
+
+/* Whether a login may come from where the browser says it comes from. */
+static int
+api_session_same_origin(struct http *h)
+{
+	const char	*origin, *site;
+	char		*ours;
+	int		 same;
+
+	site = http_param(h, "HTTP_SEC_FETCH_SITE");
+	if (site != NULL && (strcasecmp(site, "cross-site") == 0 ||
+	    strcasecmp(site, "same-site") == 0))
+		return (0);
+	if ((origin = http_param(h, "HTTP_ORIGIN")) == NULL)
+		return (1);
+	ours = api_session_origin(h);
+	same = ours != NULL && strcasecmp(origin, ours) == 0;
+	free(ours);
+	return (same);
+}
+
+/* Whether the body is declared JSON: application/json, maybe with
+ * parameters (; charset=utf-8). */
+static int
+api_session_is_json(struct http *h)
+{
 	const char	*type = http_param(h, "CONTENT_TYPE");
 
+	if (type == NULL || strncasecmp(type, "application/json", 16) != 0)
+		return (0);
+	type += 16;
+	return (*type == '\0' || *type == ';' || *type == ' ' ||
+	    *type == '\t');
+}
+
+/* A login body: JSON {"email", "password", "workspace"}. */
+static int
+api_login_fields(struct buf *body, char **email, char **password,
+    char **workspace)
+{
+	json_object	*o, *v;
+
 	*email = *password = *workspace = NULL;
-	if (type != NULL && strncmp(type, "application/json", 16) == 0) {
-		if ((o = json_tokener_parse(buf_str(body))) == NULL)
-			return (-1);
-		if (json_object_object_get_ex(o, "email", &v) &&
-		    json_object_is_type(v, json_type_string))
-			*email = xstrdup(json_object_get_string(v));
-		if (json_object_object_get_ex(o, "password", &v) &&
-		    json_object_is_type(v, json_type_string))
-			*password = xstrdup(json_object_get_string(v));
-		if (json_object_object_get_ex(o, "workspace", &v) &&
-		    json_object_is_type(v, json_type_string))
-			*workspace = xstrdup(json_object_get_string(v));
-		json_object_put(o);
-	} else {
-		*email = http_query(buf_str(body), "email");
-		*password = http_query(buf_str(body), "password");
-		*workspace = http_query(buf_str(body), "workspace");
-	}
+	if ((o = json_tokener_parse(buf_str(body))) == NULL)
+		return (-1);
+	if (json_object_object_get_ex(o, "email", &v) &&
+	    json_object_is_type(v, json_type_string))
+		*email = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "password", &v) &&
+	    json_object_is_type(v, json_type_string))
+		*password = xstrdup(json_object_get_string(v));
+	if (json_object_object_get_ex(o, "workspace", &v) &&
+	    json_object_is_type(v, json_type_string))
+		*workspace = xstrdup(json_object_get_string(v));
+	json_object_put(o);
 	return (*email != NULL && *password != NULL ? 0 : -1);
 }
 
@@ -119,7 +186,9 @@ api_session_start(struct http *h, long long user)
 /*
  * POST /api/login. The same email may be a user of several workspaces:
  * the password picks among them, and when it still matches more than one
- * the client must name the workspace.
+ * the client must name the workspace. Every way to fail costs at least
+ * one password check (an unknown email checks a dummy hash), so that the
+ * time of an answer does not tell which emails have an account.
  */
 void
 api_login(struct http *h)
@@ -130,14 +199,26 @@ api_login(struct http *h)
 	char		*lower = NULL;
 	const char	*ip;
 	long long	 user = 0, wait;
-	int		 matches = 0;
+	int		 matches = 0, rows = 0;
 	json_object	*choices = NULL;
 
+	if (!api_session_same_origin(h)) {
+		http_drain(h);
+		http_error(h, 403, "cross_site", "This login came from another "
+		    "site: open intake at its own address and log in there");
+		return;
+	}
+	if (!api_session_is_json(h)) {
+		http_drain(h);
+		http_error(h, 415, "json_only", "A login must be sent as JSON "
+		    "(Content-Type: application/json)");
+		return;
+	}
 	if (http_read_body(h, &body) == -1) {
 		http_error(h, 413, "too_large", "The request is too large");
 		return;
 	}
-	if (api_login_fields(h, &body, &email, &password, &workspace) == -1) {
+	if (api_login_fields(&body, &email, &password, &workspace) == -1) {
 		http_error(h, 400, "bad_request",
 		    "Enter your email and password");
 		goto out;
@@ -166,6 +247,7 @@ api_login(struct http *h)
 		goto dberr;
 	choices = json_object_new_array();
 	while (db_fetch(s) == 1) {
+		rows++;
 		if (!auth_verify(password, db_col_str(s, 1)))
 			continue;
 		matches++;
@@ -173,13 +255,15 @@ api_login(struct http *h)
 		json_object_array_add(choices,
 		    json_object_new_string(db_col_str(s, 2)));
 	}
+	if (rows == 0)
+		auth_verify_none(password);
 	if (matches == 0) {
 		auth_throttle_fail(h->db, lower, ip);
 		http_error(h, 401, "bad_login",
 		    "That email and password do not match");
 		goto out;
 	}
-	auth_throttle_clear(h->db, lower);
+	auth_throttle_clear(h->db, lower, ip);
 	if (matches > 1) {
 		json_object *o = json_object_new_object();
 

@@ -6,6 +6,7 @@
  * its SHA-256, so the sessions table alone cannot be replayed.
  */
 #include <crypt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,7 +36,40 @@ auth_hash(const char *password)
 	return (out);
 }
 
-/* 1 if password matches hash; compared in constant time. */
+/*
+ * A hash no password matches, made once per process with auth_hash's
+ * parameters: a login that has no hash to check (an unknown email, a
+ * user without a password) checks this one, so that it costs what a
+ * wrong password costs and its time does not tell which emails have an
+ * account.
+ */
+static const char *
+auth_dummy_hash(void)
+{
+	static char	*dummy;
+	char		 pw[33];
+
+	if (dummy == NULL) {
+		randid_hex(pw, sizeof pw);
+		dummy = auth_hash(pw);
+		explicit_bzero(pw, sizeof pw);
+	}
+	return (dummy);
+}
+
+/* The work of checking a wrong password, for a login that has no hash to
+ * check; never a match. */
+void
+auth_verify_none(const char *password)
+{
+	const char	*dummy;
+
+	if ((dummy = auth_dummy_hash()) != NULL)
+		(void)auth_verify(password, dummy);
+}
+
+/* 1 if password matches hash; compared in constant time. No hash costs
+ * the same as a wrong one. */
 int
 auth_verify(const char *password, const char *hash)
 {
@@ -43,8 +77,10 @@ auth_verify(const char *password, const char *hash)
 	char			*h;
 	int			 ok = 0;
 
-	if (hash == NULL || hash[0] == '\0')
+	if (hash == NULL || hash[0] == '\0') {
+		auth_verify_none(password);
 		return (0);
+	}
 	cd = xcalloc(1, sizeof *cd);
 	h = crypt_r(password, hash, cd);
 	if (h != NULL && h[0] != '*' && strlen(h) == strlen(hash))
@@ -234,20 +270,33 @@ auth_user_id(MYSQL *db, long long workspace_id, const char *email,
 }
 
 /*
- * Slowing down repeated failed logins. Failures are counted per email and
- * per client address (login_failures). The first AUTH_FREE_EMAIL failures
- * of an email (AUTH_FREE_IP of an address, which an office may share)
- * cost nothing; after that each failure locks the email or address for
- * 2^(n - free) seconds, at most AUTH_LOCK_MAX, and while it is locked a
- * login is answered 429 with Retry-After without looking at the password.
- * A row is forgotten AUTH_FORGET seconds after its last failure; a good
- * login clears its email's count (not the address's: one known password
- * must not reset guessing at the others).
+ * Slowing down repeated failed logins, as OWASP advises: failures are
+ * counted per (email, client address) pair and per address
+ * (login_failures), never per email alone, so that failures from one
+ * address never stop a correct login from another (counted per email,
+ * anybody could keep any account locked). The first AUTH_FREE_PAIR
+ * failures of a pair (AUTH_FREE_IP of an address, which an office may
+ * share) cost nothing; after that each failure locks the pair or address
+ * for 2^(n - free) seconds, at most AUTH_LOCK_MAX, and while it is
+ * locked a login is answered 429 with Retry-After without looking at the
+ * password. A row is forgotten AUTH_FORGET seconds after its last
+ * failure; a good login clears its pair's count (not the address's: one
+ * known password must not reset guessing at the others).
  */
-#define AUTH_FREE_EMAIL	5
+#define AUTH_FREE_PAIR	5
 #define AUTH_FREE_IP	20
 #define AUTH_LOCK_MAX	900
 #define AUTH_FORGET	3600
+
+/* The key of a pair's row: "ADDRESS EMAIL"; the caller frees it. */
+static char *
+auth_pair_key(const char *email, const char *ip)
+{
+	char	*k;
+
+	xasprintf(&k, "%s %s", ip != NULL && *ip != '\0' ? ip : "-", email);
+	return (k);
+}
 
 static long long
 auth_lock_seconds(long long failures, long long free_tries)
@@ -296,10 +345,13 @@ auth_throttle_one(MYSQL *db, const char *kind, const char *k,
 long long
 auth_throttle_wait(MYSQL *db, const char *email, const char *ip)
 {
-	long long	a, b;
+	char		*pair = auth_pair_key(email, ip);
+	long long	 a, b = -1;
 
-	if ((a = auth_throttle_one(db, "email", email, AUTH_FREE_EMAIL)) == -1 ||
-	    (b = auth_throttle_one(db, "ip", ip, AUTH_FREE_IP)) == -1)
+	if ((a = auth_throttle_one(db, "pair", pair, AUTH_FREE_PAIR)) != -1)
+		b = auth_throttle_one(db, "ip", ip, AUTH_FREE_IP);
+	free(pair);
+	if (a == -1 || b == -1)
 		return (-1);
 	return (a > b ? a : b);
 }
@@ -309,7 +361,8 @@ void
 auth_throttle_fail(MYSQL *db, const char *email, const char *ip)
 {
 	struct dbstmt	*s;
-	const char	*kind[2] = { "email", "ip" }, *k[2] = { email, ip };
+	char		*pair = auth_pair_key(email, ip);
+	const char	*kind[2] = { "pair", "ip" }, *k[2] = { pair, ip };
 	int		 i;
 
 	s = db_prepare(db, "INSERT INTO login_failures (kind, k, failures) "
@@ -317,7 +370,7 @@ auth_throttle_fail(MYSQL *db, const char *email, const char *ip)
 	    "failures = IF(last_failed_at > NOW() - INTERVAL ? SECOND, "
 	    "failures + 1, 1), last_failed_at = NOW()");
 	if (s == NULL)
-		return;
+		goto out;
 	for (i = 0; i < 2; i++) {
 		if (k[i] == NULL || *k[i] == '\0')
 			continue;
@@ -327,16 +380,59 @@ auth_throttle_fail(MYSQL *db, const char *email, const char *ip)
 		db_exec(s);
 	}
 	db_close(s);
+out:
+	free(pair);
 }
 
-/* A good login: its email starts afresh. */
+/* A good login: its pair starts afresh. */
 void
-auth_throttle_clear(MYSQL *db, const char *email)
+auth_throttle_clear(MYSQL *db, const char *email, const char *ip)
 {
-	const char	*arg[1] = { email };
+	char		*pair = auth_pair_key(email, ip);
+	const char	*arg[1] = { pair };
 
-	db_run(db, "DELETE FROM login_failures WHERE kind = 'email' AND k = ?",
+	db_run(db, "DELETE FROM login_failures WHERE kind = 'pair' AND k = ?",
 	    1, arg);
+	free(pair);
+}
+
+/*
+ * Housekeeping: sessions past their idle or absolute expiry (already
+ * refused at every request, see auth_session_get) and failed-login rows
+ * older than AUTH_FORGET (no longer counted) are deleted. The number of
+ * rows deleted; -1 on error.
+ */
+int
+auth_purge(MYSQL *db)
+{
+	struct dbstmt		*s;
+	unsigned long long	 n;
+
+	s = db_prepare(db, "DELETE FROM sessions "
+	    "WHERE last_seen_at <= NOW() - INTERVAL ? SECOND "
+	    "OR created_at <= NOW() - INTERVAL ? SECOND");
+	if (s == NULL)
+		goto fail;
+	db_bind_int(s, 0, conf.session_idle);
+	db_bind_int(s, 1, conf.session_max);
+	if (db_exec(s) == -1)
+		goto fail;
+	n = db_affected(s);
+	db_close(s);
+	s = db_prepare(db, "DELETE FROM login_failures "
+	    "WHERE last_failed_at <= NOW() - INTERVAL ? SECOND");
+	if (s == NULL)
+		goto fail;
+	db_bind_int(s, 0, AUTH_FORGET);
+	if (db_exec(s) == -1)
+		goto fail;
+	n += db_affected(s);
+	db_close(s);
+	return (n > INT_MAX ? INT_MAX : (int)n);
+
+fail:
+	db_close(s);
+	return (-1);
 }
 
 /* The one user with this email, for a login vouched for by an SSO proxy:
