@@ -3,6 +3,8 @@
  * table (Postfix's VAR_/DEF_ tables, Redis config.c): name, type, target,
  * default and bounds. An error names file:line and stops start-up.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
 #include <errno.h>
 #include <limits.h>
@@ -219,9 +221,10 @@ conf_trim(char *s)
 int
 conf_load(const char *path, char **cause)
 {
-	FILE	*f;
-	char	*line = NULL, *name, *value, *eq, *why = NULL;
-	size_t	 size = 0, i, lineno = 0;
+	struct stat	 sb;
+	FILE		*f;
+	char		*line = NULL, *name, *value, *eq, *why = NULL;
+	size_t		 size = 0, i, lineno = 0;
 
 	conf_defaults();
 	if ((f = fopen(path, "r")) == NULL) {
@@ -250,6 +253,11 @@ conf_load(const char *path, char **cause)
 		if (conf_set(&conf_vars[i], value, &why) == -1)
 			goto fail;
 	}
+	/* The file holds db_password: say so when anyone may read it. */
+	if (fstat(fileno(f), &sb) == 0 && (sb.st_mode & S_IROTH) &&
+	    *conf.db_password != '\0')
+		log_warnx("%s holds db_password and every user of this machine "
+		    "can read it: chmod 0640 it (group intake)", path);
 	free(line);
 	fclose(f);
 	return (0);

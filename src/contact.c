@@ -240,7 +240,7 @@ contact_failed(struct import *im, struct bulk *b)
 {
 	unsigned	e = bulk_errno(b);
 
-	if (e < 2000 && e != 1205 && e != 1213)
+	if (db_refused(e))
 		im->refused = 1;
 	return (-1);
 }
@@ -305,7 +305,7 @@ contact_create(struct import *im, const struct rowv *rv, char *pubid)
 	if (bulk_flush(b) == -1)
 		return (contact_failed(im, b));
 	if (contact_queue(im, rv, acct, pubid) == -1 || bulk_flush(b) == -1)
-		return (bulk_errno(b) >= 2000 ? -1 : 0);
+		return (db_refused(bulk_errno(b)) ? 0 : -1);
 	return (1);
 }
 
@@ -342,7 +342,7 @@ contact_update(struct import *im, const struct rowv *rv, long long id,
 	db_bind_str(s, 13, rv->custom);
 	db_bind_int(s, 14, id);
 	if (db_exec(s) == -1)
-		return (db_errno(s) >= 2000 ? -1 : 0);
+		return (db_refused(db_errno(s)) ? 0 : -1);
 	if (db_affected(s) == 0)
 		return (2);
 	bulk_str(im->b_touch, 0, im->id);
@@ -385,7 +385,7 @@ contact_duplicate(struct import *im, const struct rowv *rv, long long from,
 	db_bind_str(s, 15, im->id);
 	db_bind_int(s, 16, from);
 	if (db_exec(s) == -1)
-		return (db_errno(s) >= 2000 ? -1 : 0);
+		return (db_refused(db_errno(s)) ? 0 : -1);
 	return (db_insert_id(s));
 }
 

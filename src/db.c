@@ -12,6 +12,8 @@
 
 #include <mysql.h>
 
+#include <mysqld_error.h>
+
 #include "intake.h"
 #include "db.h"
 
@@ -260,6 +262,37 @@ unsigned
 db_errno(struct dbstmt *s)
 {
 	return (mysql_stmt_errno(s->stmt));
+}
+
+/*
+ * Whether a server error means "these values are refused": the row is
+ * at fault and fails, and nothing is retried. Every other error (a
+ * deadlock, a lock wait timeout, a lost or refused connection, a Galera
+ * conflict, a full disk or table, a read-only server) is the database's
+ * trouble, not the row's, and the batch is tried again later.
+ */
+int
+db_refused(unsigned e)
+{
+	switch (e) {
+	case ER_BAD_NULL_ERROR:
+	case ER_DUP_ENTRY:
+	case ER_DUP_ENTRY_WITH_KEY_NAME:
+	case ER_WARN_NULL_TO_NOTNULL:
+	case ER_WARN_DATA_OUT_OF_RANGE:
+	case WARN_DATA_TRUNCATED:
+	case ER_TRUNCATED_WRONG_VALUE:
+	case ER_INVALID_CHARACTER_STRING:
+	case ER_TRUNCATED_WRONG_VALUE_FOR_FIELD:
+	case ER_ILLEGAL_VALUE_FOR_TYPE:
+	case ER_DATA_TOO_LONG:
+	case ER_WRONG_VALUE_FOR_TYPE:
+	case ER_NO_REFERENCED_ROW_2:
+	case ER_DATA_OUT_OF_RANGE:
+	case ER_CONSTRAINT_FAILED:
+		return (1);
+	}
+	return (0);
 }
 
 /* Next row: 1, 0 at the end, -1 on error. Long values are fetched whole. */

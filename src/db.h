@@ -270,6 +270,7 @@ void		 db_bind_null(struct dbstmt *, unsigned);
 int		 db_exec(struct dbstmt *);
 int		 db_exec_stream(struct dbstmt *);
 unsigned	 db_errno(struct dbstmt *);
+int		 db_refused(unsigned);
 int		 db_fetch(struct dbstmt *);
 const char	*db_col_str(struct dbstmt *, unsigned);
 long long	 db_col_int(struct dbstmt *, unsigned);

@@ -102,7 +102,7 @@ import_outcome(struct import *im, unsigned long row, const char *severity,
 	bulk_str(b, 6, contact);
 	bulk_str(b, 7, key);
 	if (bulk_next(b) == -1) {
-		if (bulk_errno(b) < 2000)
+		if (db_refused(bulk_errno(b)))
 			im->refused = 1;
 		return (-1);
 	}
@@ -503,7 +503,7 @@ import_batch(struct import *im, int last)
 	if (contact_flush(im) == -1)
 		return (-1);
 	if (bulk_flush(im->b_outcome) == -1) {
-		if (bulk_errno(im->b_outcome) < 2000)
+		if (db_refused(bulk_errno(im->b_outcome)))
 			im->refused = 1;
 		return (-1);
 	}
@@ -925,6 +925,14 @@ import_options(struct import *im, char **cause)
 		db_bind_int(s, 0, im->ws_id);
 		db_bind_str(s, 1, im->m.tags[i]);
 		if (db_exec(s) == -1) {
+			/* options.c keeps tags within the column; should the
+			 * server still refuse one, that is for good. */
+			if (db_refused(db_errno(s))) {
+				xasprintf(cause, "The database refused the tag "
+				    "\"%.128s\"", im->m.tags[i]);
+				db_close(s);
+				return (-2);
+			}
 			db_close(s);
 			return (-1);
 		}
@@ -1151,6 +1159,43 @@ import_check_header(struct import *im, char **cause)
 	return (-1);
 }
 
+/*
+ * An import that fails before its statements are prepared (its manifest
+ * unreadable or refused, its workspace or uploader gone): its row says
+ * failed too, and its status keeps the workspace the row names, so the
+ * uploader can still read why.
+ */
+static void
+import_fail_early(struct import *im, const char *why)
+{
+	struct dbstmt	*s;
+
+	if ((s = db_prepare(im->db, "UPDATE imports SET state = 'failed', "
+	    "message = LEFT(?, 1024), finished_at = NOW(3), "
+	    "updated_at = NOW(3) WHERE id = ? AND state <> 'done'")) == NULL)
+		return;
+	db_bind_str(s, 0, why);
+	db_bind_str(s, 1, im->id);
+	if (db_exec(s) == -1)
+		log_warnx("could not record the failure in the database");
+	db_close(s);
+	if (im->st.workspace != NULL)
+		return;
+	if ((s = db_prepare(im->db, "SELECT w.slug, i.file_name, u.email "
+	    "FROM imports i JOIN workspaces w ON w.id = i.workspace_id "
+	    "LEFT JOIN users u ON u.id = i.uploader_id WHERE i.id = ?")) == NULL)
+		return;
+	db_bind_str(s, 0, im->id);
+	if (db_exec(s) == 0 && db_fetch(s) == 1) {
+		im->st.workspace = xstrdup(db_col_str(s, 0));
+		if (im->st.file == NULL && db_col_str(s, 1) != NULL)
+			im->st.file = xstrdup(db_col_str(s, 1));
+		if (im->st.uploader == NULL && db_col_str(s, 2) != NULL)
+			im->st.uploader = xstrdup(db_col_str(s, 2));
+	}
+	db_close(s);
+}
+
 /* End the import as failed, with a message for the user. */
 static int
 import_fail(struct import *im, const char *why)
@@ -1167,8 +1212,9 @@ import_fail(struct import *im, const char *why)
 	import_touch(im);
 	/* A poison drop fails before the statements are prepared: its
 	 * status says why, and the watcher goes on. */
-	if (im->s_checkpoint != NULL &&
-	    import_checkpoint(im, im->last_row, 0) == -1)
+	if (im->s_checkpoint == NULL)
+		import_fail_early(im, why);
+	else if (import_checkpoint(im, im->last_row, 0) == -1)
 		log_warnx("could not record the failure in the database");
 	if (im->ws_id > 0)
 		wslock_release(im->db, im->ws_id, im->id);

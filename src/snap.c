@@ -497,5 +497,5 @@ fail:
 	snap_none(im);
 	bulk_reset(im->b_keys);
 	bulk_reset(im->b_vals);
-	return (err >= 2000 ? -1 : 0);
+	return (db_refused(err) ? 0 : -1);
 }

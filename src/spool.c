@@ -72,13 +72,17 @@ spool_init(const char *spool)
 	size_t	 i;
 	char	*p;
 
-	if (mkdir(spool, 0755) == -1 && errno != EEXIST) {
+	if (mkdir(spool, 0750) == -1 && errno != EEXIST) {
 		log_warn("mkdir %s", spool);
 		return (-1);
 	}
 	for (i = 0; i < sizeof spool_queues / sizeof spool_queues[0]; i++) {
 		p = spool_path(spool, spool_queues[i], NULL, NULL);
-		if (mkdir(p, 0755) == -1 && errno != EEXIST) {
+		/* Uploader emails and rejected cells are the intake group's
+		 * to read; SFTP accounts only pass through drop/ to their own
+		 * folder (conf/sshd-intake.conf). */
+		if (mkdir(p, strcmp(spool_queues[i], "drop") == 0 ? 0751 :
+		    0750) == -1 && errno != EEXIST) {
 			log_warn("mkdir %s", p);
 			free(p);
 			return (-1);

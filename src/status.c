@@ -172,7 +172,7 @@ status_write(const char *spool, const struct status *st)
 	xasprintf(&tmp, "%s/status/.%s.json.%ld", spool, st->id, (long)getpid());
 	xasprintf(&path, "%s/status/%s.json", spool, st->id);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0644)) == -1)
+	    0640)) == -1)
 		goto fail;
 	while (off < len) {
 		if ((n = write(fd, text + off, len - off)) == -1) {

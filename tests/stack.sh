@@ -110,6 +110,8 @@ stack_write_conf() {
 	# Settings a test or ./run adds (the enrichment provider, ...).
 	[ -z "${STACK_CONF_EXTRA:-}" ] ||
 	    printf '%s\n' "$STACK_CONF_EXTRA" >> "$RUN/intake.conf"
+	# It holds db_password (the daemons warn when anyone can read it).
+	chmod 0600 "$RUN/intake.conf"
 	sed -e "s|@RUN@|$RUN|g" -e "s|@WWW@|$SRCDIR/www|g" \
 	    -e "s|@PORT@|$PORT|g" -e "s|@MAX_UPLOAD@|$STACK_MAX_UPLOAD|g" \
 	    -e "s|@USER@|$(id -un)|g" -e "s|@GROUP@|$(id -gn)|g" \
