@@ -79,7 +79,8 @@ check_eq "another workspace's contacts are not listed" 0 \
     "$(curl -s -b "$JAR" "$BASE/api/contacts" | jq .total)"
 check_eq "nor its tags" 0 "$(curl -s -b "$JAR" "$BASE/api/tags" | jq '.tags | length')"
 
-# Failed logins: five are free, then each locks the email for longer.
+# Failed logins: five are free, then each locks the email (from this
+# address) for longer.
 bad() { code -H 'Content-Type: application/json' \
     -d "{\"email\":\"$1\",\"password\":\"wrong-$RANDOM\"}" "$BASE/api/login"; }
 codes=""
@@ -95,7 +96,7 @@ sleep 3
 check_eq "after the wait, the right password works" 200 "$(code -H 'Content-Type: application/json' \
     -d '{"email":"vi@acme.test","password":"viewer-pass-1"}' "$BASE/api/login")"
 check_eq "and the count starts afresh" 0 \
-    "$(sql "SELECT COUNT(*) FROM login_failures WHERE kind = 'email' AND k = 'vi@acme.test'")"
+    "$(sql "SELECT COUNT(*) FROM login_failures WHERE kind = 'pair' AND k = '127.0.0.1 vi@acme.test'")"
 
 hdr=$(curl -s -D - -o /dev/null "$BASE/")
 echo "$hdr" | grep -qi "^Content-Security-Policy: default-src 'self'; script-src 'self'" &&
