@@ -347,6 +347,7 @@ void		 profile_clear(struct profile *);
 int		 wslock_claim(MYSQL *, long long, const char *);
 int		 wslock_hold(MYSQL *, long long, const char *);
 int		 wslock_release(MYSQL *, long long, const char *);
+int		 wslock_busy(MYSQL *, const char *, const char *);
 
 /* drop.c */
 void		 drop_watch(int);

@@ -147,6 +147,23 @@ watchd_status_failed(const char *id, const char *why)
 	free(path);
 }
 
+/* The workspace slug a claimed drop's manifest names, or NULL. */
+static char *
+watchd_workspace(const char *id)
+{
+	json_object	*o, *v;
+	char		*path, *ws = NULL;
+
+	path = spool_path(conf.spool_dir, "active", id, "manifest.json");
+	if ((o = json_object_from_file(path)) != NULL &&
+	    json_object_object_get_ex(o, "workspace", &v) &&
+	    json_object_is_type(v, json_type_string))
+		ws = xstrdup(json_object_get_string(v));
+	json_object_put(o);
+	free(path);
+	return (ws);
+}
+
 /* Give a claimed drop up: failed/, with why in its status and in the
  * imports table, and its workspace let go. */
 static void
@@ -169,7 +186,8 @@ watchd_give_up(MYSQL *db, const char *id, const char *why)
 
 /*
  * Claim and import one drop. 1 if it was worked on (done or failed), 0 if
- * not ours, 2 if its workspace is busy with another import, 3 if it should
+ * not ours, 2 if its workspace is busy with another import (or another
+ * watcher was still giving the drop back), 3 if it should
  * be tried again soon (a deadlock, a lock wait timeout), -1 if the
  * database is away.
  */
@@ -178,14 +196,37 @@ watchd_one(const char *id)
 {
 	MYSQL		*db;
 	long long	 row;
+	char		*ws;
 	int		 fd, r, n;
 
 	if (spool_claim(conf.spool_dir, id) == -1)
 		return (0);	/* another watcher took it */
-	if ((fd = spool_lock(conf.spool_dir, id)) == -1)
-		return (0);
-	if ((db = watchd_connect()) == NULL ||
-	    (row = watchd_progress(db, id)) == -1) {
+	if ((fd = spool_lock(conf.spool_dir, id)) == -1) {
+		/* Another watcher still holds the lock of a drop it is
+		 * giving back: give it back too, never leave it in active/
+		 * unlocked, and look again a little later. */
+		if (spool_release(conf.spool_dir, id) == -1 &&
+		    errno != ENOENT)
+			log_warn("%s: give back", id);
+		return (2);
+	}
+	if ((db = watchd_connect()) == NULL) {
+		spool_release(conf.spool_dir, id);
+		close(fd);
+		return (-1);
+	}
+	/* A workspace another import holds is found out before this
+	 * import's set-up, with one plain read. */
+	if ((ws = watchd_workspace(id)) != NULL) {
+		r = wslock_busy(db, ws, id);
+		free(ws);
+		if (r == 1) {
+			spool_release(conf.spool_dir, id);
+			close(fd);
+			return (2);
+		}
+	}
+	if ((row = watchd_progress(db, id)) == -1) {
 		watchd_disconnect();
 		spool_release(conf.spool_dir, id);
 		close(fd);
@@ -367,20 +408,32 @@ watchd_drain(int ifd)
 	return (overflow);
 }
 
-/* One round: drop folders, then incoming/. The poll timeout for the next
- * round, in milliseconds. */
+/*
+ * One round: drops left unlocked in active/, drop folders, then incoming/.
+ * The poll timeout for the next round, in milliseconds; *quiet is set when
+ * that is a backoff, which events must not cut short: giving a drop back
+ * to incoming/ is an event of our own.
+ */
 static int
-watchd_round(int ifd)
+watchd_round(int ifd, int *quiet)
 {
 	int	wait, t, r;
 
+	*quiet = 0;
+	/* Every round, not only at start: a drop whose claim lost a race
+	 * with a watcher giving it back must not wait for a restart. */
+	spool_recover(conf.spool_dir);
 	drop_watch(ifd);	/* folders made since the last round */
 	r = drop_scan(watchd_connect(), &wait);
 	if (r == -1)
 		watchd_disconnect();
 	t = watchd_scan();
-	if (t == -1 || r == -1)
+	if (t == -1 || r == -1) {
+		*quiet = 1;
 		return (WATCHD_BACKOFF);
+	}
+	if (t > 0)
+		*quiet = 1;	/* busy workspaces or retries: a pause */
 	if (t == 0)
 		t = (int)conf.scan_interval * 1000;
 	if (wait != -1 && wait * 1000 < t)
@@ -399,7 +452,7 @@ main(int argc, char **argv)
 	struct pollfd	 pfd;
 	char		*cause = NULL, *incoming;
 	long long	 housekept;
-	int		 ch, once = 0, ifd, timeout, wait;
+	int		 ch, once = 0, ifd, timeout, wait, quiet;
 
 	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -462,8 +515,10 @@ main(int argc, char **argv)
 
 	log_info("watching %s", conf.spool_dir);
 	timeout = 0;
+	quiet = 0;
 	while (!import_quit) {
-		pfd.fd = ifd;
+		/* A negative fd is not polled: a backoff sleeps it out. */
+		pfd.fd = quiet ? -1 : ifd;
 		pfd.events = POLLIN;
 		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR)
 			fatal("poll");
@@ -478,7 +533,7 @@ main(int argc, char **argv)
 			watchd_housekeep();
 			housekept = mono_ms();
 		}
-		timeout = watchd_round(ifd);
+		timeout = watchd_round(ifd, &quiet);
 	}
 	log_info("stopping");
 	watchd_disconnect();

@@ -137,3 +137,25 @@ wslock_release(MYSQL *db, long long ws, const char *id)
 	return (db_run(db, "UPDATE import_locks SET import_id = NULL, "
 	    "holder = NULL WHERE workspace_id = ? AND import_id = ?", 2, arg));
 }
+
+/* Whether another live import holds the workspace of slug, asked before
+ * an import's set-up without a lock: 1, 0, -1 on error. */
+int
+wslock_busy(MYSQL *db, const char *slug, const char *id)
+{
+	struct dbstmt	*s;
+	int		 r = -1;
+
+	if ((s = db_prepare(db, "SELECT 1 FROM import_locks l JOIN "
+	    "workspaces w ON w.id = l.workspace_id WHERE w.slug = ? AND "
+	    "l.import_id IS NOT NULL AND l.import_id <> ? AND "
+	    "l.heartbeat >= NOW(3) - INTERVAL ? SECOND")) == NULL)
+		return (-1);
+	db_bind_str(s, 0, slug);
+	db_bind_str(s, 1, id);
+	db_bind_int(s, 2, conf.lock_timeout);
+	if (db_exec(s) == 0)
+		r = db_fetch(s);
+	db_close(s);
+	return (r);
+}
