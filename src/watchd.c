@@ -334,7 +334,8 @@ watchd_scan(void)
 	return (nbusy > 0 ? 1000 : 0);
 }
 
-/* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops. */
+/* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops,
+ * expired sessions. */
 static void
 watchd_housekeep(void)
 {
@@ -344,6 +345,14 @@ watchd_housekeep(void)
 		log_info("cleaned %d drops from tmp/", n);
 	spool_expire(conf.spool_dir, "done",
 	    (time_t)conf.done_keep_days * 86400);
+	/* Sessions past their expiry, failed logins no longer counted. */
+	if (watchd_connect() != NULL) {
+		if ((n = auth_purge(watchd_db)) == -1)
+			watchd_disconnect();
+		else if (n > 0)
+			log_info("purged %d expired sessions and failed logins",
+			    n);
+	}
 }
 
 /* SIGHUP: the log again, and the config if it reads right (checked in a
