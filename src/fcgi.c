@@ -31,6 +31,7 @@
 #define NEED_CSRF	0x2	/* the X-CSRF-Token of the session */
 #define NEED_EDIT	0x4	/* an editing session (and CSRF) */
 #define SESSION_RECENT	0x8	/* a session checked < 1 s ago will do */
+#define STREAM_BODY	0x10	/* nginx streams the body: see http_drain */
 
 static const struct route {
 	const char	*method;
@@ -42,7 +43,9 @@ static const struct route {
 	{ "POST", "/api/login", 0, api_login, NULL },
 	{ "POST", "/api/logout", NEED_SESSION | NEED_CSRF, api_logout, NULL },
 	{ "GET", "/api/session", 0, api_session, NULL },
-	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT, upload_post, NULL },
+	/* the one route nginx does not buffer (conf/nginx.conf.in) */
+	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT | STREAM_BODY,
+	    upload_post, NULL },
 	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
 	/* polled while an import runs: see sesscache.c */
 	{ "GET", "/api/imports/*", NEED_SESSION | SESSION_RECENT, NULL,
@@ -154,6 +157,21 @@ fcgi_route(const char *method, const char *path, const char **id,
 	return (NULL);
 }
 
+/* Whether nginx streams the body of a request for path (any method: its
+ * location in the nginx config is the path's). */
+static int
+fcgi_streamed(const char *path)
+{
+	const char	*id;
+	size_t		 i;
+
+	for (i = 0; i < sizeof routes / sizeof routes[0]; i++)
+		if ((routes[i].flags & STREAM_BODY) &&
+		    fcgi_match(routes[i].path, path, &id))
+			return (1);
+	return (0);
+}
+
 /* A state-changing route without a CSRF check is a bug: refuse to start.
  * (Login has no session yet, so no token to check.) */
 static void
@@ -169,7 +187,9 @@ fcgi_check_routes(void)
 			    routes[i].method, routes[i].path);
 }
 
-static void
+/* Answer one request; 1 if it was a streamed one (its connection must
+ * not be kept). */
+static int
 fcgi_handle(FCGX_Request *r)
 {
 	struct http		 h;
@@ -190,9 +210,15 @@ fcgi_handle(FCGX_Request *r)
 		h.content_length = strtoll(cl, NULL, 10);
 	if (h.method == NULL || h.path == NULL) {
 		http_error(&h, 400, "bad_request", "Malformed request");
-		return;
+		return (0);
 	}
 
+	/* Refusals answer from the headers alone: a streamed body is not
+	 * read for them (http_drain). */
+	if (fcgi_streamed(h.path)) {
+		h.streamed = 1;
+		h.stream_start = mono_ms();
+	}
 	if ((rt = fcgi_route(h.method, h.path, &id, &wrong)) == NULL) {
 		http_drain(&h);
 		if (wrong)
@@ -267,6 +293,7 @@ out:
 		fcgi_db_broken = 1;	/* reconnect before the next one */
 	free(h.token);
 	auth_session_clear(&h.se);
+	return (h.streamed);
 }
 
 /* Answer requests until told to stop. */
@@ -274,7 +301,15 @@ static void
 fcgi_serve(FCGX_Request *req)
 {
 	while (!fcgi_quit && FCGX_Accept_r(req) >= 0) {
-		fcgi_handle(req);
+		/*
+		 * A streamed request's connection is never kept: its body
+		 * may be unread, its socket has a receive timeout. libfcgi
+		 * closes it after the answer (reading on only until nginx,
+		 * fastcgi_keep_conn off, closes its side, which it does
+		 * once it has the answer), and the worker is free.
+		 */
+		if (fcgi_handle(req))
+			req->keepConnection = 0;
 		FCGX_Finish_r(req);
 	}
 	if (fcgi_db != NULL) {

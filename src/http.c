@@ -3,7 +3,11 @@
  * query strings, bodies with a cap, JSON replies. Everything a handler
  * needs so that it never touches libfcgi itself.
  */
+#include <sys/socket.h>
+#include <sys/time.h>
+
 #include <ctype.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +18,15 @@
 #include "web.h"
 
 #define HTTP_BODY_MAX	(64 * 1024)
+
+/*
+ * A streamed body (the upload: nginx passes it on as it arrives) holds a
+ * worker while it trickles in, so it must keep a pace: after its first
+ * HTTP_STREAM_GRACE seconds it must have averaged HTTP_STREAM_RATE bytes a
+ * second, or it is cut off (408). 8 KB/s is a slow modem's 64 kbit/s.
+ */
+#define HTTP_STREAM_GRACE	20		/* seconds */
+#define HTTP_STREAM_RATE	(8 * 1024)	/* bytes a second */
 
 static const char *
 http_reason(int status)
@@ -27,6 +40,7 @@ http_reason(int status)
 	case 403: return ("Forbidden");
 	case 404: return ("Not Found");
 	case 405: return ("Method Not Allowed");
+	case 408: return ("Request Timeout");
 	case 409: return ("Conflict");
 	case 413: return ("Payload Too Large");
 	case 415: return ("Unsupported Media Type");
@@ -117,10 +131,72 @@ http_query(const char *q, const char *name)
 	return (NULL);
 }
 
+/*
+ * Wait at most until the streamed body falls behind its pace for the next
+ * part of it. libfcgi blocks in read(2) for a record: the socket's receive
+ * timeout is what wakes it (the stream then ends with EAGAIN).
+ */
+static int
+http_stream_wait(struct http *h)
+{
+	struct timeval	tv;
+	long long	left;
+
+	left = h->stream_start + HTTP_STREAM_GRACE * 1000LL +
+	    h->stream_got * 1000 / HTTP_STREAM_RATE - mono_ms();
+	if (left <= 0)
+		return (-1);
+	tv.tv_sec = left / 1000;
+	tv.tv_usec = (left % 1000) * 1000;
+	if (setsockopt(h->r->ipcFd, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof tv) == -1)
+		log_warn("setsockopt SO_RCVTIMEO");
+	return (0);
+}
+
+/*
+ * Up to len bytes of the body; 0 at its end, -1 if it broke off. A
+ * streamed body gives what has arrived (at least a byte), so that its
+ * pace is checked between any two reads; -1 with h->too_slow set when it
+ * fell behind.
+ */
 ssize_t
 http_read(struct http *h, char *buf, size_t len)
 {
-	return (FCGX_GetStr(buf, len, h->r->in));
+	FCGX_Stream	*in = h->r->in;
+	size_t		 have;
+	int		 c, n;
+
+	if (!h->streamed)
+		return (FCGX_GetStr(buf, len, in));
+	if (len == 0)
+		return (0);
+	/* What libfcgi holds of the current record needs no wait. */
+	if (in->rdNext == in->stop) {
+		if (http_stream_wait(h) == -1) {
+			h->too_slow = 1;
+			return (-1);
+		}
+		if ((c = FCGX_GetChar(in)) == EOF) {
+			switch (FCGX_GetError(in)) {
+			case 0:
+				return (0);
+			case EAGAIN:
+				h->too_slow = 1;
+				break;
+			}
+			return (-1);
+		}
+		buf[0] = c;
+		n = 1;
+	} else
+		n = 0;
+	have = in->stop - in->rdNext;
+	if (have > len - n)
+		have = len - n;
+	n += FCGX_GetStr(buf + n, have, in);
+	h->stream_got += n;
+	return (n);
 }
 
 /* Read a small body whole (logins, settings): -1 if it is too large. */
@@ -140,13 +216,22 @@ http_read_body(struct http *h, struct buf *b)
 	return (0);
 }
 
-/* Read and drop what is left of the body, so the server sees the whole
- * request consumed before our answer. */
+/*
+ * Read and drop what is left of the body, so the server sees the whole
+ * request consumed before our answer. A streamed body (the upload) is not
+ * read: a client trickling it would hold the worker. Its connection is
+ * closed after the answer instead (h->unread), and nginx answers the
+ * client.
+ */
 void
 http_drain(struct http *h)
 {
 	char	chunk[16384];
 
+	if (h->streamed) {
+		h->unread = 1;
+		return;
+	}
 	while (FCGX_GetStr(chunk, sizeof chunk, h->r->in) > 0)
 		;
 }
@@ -187,6 +272,27 @@ http_error(struct http *h, int status, const char *code, const char *message)
 	json_object_object_add(o, "error", json_object_new_string(code));
 	json_object_object_add(o, "message", json_object_new_string(message));
 	http_json(h, status, o);
+}
+
+/* An error to try again after seconds: Retry-After, and "retry_after" in
+ * the JSON for the page. */
+void
+http_error_retry(struct http *h, int status, const char *code,
+    const char *message, long long seconds)
+{
+	json_object	*o = json_object_new_object();
+	const char	*s;
+	char		*hdr;
+
+	json_object_object_add(o, "error", json_object_new_string(code));
+	json_object_object_add(o, "message", json_object_new_string(message));
+	json_object_object_add(o, "retry_after", json_object_new_int64(seconds));
+	s = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE);
+	xasprintf(&hdr, "Retry-After: %lld\r\n", seconds);
+	http_reply(h, status, "application/json", s, strlen(s), hdr);
+	free(hdr);
+	json_object_put(o);
 }
 
 /* Whether a state-changing request carries this session's CSRF token, in

@@ -34,6 +34,7 @@ struct upload {
 	const char	*code;
 	const char	*why;
 	char		 msg[256];
+	long long	 retry_after;	/* seconds, for a 429 */
 	char		*workflow;
 	char		*flow;
 	char		*on_existing;
@@ -63,6 +64,49 @@ upload_no_space(struct upload *u)
 {
 	upload_refuse(u, 507, "no_space", "The server does not have room for "
 	    "this file right now; try again later or ask your administrator");
+}
+
+/*
+ * How many seconds until this user may queue another web upload: 0 now,
+ * -1 on a database error. Past upload_rate imports in the last hour, it
+ * is when the upload_rate-th newest of them leaves the hour. Only the
+ * web's count (source 'web'): SFTP drops and the CLI are the admins'.
+ * Two uploads of one user in the same moment may both pass: at most one
+ * per worker over the limit.
+ */
+static long long
+upload_rate_wait(struct http *h)
+{
+	struct dbstmt	*s;
+	long long	 wait = 0;
+
+	if (conf.upload_rate == 0)
+		return (0);
+	s = db_prepare(h->db, "SELECT CAST(CEIL(TIMESTAMPDIFF(MICROSECOND, "
+	    "NOW(3), created_at + INTERVAL 1 HOUR) / 1000000) AS SIGNED) "
+	    "FROM imports WHERE uploader_id = ? AND source = 'web' "
+	    "AND created_at > NOW(3) - INTERVAL 1 HOUR "
+	    "ORDER BY created_at DESC LIMIT 1 OFFSET ?");
+	if (s == NULL)
+		return (-1);
+	db_bind_int(s, 0, h->se.user_id);
+	db_bind_int(s, 1, conf.upload_rate - 1);
+	if (db_exec(s) == -1) {
+		db_close(s);
+		return (-1);
+	}
+	switch (db_fetch(s)) {
+	case 1:
+		wait = db_col_int(s, 0);
+		if (wait < 1)
+			wait = 1;
+		break;
+	case -1:
+		wait = -1;
+		break;
+	}
+	db_close(s);
+	return (wait);
 }
 
 /*
@@ -312,6 +356,19 @@ upload_post(struct http *h)
 	u.h = h;
 	buf_init(&u.value, UPLOAD_FIELD_MAX);
 
+	/* One account cannot queue imports without end (upload_rate). */
+	if ((u.retry_after = upload_rate_wait(h)) == -1) {
+		upload_refuse(&u, 503, "unavailable", "Try again in a moment");
+		goto out;
+	}
+	if (u.retry_after > 0) {
+		snprintf(u.msg, sizeof u.msg, "You have started %u imports in "
+		    "the last hour, the most allowed: try again in %lld "
+		    "minute%s", conf.upload_rate, (u.retry_after + 59) / 60,
+		    u.retry_after > 60 ? "s" : "");
+		upload_refuse(&u, 429, "too_many_imports", u.msg);
+		goto out;
+	}
 	if (h->content_length > conf.max_upload) {
 		upload_refuse(&u, 413, "too_large", "The file is larger than "
 		    "this server accepts");
@@ -354,6 +411,11 @@ upload_post(struct http *h)
 			goto out;
 		}
 	}
+	if (n == -1 && h->too_slow) {
+		upload_refuse(&u, 408, "too_slow", "The file arrived too slowly; "
+		    "try again on a faster connection");
+		goto out;
+	}
 	if (multipart_finish(mp) == -1) {
 		upload_refuse(&u, 400, "bad_request",
 		    "The upload is incomplete");
@@ -394,9 +456,14 @@ upload_post(struct http *h)
 	http_json(h, 202, o);
 
 out:
+	/* A refusal does not read the rest of the body (see http_drain). */
 	if (u.status != 0) {
 		http_drain(h);
-		http_error(h, u.status, u.code, u.why);
+		if (u.status == 429)
+			http_error_retry(h, u.status, u.code, u.why,
+			    u.retry_after);
+		else
+			http_error(h, u.status, u.code, u.why);
 	}
 	spool_abort(u.drop);
 	multipart_free(mp);

@@ -21,6 +21,11 @@ struct http {
 	struct session	 se;
 	char		*token;		/* session cookie */
 	int		 status;	/* what was answered, for the log */
+	int		 streamed;	/* nginx streams the body (upload) */
+	int		 unread;	/* its body was left unread: close */
+	int		 too_slow;	/* it fell behind its pace */
+	long long	 stream_start;	/* mono_ms when the request came */
+	long long	 stream_got;	/* bytes of it read */
 };
 
 /* http.c */
@@ -33,6 +38,8 @@ void		 http_reply(struct http *, int, const char *, const char *,
 		     size_t, const char *);
 void		 http_json(struct http *, int, json_object *);
 void		 http_error(struct http *, int, const char *, const char *);
+void		 http_error_retry(struct http *, int, const char *, const char *,
+		     long long);
 void		 http_drain(struct http *);
 int		 http_csrf_ok(struct http *, const char *);
 long		 http_query_long(struct http *, const char *, long, long, long);
