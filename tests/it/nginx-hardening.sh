@@ -4,7 +4,8 @@
 # FastCGI socket is 0660 (fcgi_socket_mode) and nginx's workers still
 # reach it; the security headers are on every answer, the API's errors
 # included, once each; the config sets the FastCGI parameters explicitly,
-# and timeouts.
+# timeouts, per-address limits on /api/, and buffers every body but the
+# upload's; the example serves https (HSTS, port 80 redirected).
 . "$(dirname "$0")/lib.sh"
 stack_up || exit 1
 it_workspace || exit 1
@@ -92,12 +93,38 @@ for f in "$RUN/nginx.conf" "$SRCDIR/conf/nginx.conf.example"; do
 		    "$(grep -c "^[[:space:]]*fastcgi_param $p " "$f")"
 	done
 	for d in client_header_timeout client_body_timeout send_timeout \
-	    keepalive_timeout client_max_body_size fastcgi_read_timeout; do
+	    keepalive_timeout fastcgi_read_timeout limit_req_zone \
+	    limit_conn_zone "limit_req zone=intake_api" \
+	    "limit_conn intake_addr" "error_page 429"; do
 		check_eq "$n: $d" 1 "$(grep -c "^[[:space:]]*$d " "$f")"
 	done
+	check_eq "$n: the limits answer 429" 2 \
+	    "$(grep -c '^[[:space:]]*limit_\(req\|conn\)_status 429;' "$f")"
+	# Bodies are buffered by nginx but the upload's (slow-clients.sh):
+	# one location streams, and it is the upload's.
+	check_eq "$n: only the upload's body streams" \
+	    "1 location = /api/imports {" \
+	    "$(grep -c 'fastcgi_request_buffering off' "$f") $(grep -B3 \
+	    'fastcgi_request_buffering off' "$f" | grep -o 'location.*{')"
+	check_eq "$n: two body limits: 1m for /api/, the upload's" 2 \
+	    "$(grep -c '^[[:space:]]*client_max_body_size ' "$f")"
 done
-check_eq "client_max_body_size is the stack's max_upload" 1 \
-    "$(grep -c "client_max_body_size $STACK_MAX_UPLOAD;" "$RUN/nginx.conf")"
+check_eq "client_max_body_size is the stack's max_upload for uploads" 1 \
+    "$(grep -A1 'location = /api/imports' "$RUN/nginx.conf" |
+    grep -c "client_max_body_size $STACK_MAX_UPLOAD;")"
+# The example serves https: HSTS, TLS 1.2 and 1.3 only, and its port 80
+# only redirects there.
+f=$SRCDIR/conf/nginx.conf.example
+check_eq "the example listens on 443 with TLS" 2 \
+    "$(grep -c '^[[:space:]]*listen .*443 ssl http2;' "$f")"
+check_eq "with HSTS on every answer" 1 \
+    "$(grep -c '^[[:space:]]*add_header Strict-Transport-Security "max-age=[0-9]*; includeSubDomains" always;' "$f")"
+check_eq "modern protocols only" 1 \
+    "$(grep -c '^[[:space:]]*ssl_protocols TLSv1.2 TLSv1.3;' "$f")"
+check_eq "port 80 only redirects to https" \
+    'return 301 https://$host$request_uri;' \
+    "$(sed -n '/listen 80;/,/^}/p' "$f" | grep -v '^[[:space:]]*#' |
+    grep -o 'return.*\|fastcgi_pass\|root ')"
 # The example is a server block: nginx -t it inside a minimal http block.
 mkdir -p "$RUN/ngt"
 cat > "$RUN/ngt/t.conf" <<EOF
@@ -110,9 +137,15 @@ http {
 	uwsgi_temp_path $RUN/ngt/u;
 	scgi_temp_path $RUN/ngt/s;
 	access_log off;
-	include $SRCDIR/conf/nginx.conf.example;
+	include $RUN/ngt/example.conf;
 }
 EOF
+# The example's certificate is a placeholder: a self-signed one for -t.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=intake.test \
+    -keyout "$RUN/ngt/key.pem" -out "$RUN/ngt/cert.pem" > /dev/null 2>&1
+sed -e "s|ssl_certificate .*;|ssl_certificate $RUN/ngt/cert.pem;|" \
+    -e "s|ssl_certificate_key .*;|ssl_certificate_key $RUN/ngt/key.pem;|" \
+    "$SRCDIR/conf/nginx.conf.example" > "$RUN/ngt/example.conf"
 nginx -t -q -p "$RUN/ngt" -c "$RUN/ngt/t.conf" -e "$RUN/ngt/err.log" \
     > "$RUN/ngt/out" 2>&1
 check_eq "conf/nginx.conf.example passes nginx -t" "0 []" \
