@@ -26,6 +26,15 @@
  * half-way gives them back at its next start. Files that are not CSV go
  * to rejected/NAME with rejected/NAME.why beside them; nothing is ever
  * deleted.
+ *
+ * A folder belongs to its SFTP account, which can put links, hard links
+ * and folders of its own in it at any time, also while we work. So the
+ * folder is opened once and every name in it is reached through that
+ * descriptor without following a link (openat, fstatat, renameat2 with
+ * O_NOFOLLOW / AT_SYMLINK_NOFOLLOW); rejected/ is used only when it is a
+ * folder we made, else nothing moves and we say so; a .why is a new file
+ * of its own; the file taken is the file that was checked. The names we
+ * own (rejected, *.why) are never taken as drops.
  */
 #include <sys/inotify.h>
 #include <sys/stat.h>
@@ -79,7 +88,14 @@ drop_ignored(const char *name)
 {
 	return (name[0] == '.' || drop_suffix(name, ".part") ||
 	    drop_suffix(name, ".filepart") || drop_suffix(name, ".tmp") ||
-	    drop_suffix(name, ".why") || strlen(name) > DROP_NAME_MAX);
+	    strlen(name) > DROP_NAME_MAX);
+}
+
+/* Names the watcher owns in a folder: never a drop, whatever they are. */
+static int
+drop_owned(const char *name)
+{
+	return (strcmp(name, "rejected") == 0 || drop_suffix(name, ".why"));
 }
 
 /* A slug as intake makes them; anything else is not a drop folder. */
@@ -132,18 +148,70 @@ drop_watch(int ifd)
 	free(top);
 }
 
-/* Write NAME.why next to a rejected file: one line of plain text. */
-static void
-drop_write_why(const char *path, const char *why)
+/*
+ * The folder's rejected/, made if it is not there: a descriptor of it, or
+ * -1 (logged, naming the file NAME that stays where it is) when it is not
+ * a folder we made. Its account can replace it with a link to another
+ * workspace's folder, or a folder of its own: never followed.
+ */
+static int
+drop_rejected_dir(int dfd, const char *slug, const char *name)
 {
-	char	*p;
-	FILE	*f;
-	int	 fd;
+	struct stat	 sb;
+	const char	*what = NULL;
+	int		 fd, saved;
 
-	xasprintf(&p, "%s.why", path);
-	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0644)) == -1 || (f = fdopen(fd, "w")) == NULL) {
-		log_warn("%s", p);
+	if (mkdirat(dfd, "rejected", 0755) == -1 && errno != EEXIST) {
+		log_warn("drop/%s/%s: not rejected, left in place: mkdir "
+		    "rejected", slug, name);
+		return (-1);
+	}
+	if ((fd = openat(dfd, "rejected", O_RDONLY | O_DIRECTORY |
+	    O_NOFOLLOW | O_CLOEXEC)) == -1) {
+		saved = errno;
+		if (fstatat(dfd, "rejected", &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(sb.st_mode))
+			what = "a link";
+		else if (saved == ENOTDIR)
+			what = "not a folder";
+		else
+			what = strerror(saved);
+	} else if (fstat(fd, &sb) == -1)
+		what = strerror(errno);
+	else if (!S_ISDIR(sb.st_mode) || sb.st_uid != geteuid())
+		what = "a folder intake did not make";
+	if (what != NULL) {
+		log_warnx("drop/%s/%s: not rejected, left in place: "
+		    "drop/%s/rejected is %s; remove it and intake makes its "
+		    "own", slug, name, slug, what);
+		if (fd != -1)
+			close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* Write NAME.why in rejected/: one line of plain text, in a new file.
+ * Whatever had that name (a link, a hard link) is removed, never
+ * written through. */
+static void
+drop_write_why(int rfd, const char *slug, const char *name, const char *why)
+{
+	struct stat	 sb;
+	char		*p;
+	FILE		*f;
+	int		 fd, again = 1;
+
+	xasprintf(&p, "%s.why", name);
+	while ((fd = openat(rfd, p, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0644)) == -1 && errno == EEXIST && again) {
+		again = 0;
+		if (fstatat(rfd, p, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    S_ISDIR(sb.st_mode) || unlinkat(rfd, p, 0) == -1)
+			break;
+	}
+	if (fd == -1 || (f = fdopen(fd, "w")) == NULL) {
+		log_warn("drop/%s/rejected/%s", slug, p);
 		if (fd != -1)
 			close(fd);
 		free(p);
@@ -151,81 +219,76 @@ drop_write_why(const char *path, const char *why)
 	}
 	fprintf(f, "%s\n", why);
 	if (fflush(f) != 0 || fsync(fd) == -1)
-		log_warn("%s", p);
+		log_warn("drop/%s/rejected/%s", slug, p);
 	fclose(f);
 	free(p);
 }
 
-/* Move drop/SLUG/NAME to drop/SLUG/rejected/, never over another file;
- * the final path, or NULL (errno set). */
+/* Move NAME of the folder into rejected/, never over another file; its
+ * name there, or NULL (errno set). */
 static char *
-drop_move_rejected(const char *folder, const char *name)
+drop_move_rejected(int dfd, int rfd, const char *name)
 {
-	char	*from, *to, id[INTAKE_ID_MAX];
+	char	*to, id[INTAKE_ID_MAX];
 	int	 r;
 
-	xasprintf(&from, "%s/%s", folder, name);
-	xasprintf(&to, "%s/rejected/%s", folder, name);
-	r = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+	to = xstrdup(name);
+	r = renameat2(dfd, name, rfd, to, RENAME_NOREPLACE);
 	if (r == -1 && errno == EEXIST) {
 		free(to);
 		randid_drop(id);
-		xasprintf(&to, "%s/rejected/%s-%s", folder, id, name);
-		r = renameat2(AT_FDCWD, from, AT_FDCWD, to, RENAME_NOREPLACE);
+		xasprintf(&to, "%s-%s", id, name);
+		r = renameat2(dfd, name, rfd, to, RENAME_NOREPLACE);
 	}
 	if (r == -1) {
 		free(to);
 		to = NULL;
 	}
-	free(from);
 	return (to);
 }
 
 /* Reject a dropped file (and its sidecar) with a reason people read. */
 static void
-drop_reject(const char *slug, const char *name, const char *why)
+drop_reject(int dfd, const char *slug, const char *name, const char *why)
 {
-	char	*folder, *p, *to, *side;
+	struct stat	 sb;
+	char		*to, *side;
+	int		 rfd;
 
-	folder = spool_path(conf.spool_dir, "drop", slug, NULL);
-	xasprintf(&p, "%s/rejected", folder);
-	if (mkdir(p, 0755) == -1 && errno != EEXIST)
-		log_warn("mkdir %s", p);
-	free(p);
-	if ((to = drop_move_rejected(folder, name)) == NULL) {
+	if ((rfd = drop_rejected_dir(dfd, slug, name)) == -1)
+		return;
+	if ((to = drop_move_rejected(dfd, rfd, name)) == NULL) {
 		if (errno != ENOENT)
 			log_warn("drop/%s/%s: cannot move to rejected/", slug,
 			    name);
-		free(folder);
+		close(rfd);
 		return;
 	}
-	drop_write_why(to, why);
+	drop_write_why(rfd, slug, to, why);
 	log_info("drop/%s/%s: rejected: %s", slug, name, why);
 	free(to);
 	if (drop_suffix(name, ".csv")) {
 		xasprintf(&side, "%s.json", name);
-		xasprintf(&p, "%s/%s", folder, side);
-		if (access(p, F_OK) == 0 &&
-		    (to = drop_move_rejected(folder, side)) != NULL) {
-			drop_write_why(to, "Its file was rejected (see the "
-			    "file's .why)");
+		if (fstatat(dfd, side, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    (to = drop_move_rejected(dfd, rfd, side)) != NULL) {
+			drop_write_why(rfd, slug, to, "Its file was rejected "
+			    "(see the file's .why)");
 			free(to);
 		}
-		free(p);
 		free(side);
 	}
-	free(folder);
+	close(rfd);
 }
 
 /*
- * Read a sidecar NAME.csv.json into m (its options) and *uploader. The
- * options are those of the upload form: flow, tags, workflow,
- * on_existing, dnt, override_owners; and uploader, an email. -1 with
- * *why (for people) if it is not right.
+ * Read a sidecar NAME.csv.json of the folder dfd into m (its options)
+ * and *uploader; *sb is the file read. The options are those of the
+ * upload form: flow, tags, workflow, on_existing, dnt, override_owners;
+ * and uploader, an email. -1 with *why (for people) if it is not right.
  */
 static int
-drop_sidecar(const char *path, struct manifest *m, char **uploader,
-    char **why)
+drop_sidecar(int dfd, const char *name, struct manifest *m,
+    char **uploader, char **why, struct stat *sb)
 {
 	json_object	*o = NULL, *v;
 	char		*text = NULL;
@@ -234,8 +297,11 @@ drop_sidecar(const char *path, struct manifest *m, char **uploader,
 	size_t		 len = 0, i;
 	int		 fd, r = -1;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
-	    O_CLOEXEC)) == -1) {
+	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 || fstat(fd, sb) == -1 ||
+	    !S_ISREG(sb->st_mode)) {
+		if (fd != -1)
+			close(fd);
 		xasprintf(why, "The sidecar cannot be read");
 		return (-1);
 	}
@@ -376,12 +442,13 @@ out:
 }
 
 /*
- * Is the file whole and plain text? Reads it where it is: 0 if so, 1 if
- * it is not finished (someone writes it, or it does not end with a line
- * break), -1 with *why if it is not a CSV file.
+ * Is the file f of the folder dfd, as it was seen (the same inode), whole
+ * and plain text? Reads it where it is: 0 if so, 1 if it is not finished
+ * (someone writes it, or it does not end with a line break), -1 with *why
+ * if it is not a CSV file.
  */
 static int
-drop_check_file(const char *path, const struct dropfile *f, const char **why)
+drop_check_file(int dfd, const struct dropfile *f, const char **why)
 {
 	struct stat	 sb;
 	char		 buf[65536];
@@ -390,10 +457,11 @@ drop_check_file(const char *path, const struct dropfile *f, const char **why)
 	int		 utf16 = 0;
 	int		 fd, r = -1;
 
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	if ((fd = openat(dfd, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
 		return (1);
-	if (fstat(fd, &sb) == -1 || sb.st_ino != f->ino ||
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+	    sb.st_dev != f->dev || sb.st_ino != f->ino ||
 	    sb.st_size != f->size) {
 		close(fd);
 		return (1);
@@ -430,32 +498,45 @@ out:
 	return (r);
 }
 
+/* Is the file adopted into d as NAME the file dev/ino that was read? */
+static int
+drop_adopted(const struct drop *d, const char *name, dev_t dev, ino_t ino)
+{
+	struct stat	 sb;
+	char		*p;
+	int		 r;
+
+	p = spool_path(conf.spool_dir, "tmp", spool_drop_id(d), name);
+	r = fstatat(AT_FDCWD, p, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(sb.st_mode) && sb.st_dev == dev && sb.st_ino == ino;
+	free(p);
+	return (r);
+}
+
 /*
- * Take a settled CSV file: options, then adopt it into the spool as a new
- * drop. 0 when it was taken or rejected (or vanished), 1 to look again
- * later, -1 on a database error.
+ * Take a settled CSV file of the folder dfd: options, then adopt it into
+ * the spool as a new drop. 0 when it was taken or rejected (or vanished,
+ * or left in place), 1 to look again later, -1 on a database error.
  */
 static int
-drop_take(MYSQL *db, struct dropfile *f, time_t now)
+drop_take(MYSQL *db, int dfd, struct dropfile *f, time_t now)
 {
 	struct manifest	 m;
 	struct drop	*d;
 	const char	*from[2], *names[2] = { "data.csv", "sidecar.json" };
 	const char	*what;
-	char		*folder, *path, *side, *rel = NULL, *srel = NULL;
+	char		*side, *rel = NULL, *srel = NULL;
 	char		*uploader = NULL, *why = NULL, *cause = NULL;
 	long long	 ws, uid;
 	int		 editor = 0, r = 1, c, has_side;
-	struct stat	 sb;
+	struct stat	 sb, ssb;
 
 	memset(&m, 0, sizeof m);
-	folder = spool_path(conf.spool_dir, "drop", f->slug, NULL);
-	xasprintf(&path, "%s/%s", folder, f->name);
-	xasprintf(&side, "%s.json", path);
+	xasprintf(&side, "%s.json", f->name);
 
-	if ((c = drop_check_file(path, f, &what)) == -1) {
+	if ((c = drop_check_file(dfd, f, &what)) == -1) {
 		xasprintf(&why, "This is not a CSV file: it looks like %s", what);
-		drop_reject(f->slug, f->name, why);
+		drop_reject(dfd, f->slug, f->name, why);
 		r = 0;
 		goto out;
 	}
@@ -463,16 +544,16 @@ drop_take(MYSQL *db, struct dropfile *f, time_t now)
 		if (f->held == 0)
 			f->held = now;
 		if (now - f->held >= (time_t)conf.drop_hold) {
-			drop_reject(f->slug, f->name, "The file does not end "
-			    "with a line break, so it looks like an upload that "
-			    "was cut off. Upload it again, whole.");
+			drop_reject(dfd, f->slug, f->name, "The file does not "
+			    "end with a line break, so it looks like an upload "
+			    "that was cut off. Upload it again, whole.");
 			r = 0;
 		}
 		goto out;
 	}
 
 	/* A sidecar is used when it is there, and settled too. */
-	has_side = lstat(side, &sb) == 0;
+	has_side = fstatat(dfd, side, &sb, AT_SYMLINK_NOFOLLOW) == 0;
 	if (has_side && (!S_ISREG(sb.st_mode) ||
 	    time(NULL) - sb.st_mtime < (time_t)conf.drop_settle))
 		goto out;
@@ -482,7 +563,7 @@ drop_take(MYSQL *db, struct dropfile *f, time_t now)
 		goto out;
 	}
 	if (ws == 0) {
-		drop_reject(f->slug, f->name, "This folder belongs to no "
+		drop_reject(dfd, f->slug, f->name, "This folder belongs to no "
 		    "workspace; ask your administrator");
 		r = 0;
 		goto out;
@@ -491,14 +572,16 @@ drop_take(MYSQL *db, struct dropfile *f, time_t now)
 		r = -1;
 		goto out;
 	}
-	if (has_side && drop_sidecar(side, &m, &uploader, &why) == -1) {
-		drop_reject(f->slug, f->name, why);
+	if (has_side && drop_sidecar(dfd, side, &m, &uploader, &why,
+	    &ssb) == -1) {
+		drop_reject(dfd, f->slug, f->name, why);
 		r = 0;
 		goto out;
 	}
 	if (uploader == NULL) {
-		drop_reject(f->slug, f->name, "The workspace has no editor to "
-		    "import this file as; name one as uploader in a sidecar");
+		drop_reject(dfd, f->slug, f->name, "The workspace has no "
+		    "editor to import this file as; name one as uploader in a "
+		    "sidecar");
 		r = 0;
 		goto out;
 	}
@@ -509,7 +592,7 @@ drop_take(MYSQL *db, struct dropfile *f, time_t now)
 	if (uid == 0 || !editor) {
 		xasprintf(&why, "The uploader %.254s is not %s of this "
 		    "workspace", uploader, uid == 0 ? "a user" : "an editor");
-		drop_reject(f->slug, f->name, why);
+		drop_reject(dfd, f->slug, f->name, why);
 		r = 0;
 		goto out;
 	}
@@ -523,6 +606,16 @@ drop_take(MYSQL *db, struct dropfile *f, time_t now)
 		if (errno != ENOENT)
 			log_warnx("%s: %s", rel, cause);
 		r = errno == ENOENT ? 0 : 1;	/* ENOENT: taken by another */
+		goto out;
+	}
+	/* What was checked and read above must be what was taken: a file
+	 * swapped in under the name meanwhile goes back, to be looked at
+	 * again. */
+	if (!drop_adopted(d, names[0], f->dev, f->ino) || (has_side &&
+	    !drop_adopted(d, names[1], ssb.st_dev, ssb.st_ino))) {
+		log_warnx("%s: %s changed while it was taken; given back",
+		    spool_drop_id(d), rel);
+		spool_abort(d);
 		goto out;
 	}
 	m.workspace = xstrdup(f->slug);
@@ -546,8 +639,6 @@ out:
 	free(rel);
 	free(srel);
 	free(side);
-	free(path);
-	free(folder);
 	return (r);
 }
 
@@ -613,80 +704,88 @@ drop_observe(const char *slug, const char *name, const struct stat *sb,
 	return (f);
 }
 
-/* One folder: settle, take or reject what is in it. */
+/* One folder, drop/SLUG of the drop folder topfd: settle, take or reject
+ * what is in it. */
 static int
-drop_folder(MYSQL *db, const char *slug, time_t now, int *wait)
+drop_folder(MYSQL *db, int topfd, const char *slug, time_t now, int *wait)
 {
 	DIR		*dir;
 	struct dirent	*de;
 	struct dropfile	*f;
 	struct stat	 sb, csb;
-	char		*folder, *p, *csv;
+	char		*csv;
 	const char	*why;
-	int		 taken = 0, r;
+	int		 dfd, fd, alone, taken = 0, r;
 	time_t		 due;
 
-	folder = spool_path(conf.spool_dir, "drop", slug, NULL);
-	if ((dir = opendir(folder)) == NULL) {
-		free(folder);
+	if ((dfd = openat(topfd, slug, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return (0);
+	/* The listing reads a copy; dfd is for the names in it. */
+	if ((fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    (dir = fdopendir(fd)) == NULL) {
+		log_warn("drop/%s", slug);
+		if (fd != -1)
+			close(fd);
+		close(dfd);
 		return (0);
 	}
 	while ((de = readdir(dir)) != NULL) {
-		if (drop_ignored(de->d_name))
+		if (drop_owned(de->d_name) || drop_ignored(de->d_name))
 			continue;
-		xasprintf(&p, "%s/%s", folder, de->d_name);
-		if (lstat(p, &sb) == -1 || S_ISDIR(sb.st_mode)) {
-			free(p);
+		if (fstatat(dfd, de->d_name, &sb, AT_SYMLINK_NOFOLLOW) == -1 ||
+		    S_ISDIR(sb.st_mode))
 			continue;
-		}
 		f = drop_observe(slug, de->d_name, &sb, now);
 		due = f->since + conf.drop_settle;
 		if (S_ISREG(sb.st_mode) && drop_suffix(de->d_name,
 		    ".csv.json")) {
 			/* A sidecar waits for its file; alone for too long,
 			 * it is rejected. */
-			csv = xstrndup(p, strlen(p) - 5);
-			if (lstat(csv, &csb) == -1 &&
-			    now - f->since >= (time_t)conf.drop_hold)
-				drop_reject(slug, de->d_name, "No file of this "
-				    "name without .json arrived");
-			else if (lstat(csv, &csb) == -1)
+			csv = xstrndup(de->d_name, strlen(de->d_name) - 5);
+			alone = fstatat(dfd, csv, &csb,
+			    AT_SYMLINK_NOFOLLOW) == -1;
+			if (alone && now - f->since >= (time_t)conf.drop_hold)
+				drop_reject(dfd, slug, de->d_name, "No file of "
+				    "this name without .json arrived");
+			else if (alone)
 				due = f->since + conf.drop_hold;
 			free(csv);
 			if (due > now && (*wait == -1 || due - now < *wait))
 				*wait = due - now;
-			free(p);
 			continue;
 		}
-		free(p);
 		if (due > now) {
 			if (*wait == -1 || due - now < *wait)
 				*wait = due - now;
 			continue;
 		}
 		if (!S_ISREG(sb.st_mode)) {
-			drop_reject(slug, de->d_name, "This is not a plain "
-			    "file (a link or a device); only CSV files can be "
-			    "imported");
+			drop_reject(dfd, slug, de->d_name, "This is not a "
+			    "plain file (a link or a device); only CSV files "
+			    "can be imported");
 			continue;
 		}
 		if (sniff_name(de->d_name, &why) == -1) {
-			drop_reject(slug, de->d_name, why);
+			drop_reject(dfd, slug, de->d_name, why);
 			continue;
 		}
 		if (sb.st_nlink != 1) {
 			/* Still linked under another name: a rename by
 			 * link and unlink half done, or a hard link. */
-			if (now - f->since >= (time_t)conf.drop_hold)
-				drop_reject(slug, de->d_name, "The file has "
-				    "other names (hard links)");
+			due = f->since + conf.drop_hold;
+			if (due <= now)
+				drop_reject(dfd, slug, de->d_name, "The file "
+				    "has other names (hard links)");
+			else if (*wait == -1 || due - now < *wait)
+				*wait = due - now;
 			continue;
 		}
 		if (db == NULL)
 			continue;
-		if ((r = drop_take(db, f, now)) == -1) {
+		if ((r = drop_take(db, dfd, f, now)) == -1) {
 			closedir(dir);
-			free(folder);
+			close(dfd);
 			return (-1);
 		}
 		if (r == 0)
@@ -699,7 +798,7 @@ drop_folder(MYSQL *db, const char *slug, time_t now, int *wait)
 		}
 	}
 	closedir(dir);
-	free(folder);
+	close(dfd);
 	return (taken);
 }
 
@@ -717,21 +816,27 @@ drop_scan(MYSQL *db, int *wait)
 	char		*top;
 	size_t		 i;
 	time_t		 now = mono_ms() / 1000;
-	int		 n = 0, r;
+	int		 n = 0, r, topfd, fd = -1;
 
 	*wait = -1;
 	for (i = 0; i < drop_nfiles; i++)
 		drop_files[i].seen = 0;
 	top = spool_path(conf.spool_dir, "drop", NULL, NULL);
-	if ((dir = opendir(top)) == NULL) {
+	if ((topfd = open(top, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (fd = fcntl(topfd, F_DUPFD_CLOEXEC, 0)) == -1 ||
+	    (dir = fdopendir(fd)) == NULL) {
 		log_warn("opendir %s", top);
+		if (fd != -1)
+			close(fd);
+		if (topfd != -1)
+			close(topfd);
 		free(top);
 		return (0);
 	}
 	while ((de = readdir(dir)) != NULL) {
 		if (!drop_slug_valid(de->d_name))
 			continue;
-		if ((r = drop_folder(db, de->d_name, now, wait)) == -1) {
+		if ((r = drop_folder(db, topfd, de->d_name, now, wait)) == -1) {
 			n = -1;
 			db = NULL;	/* the other folders just settle */
 			continue;
@@ -740,6 +845,7 @@ drop_scan(MYSQL *db, int *wait)
 			n += r;
 	}
 	closedir(dir);
+	close(topfd);
 	free(top);
 	drop_forget();
 	return (n);
