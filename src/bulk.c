@@ -176,7 +176,9 @@ bulk_flush(struct bulk *b)
 		log_warnx("bulk execute (%u rows): %s: %s", n,
 		    mysql_stmt_error(b->stmt), b->sql);
 		r = -1;
-	} else
+	} else if (db_txn_lost(b->stmt->mysql))
+		r = -1;		/* "succeeded", rolled back: db.c */
+	else
 		b->affected += mysql_stmt_affected_rows(b->stmt);
 	bulk_reset(b);
 	return (r);

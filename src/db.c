@@ -51,6 +51,69 @@ static struct {
 } db_kept[DB_KEPT];
 static pthread_mutex_t	db_kept_lock = PTHREAD_MUTEX_INITIALIZER;
 
+/*
+ * The connections inside a transaction of ours (db_begin to db_commit or
+ * db_rollback). A statement on one of them that succeeds while the server
+ * says no transaction is open lost it: Galera aborts a transaction that
+ * conflicts with a replicated one (brute force), and when that lands
+ * during an array-bound execute the execute still returns success, the
+ * writes already rolled back, and what follows would autocommit. Such a
+ * statement is failed here, so the batch is retried from its checkpoint.
+ */
+#define DB_TXN_MAX	64
+static MYSQL		*db_txn[DB_TXN_MAX];
+static pthread_mutex_t	 db_txn_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+db_txn_set(MYSQL *db, int on)
+{
+	size_t	i, free_slot = DB_TXN_MAX;
+
+	pthread_mutex_lock(&db_txn_lock);
+	for (i = 0; i < DB_TXN_MAX; i++) {
+		if (db_txn[i] == db) {
+			if (!on)
+				db_txn[i] = NULL;
+			goto out;
+		}
+		if (db_txn[i] == NULL && free_slot == DB_TXN_MAX)
+			free_slot = i;
+	}
+	if (on) {
+		if (free_slot == DB_TXN_MAX)
+			fatalx("more than %d transactions at once", DB_TXN_MAX);
+		db_txn[free_slot] = db;
+	}
+out:
+	pthread_mutex_unlock(&db_txn_lock);
+}
+
+/* 1 if db should be in a transaction of ours and the server says it is
+ * not: the transaction was lost. */
+int
+db_txn_lost(MYSQL *db)
+{
+	unsigned int	status = 0;
+	size_t		i;
+	int		mine = 0;
+
+	pthread_mutex_lock(&db_txn_lock);
+	for (i = 0; i < DB_TXN_MAX; i++)
+		if (db_txn[i] == db)
+			mine = 1;
+	pthread_mutex_unlock(&db_txn_lock);
+	if (!mine)
+		return (0);
+	if (mariadb_get_infov(db, MARIADB_CONNECTION_SERVER_STATUS,
+	    &status) != 0)
+		return (0);
+	if (status & SERVER_STATUS_IN_TRANS)
+		return (0);
+	log_warnx("the server rolled the transaction back under a statement "
+	    "that succeeded (a Galera conflict): the batch is tried again");
+	return (1);
+}
+
 /* Connect as configured. flags: CLIENT_MULTI_STATEMENTS for migrations. */
 MYSQL *
 db_connect(unsigned long flags, char **cause)
@@ -60,6 +123,7 @@ db_connect(unsigned long flags, char **cause)
 
 	if ((db = mysql_init(NULL)) == NULL)
 		fatalx("mysql_init");
+	db_txn_set(db, 0);	/* a closed connection's address, reused */
 	mysql_options(db, MYSQL_SET_CHARSET_NAME, "utf8mb4");
 	mysql_options(db, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
 	/* Every time we store or show is UTC. */
@@ -163,6 +227,7 @@ db_forget(MYSQL *db)
 {
 	size_t	i;
 
+	db_txn_set(db, 0);
 	pthread_mutex_lock(&db_kept_lock);
 	for (i = 0; i < DB_KEPT; i++)
 		if (db_kept[i].db == db) {
@@ -244,6 +309,8 @@ db_exec1(struct dbstmt *s, int store)
 		goto fail;
 	if (mysql_stmt_execute(s->stmt) != 0)
 		goto fail;
+	if (db_txn_lost(s->stmt->mysql))
+		return (-1);
 	if (s->ncols > 0) {
 		if (mysql_stmt_bind_result(s->stmt, s->cols) != 0)
 			goto fail;
@@ -428,12 +495,21 @@ db_begin(MYSQL *db)
 		return (-1);
 	r = db_exec(s);
 	db_close(s);		/* leaves it prepared if it was kept */
+	if (r == 0)
+		db_txn_set(db, 1);
 	return (r);
 }
 
+/* Commit; -1 if that failed, or if the transaction was already lost (a
+ * COMMIT without one succeeds, and would hide it). */
 int
 db_commit(MYSQL *db)
 {
+	if (db_txn_lost(db)) {
+		db_txn_set(db, 0);
+		return (-1);
+	}
+	db_txn_set(db, 0);
 	if (mysql_commit(db) != 0) {
 		log_warnx("commit: %s", mysql_error(db));
 		return (-1);
@@ -444,6 +520,7 @@ db_commit(MYSQL *db)
 void
 db_rollback(MYSQL *db)
 {
+	db_txn_set(db, 0);
 	if (mysql_rollback(db) != 0)
 		log_warnx("rollback: %s", mysql_error(db));
 }

@@ -6,6 +6,8 @@
 #ifndef DB_H
 #define DB_H
 
+#include <sys/stat.h>
+
 #include <signal.h>
 
 #include <mysql.h>
@@ -193,6 +195,7 @@ struct import {
 	size_t		 ntags;
 	struct colmap	 cm;
 	int		 fd;
+	struct stat	 fst;		/* fd as the import found it */
 	struct csvin	*in;
 	unsigned long	 last_row;	/* where the last committed batch ended */
 	off_t		 last_off;
@@ -271,6 +274,7 @@ int		 db_exec(struct dbstmt *);
 int		 db_exec_stream(struct dbstmt *);
 unsigned	 db_errno(struct dbstmt *);
 int		 db_refused(unsigned);
+int		 db_txn_lost(MYSQL *);
 int		 db_fetch(struct dbstmt *);
 const char	*db_col_str(struct dbstmt *, unsigned);
 long long	 db_col_int(struct dbstmt *, unsigned);

@@ -1196,6 +1196,22 @@ import_fail_early(struct import *im, const char *why)
 	db_close(s);
 }
 
+/* Whether the file read changed since the import opened it: any write
+ * moves its change time, whatever it does to size and mtime. */
+static int
+import_changed(struct import *im)
+{
+	struct stat	sb;
+
+	if (fstat(im->fd, &sb) == -1)
+		return (1);
+	return (sb.st_size != im->fst.st_size ||
+	    sb.st_mtim.tv_sec != im->fst.st_mtim.tv_sec ||
+	    sb.st_mtim.tv_nsec != im->fst.st_mtim.tv_nsec ||
+	    sb.st_ctim.tv_sec != im->fst.st_ctim.tv_sec ||
+	    sb.st_ctim.tv_nsec != im->fst.st_ctim.tv_nsec);
+}
+
 /* End the import as failed, with a message for the user. */
 static int
 import_fail(struct import *im, const char *why)
@@ -1348,6 +1364,13 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		    "default) or ROW");
 		goto out;
 	}
+	/* The writer reads at READ COMMITTED too: its INSERT ... SELECTs
+	 * (links, duplicates) then read without locks, and no gap lock of
+	 * REPEATABLE READ makes another workspace's import wait on this one
+	 * (or, on Galera, abort it). Its workspace is its own (wslock.c). */
+	if (db_run(db, "SET SESSION TRANSACTION ISOLATION LEVEL "
+	    "READ COMMITTED", 0, NULL) == -1)
+		goto out;
 	/* the reader's connection (see import_reader_main) */
 	if ((im.rdb = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);
@@ -1452,6 +1475,12 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		goto out;
 	}
 	im.fd = prep.fd;
+	/* Nobody writes it from now on (read-only for its owner too), and
+	 * import_changed tells if it changes all the same. */
+	if (fchmod(im.fd, 0440) == -1 || fstat(im.fd, &im.fst) == -1) {
+		r = import_fail(&im, "The uploaded file cannot be read");
+		goto out;
+	}
 	snprintf(im.st.encoding, sizeof im.st.encoding, "%s",
 	    textenc_name(prep.enc));
 	snprintf(im.st.delimiter, sizeof im.st.delimiter, "%s",
@@ -1524,6 +1553,21 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		last = n == 0;
 		reading = !last && import_reader_start(&im, &rd) == 0;
 		linking = !last && import_linker_start(&im, &lk);
+		if (import_changed(&im)) {
+			if (linking)
+				pthread_join(lk.thread, NULL);
+			if (reading)
+				pthread_join(rd.thread, NULL);
+			im.linking = 0;
+			if (import_link_rest(&im) == -1)
+				goto out;
+			xasprintf(&cause, "The file was changed while it was "
+			    "being imported: its rows up to row %lu were "
+			    "imported, the rest was not read. Upload it again, "
+			    "and leave it alone until it is done.", row);
+			r = import_fail(&im, cause);
+			goto out;
+		}
 		t0 = mono_ms();
 		written = import_write(&im, last) == 0;
 		t1 = mono_ms();

@@ -111,19 +111,35 @@ link_resume(struct import *im)
 	struct dbstmt	*s;
 	int		 r = -1;
 
-	if (db_run(im->db, "INSERT IGNORE INTO import_links (import_id, "
-	    "linked_to) SELECT ?, COALESCE(MAX(id), 0) FROM contacts", 1,
-	    &im->id) == -1)
+	long long	 end;
+	char		 v[32];
+	const char	*args[2];
+
+	/* The table's end by a plain read, then the row by value: an
+	 * INSERT ... SELECT MAX(id) would lock the end of contacts, where
+	 * every workspace's imports insert. */
+	if ((s = db_prepare(im->db, "SELECT COALESCE(MAX(id), 0) "
+	    "FROM contacts")) == NULL)
 		return (-1);
-	s = db_prepare(im->db, "SELECT l.linked_to, (SELECT COALESCE(MAX(id), "
-	    "0) FROM contacts) FROM import_links l WHERE l.import_id = ?");
+	if (db_exec(s) == -1 || db_fetch(s) != 1)
+		goto out;
+	end = db_col_int(s, 0);
+	db_close(s);
+	snprintf(v, sizeof v, "%lld", end);
+	args[0] = im->id;
+	args[1] = v;
+	if (db_run(im->db, "INSERT IGNORE INTO import_links (import_id, "
+	    "linked_to) VALUES (?, ?)", 2, args) == -1)
+		return (-1);
+	s = db_prepare(im->db, "SELECT linked_to FROM import_links "
+	    "WHERE import_id = ?");
 	if (s == NULL)
 		return (-1);
 	db_bind_str(s, 0, im->id);
 	if (db_exec(s) == -1 || db_fetch(s) != 1)
 		goto out;
 	im->linked = db_col_int(s, 0);
-	im->made = link_wanted(im) ? db_col_int(s, 1) : im->linked;
+	im->made = link_wanted(im) ? end : im->linked;
 	r = 0;
 out:
 	db_close(s);
