@@ -28,16 +28,12 @@ struct upload {
 	int		 have_file;
 	char		*field;		/* name of the field being read */
 	struct buf	 value;
-	char		 head[8];
-	size_t		 headlen;
+	struct sniff	 sn;
 	int		 status;	/* error to answer, 0 if none */
 	const char	*code;
 	const char	*why;
 	char		 msg[256];
 	long long	 retry_after;	/* seconds, for a 429 */
-	char		*workflow;
-	char		*flow;
-	char		*on_existing;
 };
 
 static void
@@ -109,89 +105,6 @@ upload_rate_wait(struct http *h)
 	return (wait);
 }
 
-/*
- * The length of the UTF-8 character at s (at most n bytes): 1 to 4, or 0
- * if s does not start a valid one (overlong forms, surrogates and values
- * past U+10FFFF are not valid).
- */
-static size_t
-upload_utf8_len(const unsigned char *s, size_t n)
-{
-	size_t		len, i;
-	unsigned	c;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		c = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		c = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		c = s[0] & 0x07;
-	} else
-		return (0);
-	if (len > n)
-		return (0);
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (len == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return (0);
-	return (len);
-}
-
-/*
- * A client's file name is metadata, shown in the task list and never used
- * as a path (the spool names the file data.csv): its last path part,
- * valid UTF-8 without control characters (C0, DEL, C1) or bidirectional
- * overrides (which can make "x.exe" read as "x.csv"), cut at a character
- * boundary to at most UPLOAD_NAME_MAX bytes. Invalid bytes are dropped.
- */
-static char *
-upload_file_name(const char *name)
-{
-	const unsigned char	*p;
-	const char		*base;
-	char			*out;
-	size_t			 len, o = 0, n;
-
-	if ((base = strrchr(name, '/')) != NULL)
-		name = base + 1;
-	if ((base = strrchr(name, '\\')) != NULL)
-		name = base + 1;
-	n = strlen(name);
-	out = xmalloc(UPLOAD_NAME_MAX + 1);
-	for (p = (const unsigned char *)name; *p != '\0'; p += len, n -= len) {
-		if ((len = upload_utf8_len(p, n)) == 0) {
-			len = 1;
-			continue;
-		}
-		if (p[0] < 0x20 || p[0] == 0x7f ||
-		    (p[0] == 0xc2 && p[1] >= 0x80 && p[1] <= 0x9f) ||
-		    (p[0] == 0xe2 && p[1] == 0x80 && p[2] >= 0xaa &&
-		    p[2] <= 0xae) ||
-		    (p[0] == 0xe2 && p[1] == 0x81 && p[2] >= 0xa6 &&
-		    p[2] <= 0xa9))
-			continue;
-		if (o + len > UPLOAD_NAME_MAX)
-			break;
-		memcpy(out + o, p, len);
-		o += len;
-	}
-	out[o] = '\0';
-	if (o == 0) {
-		free(out);
-		out = xstrdup("upload.csv");
-	}
-	return (out);
-}
-
 static int
 upload_begin(void *arg, const char *name, const char *filename,
     const char *type)
@@ -211,7 +124,7 @@ upload_begin(void *arg, const char *name, const char *filename,
 			upload_refuse(u, 415, "not_csv", why);
 			return (-1);
 		}
-		u->m.file_name = upload_file_name(filename);
+		u->m.file_name = options_file_name(filename);
 		return (0);
 	}
 	u->field = xstrdup(name);
@@ -224,7 +137,6 @@ upload_data(void *arg, const char *p, size_t len)
 {
 	struct upload	*u = arg;
 	const char	*why;
-	size_t		 n;
 
 	if (!u->in_file) {
 		if (buf_add(&u->value, p, len) == -1) {
@@ -234,17 +146,7 @@ upload_data(void *arg, const char *p, size_t len)
 		}
 		return (0);
 	}
-	if (u->headlen < sizeof u->head) {
-		n = sizeof u->head - u->headlen;
-		if (n > len)
-			n = len;
-		memcpy(u->head + u->headlen, p, n);
-		u->headlen += n;
-		if (u->headlen == sizeof u->head &&
-		    sniff_head(u->head, u->headlen, &why) == -1)
-			goto refuse;
-	}
-	if (sniff_chunk(p, len, &why) == -1)
+	if (sniff_feed(&u->sn, p, len, &why) == -1)
 		goto refuse;
 	if (spool_write(u->drop, p, len) == -1) {
 		if (spool_free_space(conf.spool_dir, 0) == -1 &&
@@ -262,69 +164,58 @@ refuse:
 	return (-1);
 }
 
-static void
-upload_set(char **slot, const char *v)
-{
-	free(*slot);
-	*slot = xstrdup(v);
-}
+/* The form's options go to options.c, as the CLI's and a sidecar's do;
+ * other fields are not ours and are let be. */
+static const char *const upload_optnames[] = {
+	"flow", "tags", "tags[]", "workflow", "on_existing", "dnt",
+	"override_owners"
+};
 
 static int
 upload_end(void *arg)
 {
 	struct upload	*u = arg;
 	const char	*why;
-	const char	*v;
+	char		*err = NULL;
+	size_t		 i;
+	int		 r = 0;
 
 	if (u->in_file) {
 		u->in_file = 0;
-		if (u->headlen < sizeof u->head &&
-		    sniff_head(u->head, u->headlen, &why) == -1) {
+		if (sniff_end(&u->sn, &why) == -1) {
 			upload_not_csv(u, why);
 			return (-1);
 		}
 		return (0);
 	}
-	v = buf_str(&u->value);
-	if (strcmp(u->field, "flow") == 0)
-		upload_set(&u->flow, v);
-	else if (strcmp(u->field, "tags") == 0 || strcmp(u->field, "tags[]") == 0)
-		manifest_add_tag(&u->m, v);
-	else if (strcmp(u->field, "workflow") == 0)
-		upload_set(&u->workflow, v);
-	else if (strcmp(u->field, "on_existing") == 0)
-		upload_set(&u->on_existing, v);
-	else if (strcmp(u->field, "dnt") == 0)
-		u->m.dnt = strcmp(v, "1") == 0 || strcmp(v, "on") == 0 ||
-		    strcmp(v, "true") == 0;
-	else if (strcmp(u->field, "override_owners") == 0)
-		u->m.override_owners = strcmp(v, "1") == 0 ||
-		    strcmp(v, "on") == 0 || strcmp(v, "true") == 0;
+	for (i = 0; i < sizeof upload_optnames / sizeof upload_optnames[0]; i++)
+		if (strcmp(u->field, upload_optnames[i]) == 0)
+			break;
+	if (i < sizeof upload_optnames / sizeof upload_optnames[0] &&
+	    options_set(&u->m, u->field, buf_str(&u->value), &err) == -1) {
+		snprintf(u->msg, sizeof u->msg, "%s", err);
+		upload_refuse(u, 400, "bad_option", u->msg);
+		r = -1;
+	}
+	free(err);
 	free(u->field);
 	u->field = NULL;
-	return (0);
+	return (r);
 }
 
-/* Check the form fields and fill the manifest; -1 (refused) if wrong. */
+/* The options' defaults and limits, and the workflow, which must be one
+ * of the workspace's; -1 (refused) if wrong. */
 static int
 upload_options(struct upload *u)
 {
-	u->m.flow = FLOW_CREATE;
-	if (u->flow != NULL && manifest_flow_parse(u->flow, &u->m.flow) == -1) {
-		upload_refuse(u, 400, "bad_request",
-		    "flow must be create or update");
+	char	*err = NULL;
+
+	if (options_finish(&u->m, &err) == -1) {
+		snprintf(u->msg, sizeof u->msg, "%s", err);
+		free(err);
+		upload_refuse(u, 400, "bad_option", u->msg);
 		return (-1);
 	}
-	u->m.on_existing = u->m.flow == FLOW_UPDATE ? EXISTING_UPDATE :
-	    EXISTING_SKIP;
-	if (u->on_existing != NULL && manifest_existing_parse(u->on_existing,
-	    &u->m.on_existing) == -1) {
-		upload_refuse(u, 400, "bad_request",
-		    "on_existing must be skip, update or duplicate");
-		return (-1);
-	}
-	u->m.workflow = u->workflow && *u->workflow ? xstrdup(u->workflow) :
-	    xstrdup("default");
 	switch (import_workflow(u->h->db, u->h->se.workspace_id,
 	    u->m.workflow)) {
 	case -1:
@@ -353,6 +244,7 @@ upload_post(struct http *h)
 	int			 n;
 
 	memset(&u, 0, sizeof u);
+	sniff_init(&u.sn);
 	u.h = h;
 	buf_init(&u.value, UPLOAD_FIELD_MAX);
 
@@ -471,9 +363,6 @@ out:
 	free(boundary);
 	free(cause);
 	free(u.field);
-	free(u.flow);
-	free(u.workflow);
-	free(u.on_existing);
 	buf_free(&u.value);
 	manifest_clear(&u.m);
 }
