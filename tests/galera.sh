@@ -176,8 +176,9 @@ galera_kill() {
 	for f in mariadb watchd fcgi nginx; do
 		[ -f "$dir/$f.pid" ] && pids="$pids $(cat "$dir/$f.pid")"
 	done
-	# shellcheck disable=SC2086
-	kill -KILL $pids 2>/dev/null
+	# each was started by setsid: its process group holds its children
+	# too (intake-fcgi's and nginx's workers, the SST script)
+	for f in $pids; do kill -KILL -- "-$f" 2>/dev/null; done
 	for f in $pids; do
 		while stack_pid_alive "$f"; do sleep 0.05; done
 	done
