@@ -399,7 +399,7 @@ while [ -z "$victim" ] && [ $n -lt 1200 ]; do
 	read -r holder ck state <<< "$(q "SELECT IFNULL(l.holder, '-'),
 	    i.checkpoint_row, i.state FROM imports i LEFT JOIN import_locks l
 	    ON l.import_id = i.id WHERE i.id = '$big'")"
-	[ "${state:-}" = done ] && break
+	case ${state:-} in done|failed) break ;; esac
 	if [ "${ck:-0}" -ge 3000 ] && [ "${holder:--}" != - ]; then
 		for i in 1 2 3; do
 			[ "$(cat "$GALERA_TOP/node$i/watchd.pid")" = \
@@ -408,7 +408,7 @@ while [ -z "$victim" ] && [ $n -lt 1200 ]; do
 	fi
 	n=$((n + 1)); sleep 0.05
 done
-check "the import was caught in the middle (row ${ck:-?} of $BIG)" \
+check "the import was caught in the middle (row ${ck:-?} of $BIG, ${state:-?})" \
     test -n "$victim"
 [ -n "$victim" ] || exit 1
 galera_kill "$victim"
