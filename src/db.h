@@ -347,6 +347,9 @@ int		 profile_decode(const char *, struct profile *);
 struct profile	*profile_copy(const struct profile *);
 void		 profile_clear(struct profile *);
 
+/* restatus.c */
+int		 restatus_scan(MYSQL *);
+
 /* wslock.c */
 int		 wslock_claim(MYSQL *, long long, const char *);
 int		 wslock_hold(MYSQL *, long long, const char *);

@@ -39,11 +39,13 @@
 
 #define WATCHD_HOUSEKEEP	3600	/* seconds between housekeeping */
 #define WATCHD_BACKOFF		5000	/* ms after losing the database */
+#define WATCHD_RESTATUS		5000	/* ms between status checks */
 
 static MYSQL			*watchd_db;
 static volatile sig_atomic_t	 watchd_hup;
 static const char		*watchd_conf;
 static int			 watchd_foreground;
+static long long		 watchd_restatused;
 
 static void
 watchd_signal(int sig)
@@ -437,6 +439,14 @@ watchd_round(int ifd, int *quiet)
 	if (r == -1)
 		watchd_disconnect();
 	t = watchd_scan();
+	/* Status files that say otherwise than the database (a write that
+	 * failed, a file lost) are made true. */
+	if (t != -1 && mono_ms() - watchd_restatused > WATCHD_RESTATUS &&
+	    watchd_connect() != NULL) {
+		watchd_restatused = mono_ms();
+		if (restatus_scan(watchd_db) == -1)
+			watchd_disconnect();
+	}
 	if (t == -1 || r == -1) {
 		*quiet = 1;
 		return (WATCHD_BACKOFF);
@@ -447,6 +457,8 @@ watchd_round(int ifd, int *quiet)
 		t = (int)conf.scan_interval * 1000;
 	if (wait != -1 && wait * 1000 < t)
 		t = wait > 0 ? wait * 1000 : 200;
+	if (t > WATCHD_RESTATUS)
+		t = WATCHD_RESTATUS;	/* the status check's pace */
 	return (t);
 }
 
