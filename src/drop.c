@@ -291,7 +291,7 @@ drop_sidecar(int dfd, const char *name, struct manifest *m,
     char **uploader, char **why, struct stat *sb)
 {
 	json_object	*o = NULL, *v;
-	char		*text = NULL;
+	char		*text = NULL, *err = NULL;
 	const char	*k, *s;
 	ssize_t		 n;
 	size_t		 len = 0, i;
@@ -319,65 +319,58 @@ drop_sidecar(int dfd, const char *name, struct manifest *m,
 		xasprintf(why, "The sidecar is not a JSON object");
 		goto out;
 	}
+	/* Each option through options.c, as the web form's and the CLI's:
+	 * JSON strings as given, yes/no as true or false, tags a list. */
 	json_object_object_foreach(o, key, val) {
 		k = key;
 		v = val;
 		s = json_object_is_type(v, json_type_string) ?
 		    json_object_get_string(v) : NULL;
-		if (strcmp(k, "flow") == 0) {
-			if (s == NULL || manifest_flow_parse(s, &m->flow) == -1) {
-				xasprintf(why, "In the sidecar, flow must be "
-				    "create or update");
-				goto out;
-			}
-			m->on_existing = m->flow == FLOW_UPDATE ?
-			    EXISTING_UPDATE : EXISTING_SKIP;
-		} else if (strcmp(k, "workflow") == 0 && s != NULL) {
-			free(m->workflow);
-			m->workflow = xstrdup(*s ? s : "default");
-		} else if (strcmp(k, "uploader") == 0 && s != NULL) {
+		if (strcmp(k, "uploader") == 0 && s != NULL) {
 			free(*uploader);
 			*uploader = xstrdup(s);
-		} else if (strcmp(k, "tags") == 0 &&
+			continue;
+		}
+		if (strcmp(k, "tags") == 0 &&
 		    json_object_is_type(v, json_type_array)) {
 			for (i = 0; i < json_object_array_length(v); i++) {
 				json_object *t = json_object_array_get_idx(v, i);
 
-				if (!json_object_is_type(t, json_type_string) ||
-				    m->ntags >= IMPORT_MAX_TAGS) {
+				if (!json_object_is_type(t, json_type_string)) {
 					xasprintf(why, "In the sidecar, tags "
-					    "must be a list of at most %d names",
-					    IMPORT_MAX_TAGS);
+					    "must be a list of names");
 					goto out;
 				}
-				manifest_add_tag(m, json_object_get_string(t));
+				if (options_set(m, "tags",
+				    json_object_get_string(t), &err) == -1)
+					goto bad;
 			}
-		} else if ((strcmp(k, "dnt") == 0 ||
-		    strcmp(k, "override_owners") == 0) &&
-		    json_object_is_type(v, json_type_boolean)) {
-			*(strcmp(k, "dnt") == 0 ? &m->dnt :
-			    &m->override_owners) = json_object_get_boolean(v);
-		} else if (strcmp(k, "on_existing") != 0) {
+			continue;
+		}
+		if (json_object_is_type(v, json_type_boolean))
+			s = json_object_get_boolean(v) ? "true" : "false";
+		if (s == NULL || strcmp(k, "tags") == 0) {
 			xasprintf(why, "The sidecar has \"%.40s\", which is not "
 			    "an option (or not of the right type); the options "
 			    "are uploader, flow, tags, workflow, on_existing, "
 			    "dnt and override_owners", k);
 			goto out;
 		}
-	}
-	/* After flow, whatever the order of the keys. */
-	if (json_object_object_get_ex(o, "on_existing", &v)) {
-		if (!json_object_is_type(v, json_type_string) ||
-		    manifest_existing_parse(json_object_get_string(v),
-		    &m->on_existing) == -1) {
-			xasprintf(why, "In the sidecar, on_existing must be "
-			    "skip, update or duplicate");
-			goto out;
-		}
+		if (options_set(m, k, s, &err) == -1)
+			goto bad;
+		/* A flow the sidecar names sets on_existing's default
+		 * again, unless the sidecar names that too. */
+		if (strcmp(k, "flow") == 0 &&
+		    !json_object_object_get_ex(o, "on_existing", NULL))
+			m->existing_given = 0;
 	}
 	r = 0;
+	goto out;
 
+bad:
+	xasprintf(why, "In the sidecar: %s", err);
 out:
+	free(err);
 	json_object_put(o);
 	free(text);
 	return (r);
@@ -395,6 +388,7 @@ drop_defaults(MYSQL *db, long long ws, struct manifest *m, char **uploader)
 
 	m->flow = FLOW_CREATE;
 	m->on_existing = EXISTING_SKIP;
+	m->existing_given = 1;	/* the folder's own, not the flow's */
 	m->workflow = xstrdup("default");
 	s = db_prepare(db, "SELECT d.flow, d.on_existing, d.workflow, "
 	    "d.tags, d.dnt, u.email FROM drop_settings d LEFT JOIN users u "
@@ -454,7 +448,7 @@ drop_check_file(int dfd, const struct dropfile *f, const char **why)
 	char		 buf[65536];
 	ssize_t		 n;
 	off_t		 off = 0;
-	int		 utf16 = 0;
+	struct sniff	 sn;
 	int		 fd, r = -1;
 
 	if ((fd = openat(dfd, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -483,14 +477,14 @@ drop_check_file(int dfd, const struct dropfile *f, const char **why)
 		close(fd);
 		return (1);
 	}
+	sniff_init(&sn);
 	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
-		if (off == 0)
-			utf16 = sniff_utf16(buf, n);
-		if ((off == 0 && sniff_head(buf, n, why) == -1) ||
-		    (!utf16 && sniff_chunk(buf, n, why) == -1))
+		if (sniff_feed(&sn, buf, n, why) == -1)
 			goto out;
 		off += n;
 	}
+	if (n == 0 && sniff_end(&sn, why) == -1)
+		goto out;
 	r = n == 0 ? 0 : 1;
 
 out:
@@ -578,6 +572,13 @@ drop_take(MYSQL *db, int dfd, struct dropfile *f, time_t now)
 		r = 0;
 		goto out;
 	}
+	m.file_name = options_file_name(f->name);
+	if (options_finish(&m, &cause) == -1) {
+		xasprintf(&why, "In the sidecar: %s", cause);
+		drop_reject(dfd, f->slug, f->name, why);
+		r = 0;
+		goto out;
+	}
 	if (uploader == NULL) {
 		drop_reject(dfd, f->slug, f->name, "The workspace has no "
 		    "editor to import this file as; name one as uploader in a "
@@ -621,7 +622,6 @@ drop_take(MYSQL *db, int dfd, struct dropfile *f, time_t now)
 	m.workspace = xstrdup(f->slug);
 	m.uploader = uploader;
 	uploader = NULL;
-	m.file_name = xstrdup(f->name);
 	m.source = xstrdup("sftp");
 	log_info("%s: taking %s", spool_drop_id(d), rel);
 	if (spool_commit(d, &m, &cause) == -1) {
