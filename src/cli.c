@@ -521,8 +521,13 @@ cli_import(int argc, char **argv)
 	m.source = xstrdup("cli");
 	if (spool_commit(d, &m, &cause) == -1)
 		fatalx("spool: %s", cause);
-	if (import_register(db, &m, &cause) == -1)
-		log_warnx("register: %s", cause);
+	/* The drop is queued: the watcher registers it too, if this could
+	 * not. */
+	if (import_register(db, &m, &cause) == -1) {
+		log_warnx("register: %s (the watcher will)", cause);
+		free(cause);
+		cause = NULL;
+	}
 	mysql_close(db);
 	snprintf(id, sizeof id, "%s", m.id);
 	manifest_clear(&m);

@@ -991,7 +991,7 @@ import_register(MYSQL *db, const struct manifest *m, char **cause)
 	struct dbstmt	*s;
 	char		*options;
 	long long	 ws, user;
-	int		 r;
+	int		 r, tries;
 
 	if ((ws = auth_workspace_id(db, m->workspace)) <= 0 ||
 	    (user = auth_user_id(db, ws, m->uploader, NULL)) <= 0) {
@@ -1014,7 +1014,11 @@ import_register(MYSQL *db, const struct manifest *m, char **cause)
 	db_bind_int(s, 5, user);
 	db_bind_str(s, 6, m->source);
 	db_bind_int(s, 7, m->size);
-	r = db_exec(s);
+	/* A deadlock or a Galera conflict with another node's write is
+	 * tried again; the drop is queued already, whatever this says. */
+	for (tries = 0; (r = db_exec(s)) == -1 && tries < 3 &&
+	    !db_refused(db_errno(s)); tries++)
+		usleep(20000 << tries);
 	if (r == -1)
 		xasprintf(cause, "database error");
 	free(options);

@@ -203,6 +203,7 @@ struct conf {
 	unsigned	 tmp_max_age;	/* seconds before tmp/ leftovers go */
 	unsigned	 done_keep_days;
 	unsigned	 max_attempts;	/* tries without progress, then failed */
+	unsigned	 stall_timeout;	/* ... if for this long (seconds) too */
 	unsigned	 lock_timeout;	/* seconds a dead import holds its workspace */
 	char		*sso_header;	/* "" (off) or e.g. X-Remote-User */
 	unsigned	 fcgi_socket_mode; /* of intake-fcgi -s SOCKET */
@@ -302,6 +303,17 @@ void		 manifest_clear(struct manifest *);
 
 /* spool.c */
 struct drop;
+/* What active/ID/attempts says of the tries at a drop. */
+struct attempt {
+	int		 n;		/* tries since the checkpoint moved */
+	long long	 row;		/* the checkpoint of the last try */
+	long long	 since;		/* when that checkpoint was first tried */
+	int		 trouble;	/* the database's trouble, in a row */
+	long long	 retry_at;	/* wall ms: not before */
+};
+#define ATTEMPT_TRY	0
+#define ATTEMPT_UNDO	1
+#define ATTEMPT_TROUBLE	2
 int		 spool_init(const char *);
 struct drop	*spool_begin(const char *, char **);
 const char	*spool_drop_id(const struct drop *);
@@ -325,7 +337,9 @@ int		 spool_expire(const char *, const char *, time_t);
 int		 spool_checksum(const char *, const char *, char [65],
 		     long long *);
 int		 spool_free_space(const char *, long long);
-int		 spool_attempt(const char *, const char *, long long, int);
+void		 spool_attempt(const char *, const char *, long long, int,
+		     struct attempt *);
+long long	 spool_attempt_due(const char *, const char *);
 
 /* status.c */
 const char	*status_state_name(enum state);

@@ -396,10 +396,53 @@ spool_move(const char *spool, const char *from, const char *to,
 	return (r);
 }
 
+/*
+ * Claim a drop: lock it where it is, in incoming/, then rename it into
+ * active/. A drop is in active/ only while its claimer holds the lock, so
+ * no other watcher ever finds one there unlocked but alive (a lock taken
+ * after the rename left a moment when another's recovery gave a fresh
+ * claim back, and a third watcher took it twice). Returns the lock's fd;
+ * -1 with errno ENOENT if another watcher took it, EWOULDBLOCK if another
+ * still holds it (giving it back).
+ */
 int
 spool_claim(const char *spool, const char *id)
 {
-	return (spool_move(spool, "incoming", "active", id));
+	struct stat	 a, b;
+	char		*p, *q;
+	int		 fd = -1, saved;
+
+	if (!randid_drop_valid(id)) {
+		errno = EINVAL;
+		return (-1);
+	}
+	p = spool_path(spool, "incoming", id, NULL);
+	q = spool_path(spool, "active", id, NULL);
+	if ((fd = open(p, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		goto fail;
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1)
+		goto fail;
+	if (spool_move(spool, "incoming", "active", id) == -1)
+		goto fail;
+	/* The directory renamed is the one locked? */
+	if (fstat(fd, &a) == -1 || stat(q, &b) == -1 ||
+	    a.st_ino != b.st_ino || a.st_dev != b.st_dev) {
+		errno = ENOENT;
+		goto fail;
+	}
+	free(p);
+	free(q);
+	return (fd);
+
+fail:
+	saved = errno;
+	if (fd != -1)
+		close(fd);
+	free(p);
+	free(q);
+	errno = saved;
+	return (-1);
 }
 
 int
@@ -881,40 +924,90 @@ spool_free_space(const char *spool, long long need)
 	return (0);
 }
 
-/*
- * Count an attempt at a claimed drop, in active/ID/attempts ("N ROW"): the
- * count starts again whenever the import got further (row, its
- * checkpoint, is past the last attempt's). Returns the count, so that a
- * drop that keeps killing or failing its watcher without progress can be
- * given up. undo takes back an attempt that ended normally without work
- * (its workspace was busy, the watcher was stopping).
- */
-int
-spool_attempt(const char *spool, const char *id, long long row, int undo)
+/* The wall clock in ms: an attempts file is read by watchers of other
+ * hosts and after restarts, where no monotonic clock is shared. */
+static long long
+spool_wall_ms(void)
 {
-	long long	 last = -1;
-	int		 n = 0, fd;
-	char		*p, text[64];
-	ssize_t		 len;
+	struct timespec	ts;
 
-	p = spool_path(spool, "active", id, "attempts");
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/* Read queue/ID/attempts: "N ROW SINCE TROUBLE RETRY_AT" (older files
+ * have "N ROW"). A missing or unreadable file is a first attempt. */
+static void
+spool_attempt_read(const char *spool, const char *queue, const char *id,
+    struct attempt *a)
+{
+	char	*p, text[128];
+	ssize_t	 len;
+	int	 fd;
+
+	memset(a, 0, sizeof *a);
+	a->row = -1;
+	p = spool_path(spool, queue, id, "attempts");
 	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
 		if ((len = read(fd, text, sizeof text - 1)) > 0) {
 			text[len] = '\0';
-			if (sscanf(text, "%d %lld", &n, &last) != 2)
-				n = 0;
+			if (sscanf(text, "%d %lld %lld %d %lld", &a->n, &a->row,
+			    &a->since, &a->trouble, &a->retry_at) < 2) {
+				memset(a, 0, sizeof *a);
+				a->row = -1;
+			}
 		}
 		close(fd);
 	}
-	if (undo) {
-		n = n > 0 ? n - 1 : 0;
-		row = last;
-	} else {
-		if (row > last)
-			n = 0;
-		n++;
+	free(p);
+}
+
+/*
+ * Note an attempt at a claimed drop in active/ID/attempts, for the
+ * watcher's rule (watchd_one): a drop is given up only when it has made
+ * no progress for a while and kept failing or killing its watcher, never
+ * for trouble of the database's. how is ATTEMPT_TRY (counted before the
+ * import, so one that kills its watcher counts too; the count and its
+ * time start again whenever the checkpoint row moved past the last
+ * attempt's), ATTEMPT_UNDO (it ended without work: the workspace was
+ * busy, the watcher stopping) or ATTEMPT_TROUBLE (the database's
+ * trouble: taken back too, and the drop waits, twice as long each time,
+ * with jitter, at most a minute). a gets the result.
+ */
+void
+spool_attempt(const char *spool, const char *id, long long row, int how,
+    struct attempt *a)
+{
+	char		*p, text[128];
+	long long	 now = time(NULL), ms;
+	int		 fd;
+
+	spool_attempt_read(spool, "active", id, a);
+	switch (how) {
+	case ATTEMPT_TRY:
+		if (row > a->row || a->since == 0) {
+			a->n = 0;
+			a->since = now;
+			a->trouble = 0;
+		}
+		a->n++;
+		a->row = row;
+		break;
+	case ATTEMPT_TROUBLE:
+		a->trouble++;
+		ms = 200LL << (a->trouble < 9 ? a->trouble : 9);
+		if (ms > 60000)
+			ms = 60000;
+		ms = ms / 2 + random() % (ms + 1);
+		a->retry_at = spool_wall_ms() + ms;
+		/* FALLTHROUGH */
+	case ATTEMPT_UNDO:
+		a->n = a->n > 0 ? a->n - 1 : 0;
+		break;
 	}
-	snprintf(text, sizeof text, "%d %lld\n", n, row);
+	snprintf(text, sizeof text, "%d %lld %lld %d %lld\n", a->n, a->row,
+	    a->since, a->trouble, a->retry_at);
+	p = spool_path(spool, "active", id, "attempts");
 	if ((fd = open(p, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0600)) != -1) {
 		if (write(fd, text, strlen(text)) == -1)
@@ -923,5 +1016,15 @@ spool_attempt(const char *spool, const char *id, long long row, int undo)
 		close(fd);
 	}
 	free(p);
-	return (n);
+}
+
+/* Milliseconds until a drop in incoming/ may be tried again (0: now). */
+long long
+spool_attempt_due(const char *spool, const char *id)
+{
+	struct attempt	a;
+	long long	now = spool_wall_ms();
+
+	spool_attempt_read(spool, "incoming", id, &a);
+	return (a.retry_at > now ? a.retry_at - now : 0);
 }

@@ -114,9 +114,11 @@ watchd_progress(MYSQL *db, const char *id)
 	return (row);
 }
 
-/* Mark a status JSON failed with a reason, keeping what it says. */
+/* Change a status JSON, keeping what else it says: state and message
+ * (if not NULL), or the waiting note. */
 static void
-watchd_status_failed(const char *id, const char *why)
+watchd_status_set(const char *id, const char *state, const char *message,
+    const char *waiting)
 {
 	json_object	*o;
 	char		*path, *tmp, now[32];
@@ -133,10 +135,17 @@ watchd_status_failed(const char *id, const char *why)
 		json_object_object_add(o, "id", json_object_new_string(id));
 	}
 	randid_now(now, sizeof now);
-	json_object_object_add(o, "state", json_object_new_string("failed"));
-	json_object_object_add(o, "message", json_object_new_string(why));
+	if (state != NULL) {
+		json_object_object_add(o, "state",
+		    json_object_new_string(state));
+		json_object_object_add(o, "message",
+		    json_object_new_string(message));
+		json_object_object_add(o, "finished_at",
+		    json_object_new_string(now));
+	}
+	json_object_object_add(o, "waiting",
+	    waiting ? json_object_new_string(waiting) : NULL);
 	json_object_object_add(o, "updated_at", json_object_new_string(now));
-	json_object_object_add(o, "finished_at", json_object_new_string(now));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
 	    JSON_C_TO_STRING_NOSLASHESCAPE);
 	if ((f = fopen(tmp, "w")) == NULL || fputs(text, f) == EOF ||
@@ -147,6 +156,29 @@ watchd_status_failed(const char *id, const char *why)
 	json_object_put(o);
 	free(tmp);
 	free(path);
+}
+
+static void
+watchd_status_failed(const char *id, const char *why)
+{
+	watchd_status_set(id, "failed", why, NULL);
+}
+
+/* Say what a drop waits for, and until when (wall ms). */
+static void
+watchd_status_waiting(const char *id, long long retry_at)
+{
+	struct timespec	ts;
+	char		why[160];
+	long long	s;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s = (retry_at - ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)
+	    + 999) / 1000;
+	snprintf(why, sizeof why, "Waiting for the database (busy, full or "
+	    "unavailable); trying again in %lld s", s > 0 ? s : 1);
+	log_info("%s: %s", id, why);
+	watchd_status_set(id, NULL, NULL, why);
 }
 
 /* The workspace slug a claimed drop's manifest names, or NULL. */
@@ -189,7 +221,7 @@ watchd_give_up(MYSQL *db, const char *id, const char *why)
 /*
  * Claim and import one drop. 1 if it was worked on (done or failed), 0 if
  * not ours, 2 if its workspace is busy with another import (or another
- * watcher was still giving the drop back), 3 if it should
+ * watcher still holds the drop, giving it back), 3 if it should
  * be tried again soon (a deadlock, a lock wait timeout), -1 if the
  * database is away.
  */
@@ -197,21 +229,15 @@ static int
 watchd_one(const char *id)
 {
 	MYSQL		*db;
+	struct attempt	 at;
 	long long	 row;
 	char		*ws;
-	int		 fd, r, n;
+	int		 fd, r;
 
-	if (spool_claim(conf.spool_dir, id) == -1)
-		return (0);	/* another watcher took it */
-	if ((fd = spool_lock(conf.spool_dir, id)) == -1) {
-		/* Another watcher still holds the lock of a drop it is
-		 * giving back: give it back too, never leave it in active/
-		 * unlocked, and look again a little later. */
-		if (spool_release(conf.spool_dir, id) == -1 &&
-		    errno != ENOENT)
-			log_warn("%s: give back", id);
-		return (2);
-	}
+	if ((fd = spool_claim(conf.spool_dir, id)) == -1)
+		/* Taken by another watcher, or still locked by one giving
+		 * it back: look again a little later. */
+		return (errno == EWOULDBLOCK ? 2 : 0);
 	if ((db = watchd_connect()) == NULL) {
 		spool_release(conf.spool_dir, id);
 		close(fd);
@@ -234,15 +260,21 @@ watchd_one(const char *id)
 		close(fd);
 		return (-1);
 	}
-	/* Counted before the import: an attempt that kills us counts too. */
-	if ((n = spool_attempt(conf.spool_dir, id, row, 0)) >
-	    (int)conf.max_attempts) {
-		watchd_give_up(db, id, "The import was tried too many times "
-		    "without getting further");
+	/* Counted before the import: an attempt that kills us counts too.
+	 * Given up only when the drop has been tried max_attempts times
+	 * without getting further and for stall_timeout seconds: a fast
+	 * kill loop, or trouble of the database's, is waited out. */
+	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TRY, &at);
+	if (at.n > (int)conf.max_attempts &&
+	    time(NULL) - at.since >= (time_t)conf.stall_timeout) {
+		watchd_give_up(db, id, "The import was tried again and again "
+		    "without getting further (it stopped its watcher each "
+		    "time); ask your administrator to look at the watcher's "
+		    "log");
 		close(fd);
 		return (1);
 	}
-	log_info("%s: importing%s", id, n > 1 ? " (again)" : "");
+	log_info("%s: importing%s", id, at.n > 1 ? " (again)" : "");
 	r = import_run(db, conf.spool_dir, id);
 	switch (r) {
 	case 0:
@@ -253,21 +285,25 @@ watchd_one(const char *id)
 		return (1);
 	case -3:
 		/* Another import has the workspace: not an attempt. */
-		spool_attempt(conf.spool_dir, id, row, 1);
+		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
 		spool_release(conf.spool_dir, id);
 		close(fd);
 		return (2);
 	}
-	if (import_quit)
-		spool_attempt(conf.spool_dir, id, row, 1);
+	if (import_quit) {
+		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
+		spool_release(conf.spool_dir, id);
+		close(fd);
+		return (-1);
+	}
+	/* The open batch was rolled back: a deadlock, a lock wait, a Galera
+	 * conflict, too many connections, a full disk or table, the server
+	 * gone. None of it is the file's: not an attempt, and the drop
+	 * waits a little longer each time. */
+	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TROUBLE, &at);
+	watchd_status_waiting(id, at.retry_at);
 	spool_release(conf.spool_dir, id);
 	close(fd);
-	if (import_quit)
-		return (-1);
-	/* The open batch was rolled back. A live connection means the
-	 * server refused the transaction (deadlock, lock wait timeout, a
-	 * Galera conflict): try again soon from the checkpoint. Else the
-	 * database went away: reconnect later. */
 	if (mysql_ping(db) == 0)
 		return (3);
 	watchd_disconnect();
@@ -288,20 +324,31 @@ watchd_listed(char **list, size_t n, const char *id)
 /*
  * Scan incoming/ until a pass finds nothing new. Returns 0, -1 when the
  * database is away, or the milliseconds after which busy drops (their
- * workspace taken by another watcher) or retries should be looked at.
+ * workspace taken by another watcher) or drops waiting out the
+ * database's trouble should be looked at.
  */
 static int
 watchd_scan(void)
 {
-	char	**ids, **busy = NULL;
-	size_t	  n, i, nbusy = 0;
-	int	  worked, r = 0, retry = 0;
+	char		**ids, **busy = NULL;
+	size_t		  n, i, nbusy = 0;
+	long long	  due, wait = -1;
+	int		  worked, r = 0;
 
 	do {
 		worked = 0;
 		if (spool_scan(conf.spool_dir, &ids, &n) == -1)
 			return (-1);
 		for (i = 0; i < n; i++) {
+			/* A drop waiting out the database's trouble is
+			 * looked at when it is due. */
+			if ((due = spool_attempt_due(conf.spool_dir,
+			    ids[i])) > 0) {
+				if (wait == -1 || due < wait)
+					wait = due;
+				free(ids[i]);
+				continue;
+			}
 			if (!import_quit && r == 0 &&
 			    !watchd_listed(busy, nbusy, ids[i])) {
 				switch (watchd_one(ids[i])) {
@@ -314,8 +361,7 @@ watchd_scan(void)
 					busy[nbusy++] = xstrdup(ids[i]);
 					break;
 				case 3:
-					retry = 1;
-					worked = 1;
+					worked = 1;	/* it waits now */
 					break;
 				case -1:
 					r = -1;
@@ -331,9 +377,9 @@ watchd_scan(void)
 	free(busy);
 	if (r == -1)
 		return (-1);
-	if (retry)
-		return (100 + random() % 900);
-	return (nbusy > 0 ? 1000 : 0);
+	if (nbusy > 0 && (wait == -1 || wait > 1000))
+		wait = 1000;
+	return (wait == -1 ? 0 : wait < 50 ? 50 : (int)wait);
 }
 
 /* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops,

@@ -1,8 +1,8 @@
 #!/bin/bash
 # A drop is never stranded in active/ and the watcher's back-off holds:
-# - a watcher whose claim loses a race with another one giving the drop
-#   back (it still holds the drop's lock) gives it back too, instead of
-#   leaving it in active/ with no lock for ever;
+# - a watcher whose claim meets another one giving the drop back (it
+#   still holds the drop's lock) leaves it in incoming/: a claim locks the
+#   drop before it moves it, so active/ never holds a live drop unlocked;
 # - a drop left in active/ unlocked is given back by the next round of a
 #   running watcher, not only at a restart;
 # - a drop of a workspace another import holds waits without the
@@ -45,7 +45,7 @@ holder=$!
 sleep 0.5
 timeout 20 "$BINDIR/intake-watchd" -f --once -c "$RUN/intake.conf" \
     >>"$RUN/once.log" 2>&1
-check_eq "a claim that cannot lock gives the drop back to incoming/" \
+check_eq "a drop still locked by another watcher stays in incoming/" \
     incoming "$(where "$A")"
 wait $holder
 timeout 20 "$BINDIR/intake-watchd" -f --once -c "$RUN/intake.conf" \

@@ -156,6 +156,7 @@ test_claim_once(void **state)
 	struct drop	*d;
 	char		 id[INTAKE_ID_MAX], **ids, *cause = NULL;
 	size_t		 n;
+	int		 fd;
 
 	d = make_drop("a\n", &m);
 	snprintf(id, sizeof id, "%s", spool_drop_id(d));
@@ -165,10 +166,12 @@ test_claim_once(void **state)
 	assert_string_equal(ids[0], id);
 	free(ids[0]);
 	free(ids);
-	assert_int_equal(spool_claim(spool, id), 0);
+	fd = spool_claim(spool, id);
+	assert_true(fd != -1);
 	assert_int_equal(spool_claim(spool, id), -1);	/* second one loses */
 	assert_int_equal(count("active"), 1);
 	assert_int_equal(spool_finish(spool, id, 1), 0);
+	close(fd);
 	assert_int_equal(count("done"), 1);
 	/* Names that are not our IDs are never touched. */
 	assert_int_equal(spool_claim(spool, "../done"), -1);
@@ -196,11 +199,12 @@ test_recover(void **state)
 	assert_int_equal(spool_commit(d, &m, &cause), 0);
 	manifest_clear(&m);
 
-	assert_int_equal(spool_claim(spool, a), 0);
-	assert_int_equal(spool_claim(spool, b), 0);
-	/* b is held by a live watcher; a's watcher died. */
-	fd = spool_lock(spool, b);
+	/* a's watcher died (its lock went with it); b is held by a live
+	 * watcher, from the claim on. */
+	close(spool_claim(spool, a));
+	fd = spool_claim(spool, b);
 	assert_true(fd != -1);
+	/* While b is held, nobody can claim it again, even from incoming/. */
 	assert_int_equal(spool_recover(spool), 1);
 	assert_int_equal(count("incoming"), 1);
 	assert_int_equal(count("active"), 1);
