@@ -160,6 +160,7 @@ struct prepared {
 	int		 delim;
 	off_t		 start;		/* where the header starts */
 	long long	 rows;		/* data rows, blank ones left out */
+	int		 nospace;	/* failed: no room to convert it */
 };
 
 /* An owner a file named, and the user it is (row.c). */

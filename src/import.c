@@ -1474,6 +1474,10 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	path = spool_path(spool, "active", id, NULL);
 	n = prepare_file(path, 1, &prep, &cause);
 	free(path);
+	if (n == -1 && prep.nospace) {
+		log_warnx("%s; waiting for room in the spool", cause);
+		goto out;	/* r is -2: tried again later */
+	}
 	if (n == -1) {
 		r = import_fail(&im, cause);
 		goto out;

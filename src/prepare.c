@@ -83,7 +83,7 @@ prepare_convert(int fd, off_t skip, const char *from, const char *path,
 	size_t		 il = 0, ol;
 	ssize_t		 n;
 	iconv_t		 cd;
-	int		 ofd = -1, eof = 0;
+	int		 ofd = -1, eof = 0, saved;
 
 	if ((cd = iconv_open("UTF-8", from)) == (iconv_t)-1) {
 		xasprintf(cause, "cannot read %s text (iconv)", from);
@@ -147,8 +147,9 @@ prepare_convert(int fd, off_t skip, const char *from, const char *path,
 	return (open(path, O_RDONLY | O_CLOEXEC));
 
 fail:
+	saved = errno;
 	xasprintf(cause, "cannot convert the file to UTF-8: %s",
-	    strerror(errno));
+	    strerror(saved));
 	if (ofd != -1)
 		close(ofd);
 	unlink(tmp);
@@ -156,6 +157,7 @@ fail:
 	free(tmp);
 	free(in);
 	free(out);
+	errno = saved;
 	return (-1);
 }
 
@@ -235,9 +237,14 @@ prepare_file(const char *dir, int count, struct prepared *p, char **cause)
 		enc = prepare_is_utf8(fd) ? TEXTENC_UTF8 : TEXTENC_CP1252;
 	p->enc = enc;
 	if (enc != TEXTENC_UTF8) {
-		if (p->fd == -1)
+		if (p->fd == -1) {
 			p->fd = prepare_convert(fd, bom, textenc_name(enc), conv,
 			    cause);
+			/* The spool full for a moment is not the file's
+			 * fault: the import waits and tries again. */
+			p->nospace = p->fd == -1 &&
+			    (errno == ENOSPC || errno == EDQUOT);
+		}
 		close(fd);
 		fd = -1;
 		if (p->fd == -1)

@@ -37,15 +37,17 @@ static const struct {
 };
 #define RESTATUS_NCOLS	(sizeof restatus_cols / sizeof restatus_cols[0])
 
-#define RESTATUS_TIME(c) "DATE_FORMAT(i." c ", '%Y-%m-%dT%H:%i:%s.%fZ')"
 #define RESTATUS_SQL \
 	"SELECT i.id, i.state, w.slug, i.flow, i.file_name, u.email, " \
 	"i.rows_total, i.rows_processed, i.bytes_total, i.created, " \
 	"i.updated, i.skipped, i.failed, i.warnings, i.errors_total, " \
 	"i.tagged, i.queued_to_workflow, i.dnt, i.enriched, " \
-	"i.enrich_failed, i.message, " RESTATUS_TIME("created_at") ", " \
-	RESTATUS_TIME("started_at") ", " RESTATUS_TIME("updated_at") ", " \
-	RESTATUS_TIME("finished_at") ", UNIX_TIMESTAMP(i.updated_at) " \
+	"i.enrich_failed, i.message, " \
+	"DATE_FORMAT(i.created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), " \
+	"DATE_FORMAT(i.started_at, '%Y-%m-%dT%H:%i:%s.%fZ'), " \
+	"DATE_FORMAT(i.updated_at, '%Y-%m-%dT%H:%i:%s.%fZ'), " \
+	"DATE_FORMAT(i.finished_at, '%Y-%m-%dT%H:%i:%s.%fZ'), " \
+	"UNIX_TIMESTAMP(i.updated_at) " \
 	"FROM imports i JOIN workspaces w ON w.id = i.workspace_id " \
 	"LEFT JOIN users u ON u.id = i.uploader_id " \
 	"WHERE i.state IN ('done', 'failed') " \

@@ -8,14 +8,6 @@ STACK_BATCH=100
 stack_up || exit 1
 it_ws acme || exit 1
 
-gen() {	# gen N FILE PREFIX
-	awk -v n="$1" -v p="$3" 'BEGIN {
-		print "First name,Last name,Account Name,Domain,Email"
-		for (i = 1; i <= n; i++)
-			printf "F%d,%s%d,Co %d,co%d.example,%s%d@co%d.example\n",
-			    i, p, i, i % 9, i % 9, p, i, i % 9
-	}' > "$2"
-}
 state() { sql "SELECT state FROM imports WHERE id = '$1'"; }
 wait_state() {	# wait_state ID SECONDS: until done or failed
 	local n=$(( $2 * 10 ))
@@ -25,7 +17,7 @@ wait_state() {	# wait_state ID SECONDS: until done or failed
 
 # A fast kill loop: 11 kill -9 and restarts of the watcher in a few
 # seconds, during a 20k-row import.
-gen 20000 "$RUN/big.csv" big
+it_gen 20000 "$RUN/big.csv" big
 ID=$(stack_intake import --workspace acme --as ed@acme.test --no-wait "$RUN/big.csv")
 n=0
 until [ -f "$RUN/spool/status/$ID.json" ] &&

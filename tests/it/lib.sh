@@ -141,6 +141,16 @@ it_wait_file() {
 	return 1
 }
 
+# it_gen N FILE PREFIX: N people of 7 companies, a create file
+it_gen() {
+	awk -v n="$1" -v p="$3" 'BEGIN {
+		print "First name,Last name,Account Name,Domain,Email"
+		for (i = 1; i <= n; i++)
+			printf "F%d,%s%d,Co %d,co%d.example,%s%d@co%d.example\n",
+			    i, p, i, i % 7, i % 7, p, i, i % 7
+	}' > "$2"
+}
+
 # A field of ST: st .created
 st() {
 	echo "$ST" | jq -r "$1"

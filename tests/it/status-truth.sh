@@ -9,14 +9,6 @@ stack_up || exit 1
 it_ws acme || exit 1
 S=$RUN/spool/status
 
-gen() {	# gen N FILE PREFIX
-	awk -v n="$1" -v p="$3" 'BEGIN {
-		print "First name,Last name,Account Name,Domain,Email"
-		for (i = 1; i <= n; i++)
-			printf "F%d,%s%d,Co %d,co%d.example,%s%d@co%d.example\n",
-			    i, p, i, i % 9, i % 9, p, i, i % 9
-	}' > "$2"
-}
 wait_for() {	# wait_for SECONDS command...: until it succeeds
 	local n=$(( $1 * 10 )); shift
 	until "$@" 2>/dev/null; do
@@ -28,7 +20,7 @@ says() {	# says ID STATE CREATED: the status file says so
 }
 
 # 1. status/ unusable while an import runs: the watcher cannot write it.
-gen 3000 "$RUN/a.csv" a
+it_gen 3000 "$RUN/a.csv" a
 stack_stop_one "$RUN/watchd.pid"
 timeout 120 "$BINDIR/intake" -c "$RUN/intake.conf" import --workspace acme \
     --as ed@acme.test "$RUN/a.csv" > "$RUN/cli.out" 2>&1 &
@@ -49,14 +41,14 @@ wait $cli; rc=$?
 check_eq "and the waiting intake import returns, 0" 0 "$rc"
 
 # 2. A lost status file.
-gen 20 "$RUN/b.csv" b
+it_gen 20 "$RUN/b.csv" b
 it_import acme "$RUN/b.csv"
 B=$ID
 rm "$S/$B.json"
 check "a lost status file is written again" wait_for 20 says "$B" done 20
 
 # 3. One that says otherwise (an old "running" copy put back).
-gen 30 "$RUN/c.csv" c
+it_gen 30 "$RUN/c.csv" c
 it_import acme "$RUN/c.csv"
 C=$ID
 jq '.state = "running" | .created = 7' "$S/$C.json" > "$RUN/old.json"

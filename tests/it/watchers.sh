@@ -10,26 +10,18 @@ trap 'stack_stop_one "$RUN/watchd2.pid"; it_cleanup' EXIT
 for ws in red green blue; do it_ws $ws || exit 1; done
 stack_stop_one "$RUN/watchd.pid"
 
-gen() {	# gen N FILE PREFIX
-	awk -v n="$1" -v p="$3" 'BEGIN {
-		print "First name,Last name,Account Name,Domain,Email"
-		for (i = 1; i <= n; i++)
-			printf "F%d,%s%d,Co %d,co%d.example,%s%d@co%d.example\n",
-			    i, p, i, i % 7, i % 7, p, i, i % 7
-	}' > "$2"
-}
 
 set -- red green blue
 for i in $(seq 1 200); do
 	ws=$(eval echo "\${$(( i % 3 + 1 ))}")
-	gen 20 "$RUN/f.csv" "p$i-"
+	it_gen 20 "$RUN/f.csv" "p$i-"
 	stack_intake import --workspace "$ws" --as "ed@$ws.test" --no-wait \
 	    "$RUN/f.csv" >> "$RUN/ids" || exit 1
 done
 
 # Poison, made from good drops before any watcher sees them.
 poison() {
-	gen 5 "$RUN/p.csv" "poison$1-"
+	it_gen 5 "$RUN/p.csv" "poison$1-"
 	stack_intake import --workspace red --as ed@red.test --no-wait \
 	    "$RUN/p.csv"
 }
