@@ -349,6 +349,7 @@ void		 status_rewind(struct status *, const struct status_mark *);
 void		 status_add_error(struct status *, unsigned long, const char *,
 		     const char *, const char *, const char *, const char *);
 char		*status_encode(const struct status *);
+int		 status_put(const char *, const char *, const char *);
 int		 status_write(const char *, const struct status *);
 void		 status_clear(struct status *);
 
@@ -397,9 +398,6 @@ struct sniff {
 	int	 utf16;		/* a BOM said so: NUL bytes are text */
 };
 int		 sniff_name(const char *, const char **);
-int		 sniff_head(const char *, size_t, const char **);
-int		 sniff_chunk(const char *, size_t, const char **);
-int		 sniff_utf16(const char *, size_t);
 void		 sniff_init(struct sniff *);
 int		 sniff_feed(struct sniff *, const char *, size_t, const char **);
 int		 sniff_end(struct sniff *, const char **);

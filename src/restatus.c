@@ -104,41 +104,6 @@ restatus_errors(MYSQL *db, const char *id)
 	return (a);
 }
 
-/* Write o as status/ID.json: a temporary file, then the rename. */
-static int
-restatus_write(const char *id, json_object *o)
-{
-	const char	*text;
-	char		*tmp, *path;
-	size_t		 len;
-	int		 fd, r = -1;
-
-	xasprintf(&tmp, "%s/status/.%s.json.r%ld", conf.spool_dir, id,
-	    (long)getpid());
-	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	len = strlen(text);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
-	    O_CLOEXEC, 0640)) == -1)
-		goto out;
-	if (write(fd, text, len) != (ssize_t)len || fsync(fd) == -1) {
-		close(fd);
-		unlink(tmp);
-		goto out;
-	}
-	close(fd);
-	if (rename(tmp, path) == -1) {
-		unlink(tmp);
-		goto out;
-	}
-	r = 0;
-out:
-	free(tmp);
-	free(path);
-	return (r);
-}
-
 /* One import's row (s) against its file: rewrite it if it is missing or
  * says otherwise. 1 if rewritten, 0 if it was right, -1 if it could not
  * be written (tried again next time). */
@@ -185,8 +150,8 @@ restatus_one(MYSQL *db, struct dbstmt *s)
 	json_object_object_add(o, "enrich_pending", json_object_new_int64(0));
 	if (!json_object_object_get_ex(o, "errors", NULL))
 		json_object_object_add(o, "errors", restatus_errors(db, id));
-	if (restatus_write(id, o) == -1) {
-		log_warn("%s: cannot rewrite its status", id);
+	if (status_put(conf.spool_dir, id, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) == -1) {
 		r = -1;
 	} else {
 		log_info("%s: status rewritten from the database (it said "

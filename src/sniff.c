@@ -48,7 +48,7 @@ sniff_name(const char *name, const char **why)
  * Look at the first bytes of a file (head, at least the first 8 bytes
  * when the file is that long): 0 if it may be CSV, else -1 with *why.
  */
-int
+static int
 sniff_head(const char *head, size_t len, const char **why)
 {
 	size_t	i;
@@ -65,7 +65,7 @@ sniff_head(const char *head, size_t len, const char **why)
 
 /* Whether a file starts with a UTF-16 byte order mark: text that has NUL
  * bytes, so its chunks are not checked for them. */
-int
+static int
 sniff_utf16(const char *head, size_t len)
 {
 	return (len >= 2 && ((head[0] == '\xff' && head[1] == '\xfe') ||
@@ -73,7 +73,7 @@ sniff_utf16(const char *head, size_t len)
 }
 
 /* Any chunk of a file that is not UTF-16: NUL bytes mean binary. */
-int
+static int
 sniff_chunk(const char *buf, size_t len, const char **why)
 {
 	if (memchr(buf, '\0', len) != NULL) {

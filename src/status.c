@@ -159,20 +159,21 @@ status_encode(const struct status *st)
 
 /* Write status/ID.json atomically: temp file, then rename. No fsync: the
  * status is rebuilt from the database if it is lost. */
+/* Write text as status/ID.json: a temporary file 0640, then the rename,
+ * so a reader sees the old file or the new one whole. -1 (logged) on
+ * error. Every writer of status files comes here. */
 int
-status_write(const char *spool, const struct status *st)
+status_put(const char *spool, const char *id, const char *text)
 {
-	char	*text, *tmp, *path;
-	size_t	 len, off = 0;
+	char	*tmp, *path;
+	size_t	 len = strlen(text), off = 0;
 	ssize_t	 n;
 	int	 fd = -1, saved;
 
-	text = status_encode(st);
-	len = strlen(text);
-	xasprintf(&tmp, "%s/status/.%s.json.%ld", spool, st->id, (long)getpid());
-	xasprintf(&path, "%s/status/%s.json", spool, st->id);
-	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-	    0640)) == -1)
+	xasprintf(&tmp, "%s/status/.%s.json.%ld", spool, id, (long)getpid());
+	xasprintf(&path, "%s/status/%s.json", spool, id);
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
+	    O_CLOEXEC, 0640)) == -1)
 		goto fail;
 	while (off < len) {
 		if ((n = write(fd, text + off, len - off)) == -1) {
@@ -189,22 +190,32 @@ status_write(const char *spool, const struct status *st)
 	fd = -1;
 	if (rename(tmp, path) == -1)
 		goto fail;
-	free(text);
 	free(tmp);
 	free(path);
 	return (0);
 
 fail:
 	saved = errno;
-	log_warn("%s: write status", st->id);
+	log_warn("%s: write status", id);
 	if (fd != -1)
 		close(fd);
 	unlink(tmp);
-	free(text);
 	free(tmp);
 	free(path);
 	errno = saved;
 	return (-1);
+}
+
+int
+status_write(const char *spool, const struct status *st)
+{
+	char	*text;
+	int	 r;
+
+	text = status_encode(st);
+	r = status_put(spool, st->id, text);
+	free(text);
+	return (r);
 }
 
 void

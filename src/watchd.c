@@ -121,13 +121,9 @@ watchd_status_set(const char *id, const char *state, const char *message,
     const char *waiting)
 {
 	json_object	*o;
-	char		*path, *tmp, now[32];
-	const char	*text;
-	FILE		*f;
+	char		*path, now[32];
 
 	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
-	xasprintf(&tmp, "%s/status/.%s.json.%ld", conf.spool_dir, id,
-	    (long)getpid());
 	if ((o = json_object_from_file(path)) == NULL ||
 	    !json_object_is_type(o, json_type_object)) {
 		json_object_put(o);
@@ -146,15 +142,9 @@ watchd_status_set(const char *id, const char *state, const char *message,
 	json_object_object_add(o, "waiting",
 	    waiting ? json_object_new_string(waiting) : NULL);
 	json_object_object_add(o, "updated_at", json_object_new_string(now));
-	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
-	    JSON_C_TO_STRING_NOSLASHESCAPE);
-	if ((f = fopen(tmp, "w")) == NULL || fputs(text, f) == EOF ||
-	    fclose(f) == EOF || rename(tmp, path) == -1) {
-		log_warn("%s: write status", id);
-		unlink(tmp);
-	}
+	status_put(conf.spool_dir, id, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
-	free(tmp);
 	free(path);
 }
 
