@@ -326,7 +326,9 @@ api_imports_errors_csv(struct http *h, const char *id)
 	lim.max_field = conf.max_field;
 	lim.max_fields = conf.max_fields;
 	lim.delim = prep.delim;
-	in = csvin_create(api_imports_read, &fd, &lim, prep.start, 0);
+	in = csvin_create(api_imports_read, &fd, &lim, prep.start,
+	    prep.preamble);
+	prepare_clear(&prep);
 	if (csvin_next(in, &rec) != 1) {
 		http_error(h, 404, "gone", "The uploaded file of this import "
 		    "cannot be read");

@@ -241,6 +241,10 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 		return (-1);
 	if (c->done)
 		return (0);
+	if (c->lim.last_row != 0 && c->row >= c->lim.last_row) {
+		c->done = 1;	/* what follows is a footer, not rows */
+		return (0);
+	}
 	c->nfields = 0;
 	c->ready = 0;
 	c->flags = 0;

@@ -100,7 +100,11 @@ struct rowv {
 	long long	 acct_id;	/* its account, made ahead, or 0 */
 	struct rowwarn	 warn[8];
 	size_t		 nwarn;
+	char		**tags;		/* the Tags cell's names (owned) */
+	size_t		 ntags;
+	int		 dnt;		/* the Do Not Touch cell says yes */
 };
+#define ROW_MAX_TAGS	OPTIONS_MAX_TAGS	/* tags one row adds */
 
 /* Domains and their accounts' ids (contact.c). */
 struct acctcache {
@@ -159,7 +163,11 @@ struct prepared {
 	enum textenc	 enc;		/* what it came in */
 	int		 delim;
 	off_t		 start;		/* where the header starts */
+	unsigned long	 preamble;	/* records before the header, skipped */
 	long long	 rows;		/* data rows, blank ones left out */
+	unsigned long	 last_row;	/* the last data row (count only) */
+	unsigned long	 footer;	/* lines after it that are not rows */
+	struct sample	 sample;	/* the header and the first rows */
 	int		 nospace;	/* failed: no room to convert it */
 };
 
@@ -260,6 +268,14 @@ struct import {
 	long long	 linked;	/* import_links.linked_to */
 	long long	 made;		/* end of the last committed batch */
 	int		 linking;	/* the linker links (linked, made] */
+
+	/* A row's own owner, tags and flag (row.c, contact.c): */
+	struct dbstmt	*s_owner_name;	/* users by name, on rdb */
+	struct acctcache tagids;	/* tag name → id, the writer's */
+	struct dbstmt	*s_tag_find;
+	struct dbstmt	*s_tag_make;
+	struct bulk	*b_ntag;	/* new contacts' row tags */
+	struct bulk	*b_dnt;		/* updated contacts a row flags */
 };
 
 /* db.c */
@@ -321,6 +337,12 @@ long long	 import_workflow(MYSQL *, long long, const char *);
 
 /* prepare.c */
 int		 prepare_file(const char *, int, struct prepared *, char **);
+void		 prepare_clear(struct prepared *);
+
+/* remember.c */
+char		*remember_find(MYSQL *, long long, const struct sample *);
+int		 remember_save(MYSQL *, long long, const struct sample *,
+		     const struct colmap *, const char *);
 
 /* batch.c */
 int		 batch_read(struct batch *, struct csvin *, size_t);
@@ -454,7 +476,8 @@ int		 contact_update(struct import *, const struct rowv *, long long,
 		     long long);
 long long	 contact_duplicate(struct import *, const struct rowv *,
 		     long long, char *);
-int		 contact_after(struct import *, long long, int);
+int		 contact_after(struct import *, const struct rowv *, long long,
+		     const char *, int);
 int		 contact_mark(struct import *);
 int		 contact_new_max(struct import *);
 int		 contact_ahead(struct import *);

@@ -213,7 +213,7 @@ import_create(struct import *im, struct rowv *rv)
 	im->st.created++;
 	if (row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, 0, im->m.dnt));
+	return (contact_after(im, rv, 0, pubid, 0));
 }
 
 /* Update the one contact the row matched, and what follows; same: the
@@ -259,7 +259,7 @@ import_update(struct import *im, struct rowv *rv, struct match *m, int same)
 	free(msg);
 	if (r == -1 || row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, m->id[0], im->m.dnt || m->dnt[0]));
+	return (contact_after(im, rv, m->id[0], NULL, m->dnt[0]));
 }
 
 /* A contact created from the identified one, overlaid with the row. */
@@ -276,7 +276,7 @@ import_duplicate(struct import *im, struct rowv *rv, struct match *m)
 	im->st.created++;
 	if (row_warnings(im, rv) == -1)
 		return (-1);
-	return (contact_after(im, 0, im->m.dnt || m->dnt[0]));
+	return (contact_after(im, rv, 0, pubid, m->dnt[0]));
 }
 
 /*
@@ -1099,7 +1099,8 @@ out:
 	return (r);
 }
 
-/* How the header was understood, for the status. */
+/* How the header was understood, for the status: each column's header,
+ * what it is taken as, and why. */
 static void
 import_columns_status(struct import *im)
 {
@@ -1111,15 +1112,69 @@ import_columns_status(struct import *im)
 		o = json_object_new_object();
 		json_object_object_add(o, "header",
 		    json_object_new_string(im->cm.header[i]));
+		json_object_object_add(o, "as", json_object_new_string(
+		    mapping_target_name(im->cm.kind[i], conf.id_header)));
 		if (im->cm.kind[i] == COL_CUSTOM)
-			json_object_object_add(o, "as",
-			    json_object_new_string("custom"));
-		else
-			json_object_object_add(o, "as", json_object_new_string(
-			    columns_name(im->cm.kind[i], conf.id_header)));
+			json_object_object_add(o, "key",
+			    json_object_new_string(im->cm.key[i]));
+		json_object_object_add(o, "why", json_object_new_string(
+		    im->cm.why[i] != NULL ? im->cm.why[i] : ""));
 		json_object_array_add(a, o);
 	}
 	im->st.columns = a;
+}
+
+/* What the user should know of how the file was read, one line each:
+ * lines skipped before the header, after the rows, columns without a
+ * header or whose field another column has. */
+static void
+import_notes(struct import *im, const struct prepared *p, int remembered)
+{
+	json_object	*a;
+	char		*t;
+	size_t		 i, n = 0;
+
+	a = json_object_new_array();
+	if (p->preamble > 0) {
+		xasprintf(&t, "The header is on row %lu: the %lu line%s before "
+		    "it %s not imported", p->preamble + 1, p->preamble,
+		    p->preamble == 1 ? "" : "s", p->preamble == 1 ? "was" :
+		    "were");
+		json_object_array_add(a, json_object_new_string(t));
+		free(t);
+	}
+	if (p->footer > 0) {
+		xasprintf(&t, "The %lu line%s after row %lu %s not contacts "
+		    "(a report's footer) and %s not imported", p->footer,
+		    p->footer == 1 ? "" : "s", p->last_row,
+		    p->footer == 1 ? "is" : "are",
+		    p->footer == 1 ? "was" : "were");
+		json_object_array_add(a, json_object_new_string(t));
+		free(t);
+	}
+	for (i = 0; i < im->cm.ncols; i++)
+		n += im->cm.header[i][0] == '\0';
+	if (n > 0) {
+		xasprintf(&t, "%zu column%s no header: %s values are kept as "
+		    "custom data under \"Column N\"", n, n == 1 ? " has" :
+		    "s have", n == 1 ? "its" : "their");
+		json_object_array_add(a, json_object_new_string(t));
+		free(t);
+	}
+	for (i = 0; i < im->cm.ncols; i++) {
+		if (im->cm.kind[i] != COL_CUSTOM || im->cm.why[i] == NULL ||
+		    strcmp(im->cm.why[i], "its field is another column's") != 0)
+			continue;
+		xasprintf(&t, "\"%s\" means a field another column has: it "
+		    "is kept as custom data \"%s\"", im->cm.header[i],
+		    im->cm.key[i]);
+		json_object_array_add(a, json_object_new_string(t));
+		free(t);
+	}
+	if (remembered && im->m.mapping == NULL)
+		json_object_array_add(a, json_object_new_string("The columns "
+		    "are mapped as the last file with these headers was"));
+	im->st.notes = a;
 }
 
 /* Check the header has what the flow needs; cause names what is missing. */
@@ -1273,7 +1328,7 @@ import_free(struct import *im)
 	csvin_free(im->in);
 	if (im->fd != -1)
 		close(im->fd);
-	columns_clear(&im->cm);
+	mapping_clear(&im->cm);
 	manifest_clear(&im->m);
 	status_clear(&im->st);
 	if (im->rdb != NULL) {
@@ -1302,6 +1357,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	struct prepared		 prep;
 	struct csvrec		*rec;
 	char			*path = NULL, *text = NULL, *cause = NULL;
+	char			*remembered = NULL;
 	char			 now[32];
 	unsigned long		 row = 0;
 	off_t			 off = 0;
@@ -1316,6 +1372,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	long long		 t0, t1, twrite = 0, twait = 0;	/* ms */
 
 	memset(&im, 0, sizeof im);
+	memset(&prep, 0, sizeof prep);
 	im.batch = &im.bufs[0];
 	im.next = &im.bufs[1];
 	im.db = db;
@@ -1506,27 +1563,32 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.st.rows_total = prep.rows;
 	if (fstat(im.fd, &sb) == 0)
 		im.st.bytes_total = sb.st_size;
+	memset(&lim, 0, sizeof lim);
 	lim.max_field = conf.max_field;
 	lim.max_fields = conf.max_fields;
 	lim.delim = prep.delim;
-	im.in = csvin_create(import_read, &im.fd, &lim, prep.start, 0);
+	lim.last_row = prep.last_row;
+	im.in = csvin_create(import_read, &im.fd, &lim, prep.start,
+	    prep.preamble);
 	if ((n = csvin_next(im.in, &rec)) <= 0) {
 		r = import_fail(&im, n == 0 ? "The file is empty" :
 		    csvin_error(im.in));
 		goto out;
 	}
-	if (rec->flags != 0) {
-		r = import_fail(&im, rec->flags & CSVREC_TOOWIDE ?
-		    "The header has more columns than this server accepts "
-		    "(max_fields)" : "A header cell is larger than this server "
-		    "accepts (max_field)");
-		goto out;
-	}
-	if (columns_map(&im.cm, rec, conf.id_header, &cause) == -1 ||
+	/* What each column means: suggested, remembered, chosen. */
+	remembered = remember_find(db, im.ws_id, &prep.sample);
+	if (mapping_build(&im.cm, &prep.sample, conf.id_header, remembered,
+	    im.m.mapping, &cause) == -1 ||
 	    import_check_header(&im, &cause) == -1) {
 		r = import_fail(&im, cause);
 		goto out;
 	}
+	if (im.m.mapping != NULL && row == 0 &&
+	    remember_save(db, im.ws_id, &prep.sample, &im.cm,
+	    im.m.uploader) == -1)
+		log_warnx("the mapping could not be remembered");
+	import_notes(&im, &prep, remembered != NULL);
+	prepare_clear(&prep);
 	import_columns_status(&im);
 	if (row > 0) {
 		/* Resume: read on from just past the last committed row. */
@@ -1635,6 +1697,8 @@ out:
 	if (r == -2)
 		log_warnx("temporary failure; the drop will be retried");
 	free(text);
+	free(remembered);
+	prepare_clear(&prep);
 	free(cause);
 	import_free(&im);
 	log_setid(NULL);

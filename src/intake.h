@@ -47,6 +47,7 @@ struct manifest {
 	int		 dnt;
 	int		 override_owners;
 	int		 existing_given;	/* on_existing was set, not derived */
+	char		*mapping;	/* JSON object: header or "#N" to target */
 	char		*file_name;	/* metadata only, never a path */
 	char		*source;	/* "web", "cli", "sftp" */
 	long long	 size;
@@ -97,6 +98,7 @@ struct csvin_limits {
 	size_t	max_field;	/* bytes in one field */
 	size_t	max_fields;	/* fields in one record */
 	int	delim;		/* 0: comma */
+	unsigned long last_row;	/* rows past it are not read (a footer); 0: all */
 };
 
 /* The columns intake understands. The order is the export order. */
@@ -120,14 +122,39 @@ enum col {
 	COL_UPDATED_AT,
 	COL__MAX
 };
-#define COL_CUSTOM	(-1)
+#define COL_CUSTOM	(-1)	/* kept as custom data, under its key */
+#define COL_IGNORE	(-2)	/* read, never stored */
 
 /* How a file's header was understood. */
 struct colmap {
 	size_t	  ncols;
-	int	 *kind;		/* per file column: enum col or COL_CUSTOM */
+	int	 *kind;		/* per file column: enum col, COL_CUSTOM, COL_IGNORE */
 	char	**header;	/* per file column: the header as written, trimmed */
+	char	**key;		/* per file column: custom-data key, or NULL */
+	const char **why;	/* per file column: why it maps so (static) */
 	int	  pos[COL__MAX];	/* file column of each known column, or -1 */
+};
+
+/* The head of a file, for suggesting what its columns mean (suggest.c). */
+struct sample {
+	size_t	   ncols;
+	char	 **header;	/* trimmed, as written; "" where empty */
+	size_t	   nrows;
+	char	***cells;	/* cells[r][c]; "" where a row is short */
+};
+
+/* What a column is suggested to mean, and why. */
+struct suggestion {
+	int		 col;	/* enum col, COL_CUSTOM or COL_IGNORE */
+	const char	*why;	/* static: "header alias", "values look like emails" */
+	char		*key;	/* COL_CUSTOM: the custom-data key (owned) */
+};
+
+/* Records at the top of a file, before its header is known. */
+struct head {
+	size_t	   nrecs;
+	size_t	  *nfields;
+	char	***fields;	/* fields[r][c], as read */
 };
 
 /* Import status, mirrored to status/ID.json. */
@@ -158,6 +185,7 @@ struct status {
 	long long	 errors_total;
 	void		*errors;	/* json_object array, first N entries */
 	void		*columns;	/* json_object: how the header was read */
+	void		*notes;		/* json_object: how the file was read */
 	char		*message;	/* why it failed */
 	char		 encoding[16];	/* what the file came in */
 	char		 delimiter[8];
@@ -285,6 +313,7 @@ void		 randid_now(char *, size_t);
 #define OPTIONS_TAG_MAX		128	/* characters: tags.name */
 #define OPTIONS_WORKFLOW_MAX	255	/* characters: workflows.name */
 #define OPTIONS_FILE_NAME_MAX	255	/* characters: imports.file_name */
+#define OPTIONS_MAPPING_MAX	(1 << 20)	/* bytes of a mapping's JSON */
 int		 options_set(struct manifest *, const char *, const char *,
 		     char **);
 int		 options_finish(struct manifest *, char **);
@@ -369,6 +398,25 @@ int		 textenc_utf8(struct textenc_state *, const unsigned char *,
 		     size_t);
 int		 textenc_sep_line(const char *, size_t, size_t *);
 int		 textenc_delimiter(const char *, size_t);
+
+/* suggest.c: what each column means, from its header and its values */
+#define SUGGEST_ROWS		50	/* data rows a suggestion looks at */
+#define SUGGEST_HEAD_RECS	30	/* records a header is looked for in */
+size_t		 suggest_header(const struct head *, const char *);
+void		 suggest_columns(const struct sample *, const char *,
+		     struct suggestion *);
+void		 suggest_clear(struct suggestion *, size_t);
+
+/* mapping.c: the column map: suggested, remembered, chosen */
+const char	*mapping_target_name(int, const char *);
+int		 mapping_target(const char *, const char *, int *, char **,
+		     char **);
+int		 mapping_check(const char *, const char *, char **);
+int		 mapping_build(struct colmap *, const struct sample *,
+		     const char *, const char *, const char *, char **);
+char		*mapping_encode(const struct colmap *, const char *);
+void		 mapping_digest(const struct sample *, char [65]);
+void		 mapping_clear(struct colmap *);
 
 /* columns.c */
 void		 columns_normalize(const char *, char *, size_t);

@@ -101,6 +101,9 @@ manifest_encode(const struct manifest *m)
 	json_object_object_add(o, "dnt", json_object_new_boolean(m->dnt));
 	json_object_object_add(o, "override_owners",
 	    json_object_new_boolean(m->override_owners));
+	if (m->mapping != NULL)
+		json_object_object_add(o, "mapping",
+		    json_tokener_parse(m->mapping));
 	manifest_put_str(o, "file_name", m->file_name);
 	manifest_put_str(o, "source", m->source);
 	json_object_object_add(o, "size", json_object_new_int64(m->size));
@@ -219,6 +222,14 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 			manifest_add_tag(m, json_object_get_string(t));
 		}
 	}
+	if (json_object_object_get_ex(o, "mapping", &v) && v != NULL) {
+		if (!json_object_is_type(v, json_type_object)) {
+			xasprintf(cause, "manifest: mapping is not an object");
+			goto fail;
+		}
+		m->mapping = xstrdup(json_object_to_json_string_ext(v,
+		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	}
 	if (json_object_object_get_ex(o, "size", &v) && v != NULL)
 		m->size = json_object_get_int64(v);
 	if (manifest_get_str(o, "sha256", &s, 0, cause) == -1)
@@ -258,6 +269,7 @@ manifest_clear(struct manifest *m)
 		free(m->tags[i]);
 	free(m->tags);
 	free(m->workflow);
+	free(m->mapping);
 	free(m->file_name);
 	free(m->source);
 	free(m->received_at);

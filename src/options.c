@@ -225,12 +225,28 @@ options_set(struct manifest *m, const char *name, const char *value,
 		m->existing_given = 1;
 		return (0);
 	}
+	if (strcmp(name, "mapping") == 0) {
+		/* whole, as JSON; an empty one is no mapping */
+		if (value[strspn(value, " \t\r\n")] == '\0')
+			return (0);
+		if (strlen(value) > OPTIONS_MAPPING_MAX) {
+			xasprintf(why, "The mapping is longer than %d bytes",
+			    OPTIONS_MAPPING_MAX);
+			return (-1);
+		}
+		if (mapping_check(value, conf.id_header, why) == -1)
+			return (-1);
+		free(m->mapping);
+		m->mapping = xstrdup(value);
+		return (0);
+	}
 	if (strcmp(name, "dnt") == 0)
 		return (options_bool(name, value, &m->dnt, why));
 	if (strcmp(name, "override_owners") == 0)
 		return (options_bool(name, value, &m->override_owners, why));
 	xasprintf(why, "\"%.40s\" is not an option; the options are flow, "
-	    "tags, workflow, on_existing, dnt and override_owners", name);
+	    "tags, workflow, on_existing, dnt, override_owners and mapping",
+	    name);
 	return (-1);
 }
 
@@ -266,6 +282,14 @@ options_check(const struct manifest *m, char **why)
 			return (-1);
 	if (m->workflow != NULL && options_text("The workflow", m->workflow,
 	    OPTIONS_WORKFLOW_MAX, why) == -1)
+		return (-1);
+	if (m->mapping != NULL && strlen(m->mapping) > OPTIONS_MAPPING_MAX) {
+		xasprintf(why, "The mapping is longer than %d bytes",
+		    OPTIONS_MAPPING_MAX);
+		return (-1);
+	}
+	if (m->mapping != NULL &&
+	    mapping_check(m->mapping, conf.id_header, why) == -1)
 		return (-1);
 	if (m->file_name != NULL && options_text("The file name",
 	    m->file_name, OPTIONS_FILE_NAME_MAX, why) == -1)

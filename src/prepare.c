@@ -161,29 +161,179 @@ fail:
 	return (-1);
 }
 
-/* Count the data rows, reading the whole file once. */
+/* A trimmed copy of a header cell. */
+static char *
+prepare_trim(const char *s)
+{
+	const char	*e;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
+	    e[-1] == '\n'))
+		e--;
+	return (xstrndup(s, e - s));
+}
+
+static void
+prepare_limits(const struct prepared *p, struct csvin_limits *lim)
+{
+	memset(lim, 0, sizeof *lim);
+	lim->max_field = conf.max_field;
+	lim->max_fields = conf.max_fields;
+	lim->delim = p->delim;
+}
+
+/*
+ * Find the header among the first records (lines of notes may come
+ * before it: suggest_header), then take the sample the column map is
+ * suggested from: the header and the first SUGGEST_ROWS non-blank rows.
+ */
+static int
+prepare_head(struct prepared *p, char **cause)
+{
+	struct csvin_limits	 lim;
+	struct csvin		*in;
+	struct csvrec		*rec;
+	struct head		 h;
+	struct sample		*sm = &p->sample;
+	off_t			 end[SUGGEST_HEAD_RECS];
+	size_t			 i, j, k;
+	int			 n;
+
+	prepare_limits(p, &lim);
+	memset(&h, 0, sizeof h);
+	h.nfields = xcalloc(SUGGEST_HEAD_RECS, sizeof *h.nfields);
+	h.fields = xcalloc(SUGGEST_HEAD_RECS, sizeof *h.fields);
+	if (lseek(p->fd, p->start, SEEK_SET) == -1)
+		return (-1);
+	in = csvin_create(prepare_read, &p->fd, &lim, p->start, 0);
+	while (h.nrecs < SUGGEST_HEAD_RECS &&
+	    (n = csvin_next(in, &rec)) == 1) {
+		i = h.nrecs++;
+		h.nfields[i] = rec->nfields;
+		h.fields[i] = xcalloc(rec->nfields + 1, sizeof (char *));
+		for (j = 0; j < rec->nfields; j++)
+			h.fields[i][j] = xstrdup(rec->fields[j]);
+		end[i] = rec->end;
+	}
+	csvin_free(in);
+	k = h.nrecs > 0 ? suggest_header(&h, conf.id_header) : 0;
+	if (k > 0 && k < h.nrecs) {
+		p->preamble = k;
+		p->start = end[k - 1];
+	}
+	for (i = 0; i < h.nrecs; i++) {
+		for (j = 0; j < h.nfields[i]; j++)
+			free(h.fields[i][j]);
+		free(h.fields[i]);
+	}
+	free(h.fields);
+	free(h.nfields);
+
+	if (lseek(p->fd, p->start, SEEK_SET) == -1)
+		return (-1);
+	in = csvin_create(prepare_read, &p->fd, &lim, p->start, p->preamble);
+	if ((n = csvin_next(in, &rec)) != 1) {
+		*cause = xstrdup(n == 0 ? "The file is empty" :
+		    csvin_error(in));
+		csvin_free(in);
+		return (-1);
+	}
+	if (rec->flags != 0) {
+		*cause = xstrdup(rec->flags & CSVREC_TOOWIDE ?
+		    "The header has more columns than this server accepts "
+		    "(max_fields)" : "A header cell is larger than this server "
+		    "accepts (max_field)");
+		csvin_free(in);
+		return (-1);
+	}
+	sm->ncols = rec->nfields;
+	sm->header = xcalloc(sm->ncols + 1, sizeof *sm->header);
+	for (j = 0; j < sm->ncols; j++)
+		sm->header[j] = prepare_trim(rec->fields[j] +
+		    (strncmp(rec->fields[j], "\xef\xbb\xbf", 3) == 0 ? 3 : 0));
+	sm->cells = xcalloc(SUGGEST_ROWS, sizeof *sm->cells);
+	while (sm->nrows < SUGGEST_ROWS && (n = csvin_next(in, &rec)) == 1) {
+		if (row_empty(rec))
+			continue;
+		i = sm->nrows++;
+		sm->cells[i] = xcalloc(sm->ncols + 1, sizeof (char *));
+		for (j = 0; j < sm->ncols; j++)
+			sm->cells[i][j] = xstrdup(j < rec->nfields ?
+			    rec->fields[j] : "");
+	}
+	csvin_free(in);
+	return (0);
+}
+
+void
+prepare_clear(struct prepared *p)
+{
+	struct sample	*sm = &p->sample;
+	size_t		 i, j;
+
+	for (i = 0; i < sm->nrows; i++) {
+		for (j = 0; j < sm->ncols; j++)
+			free(sm->cells[i][j]);
+		free(sm->cells[i]);
+	}
+	for (j = 0; j < sm->ncols; j++)
+		free(sm->header[j]);
+	free(sm->cells);
+	free(sm->header);
+	memset(sm, 0, sizeof *sm);
+}
+
+/*
+ * Count the data rows, reading the whole file once. Lines at the end
+ * that are not rows (a report's footer: a single cell where the header
+ * has several, blank lines between) are left out of the count, and
+ * last_row says where the rows end.
+ */
 static int
 prepare_count(struct prepared *p, char **cause)
 {
 	struct csvin_limits	 lim;
 	struct csvin		*in;
 	struct csvrec		*rec;
-	int			 n, first = 1;
+	size_t			 ncols = 0;
+	unsigned long		 last = 0, tailn = 0;
+	long long		 before = 0;
+	int			 n, first = 1, intail = 0, blank, notrow;
 
-	lim.max_field = conf.max_field;
-	lim.max_fields = conf.max_fields;
-	lim.delim = p->delim;
+	prepare_limits(p, &lim);
 	if (lseek(p->fd, p->start, SEEK_SET) == -1)
 		return (-1);
-	in = csvin_create(prepare_read, &p->fd, &lim, p->start, 0);
+	in = csvin_create(prepare_read, &p->fd, &lim, p->start, p->preamble);
 	p->rows = 0;
 	while ((n = csvin_next(in, &rec)) == 1) {
 		if (first) {
 			first = 0;
+			ncols = rec->nfields;
 			continue;
 		}
-		if (!row_empty(rec))
+		blank = row_empty(rec);
+		notrow = !blank && ncols > 1 && rec->nfields == 1 &&
+		    rec->flags == 0;
+		if ((blank || notrow) && last != 0) {
+			if (!intail)
+				before = p->rows;
+			intail = 1;
+			tailn += notrow;
+		} else if (!blank) {
+			intail = 0;
+			tailn = 0;
+			last = rec->row;
+		}
+		if (!blank)
 			p->rows++;
+	}
+	if (n != -1 && intail && tailn > 0) {
+		p->rows = before;
+		p->footer = tailn;
+		p->last_row = last;
 	}
 	if (n == -1)
 		*cause = xstrdup(csvin_error(in));
@@ -267,7 +417,8 @@ prepare_file(const char *dir, int count, struct prepared *p, char **cause)
 		/* csvin skips a BOM only at offset 0. */
 		p->start = 0;
 	}
-	if (count && prepare_count(p, cause) == -1) {
+	if (prepare_head(p, cause) == -1 ||
+	    (count && prepare_count(p, cause) == -1)) {
 		if (*cause == NULL)
 			*cause = xstrdup("The file cannot be read");
 		goto fail;
@@ -287,6 +438,7 @@ fail:
 	if (p->fd != -1)
 		close(p->fd);
 	p->fd = -1;
+	prepare_clear(p);
 	free(path);
 	free(conv);
 	return (-1);

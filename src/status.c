@@ -143,6 +143,9 @@ status_encode(const struct status *st)
 	if (st->columns != NULL)
 		json_object_object_add(o, "columns",
 		    json_object_get(st->columns));
+	if (st->notes != NULL)
+		json_object_object_add(o, "notes",
+		    json_object_get(st->notes));
 	status_put_str(o, "message", st->message);
 	status_put_str(o, "encoding", st->encoding[0] ? st->encoding : NULL);
 	status_put_str(o, "delimiter", st->delimiter[0] ? st->delimiter :
@@ -223,6 +226,7 @@ status_clear(struct status *st)
 {
 	json_object_put(st->errors);
 	json_object_put(st->columns);
+	json_object_put(st->notes);
 	free(st->workspace);
 	free(st->file);
 	free(st->uploader);

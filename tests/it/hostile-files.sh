@@ -77,6 +77,16 @@ check_eq "emoji kept" "Zoë 😀" "$(name 'Emoji 🎉')"
 check_eq "NBSP around an email trimmed" "ann@acme.example" \
     "$(sql "SELECT email FROM contacts WHERE last_name = 'Nbsp'")"
 check_eq "a quote-aware delimiter guess" "Ann" "$(name Quoteaware)"
+# Two columns meaning Email: one maps, the other is kept, not the file
+# failed; a column without a header keeps its values as "Column N".
+check_eq "duplicate meaning: one column is Email" "a@acme.example" \
+    "$(sql "SELECT email FROM contacts WHERE last_name = 'Dup'")"
+check_eq "duplicate meaning: the other kept as custom data" "b@acme.example" \
+    "$(sql "SELECT JSON_VALUE(custom, '\$.\"Email Address\"') FROM contacts
+        WHERE last_name = 'Dup'")"
+check_eq "no header: kept as Column 3" "x" \
+    "$(sql "SELECT JSON_VALUE(custom, '\$.\"Column 3\"') FROM contacts
+        WHERE last_name = 'Blank'")"
 
 # Download rejected rows reads a converted file as the import did: the
 # Windows-1252 bytes come back as UTF-8, split on the semicolons.
