@@ -93,10 +93,12 @@ writeFileSync(eventFile, csv([
 		dlg.getByText(/Only \.csv files can be imported/).waitFor());
 
 	await dlg.getByText('Drag your CSV file here').setInputFiles(eventFile);
-	await check('the preview shows the file and how columns are read', async () => {
-		await dlg.locator('table.preview').waitFor();
-		eq(await dlg.locator('.how.custom').count(), 1);
+	await check('the mapping step lists the columns and what each becomes', async () => {
 		await dlg.getByText('The required columns are there.').waitFor();
+		eq(await dlg.locator('.map-row').count(), 6);
+		eq(await dlg.getByRole('combobox', { name: 'Import “Email” as' }).inputValue(), 'Email');
+		eq(await dlg.getByRole('combobox', { name: 'Import “Lead Source” as' }).inputValue(), 'custom');
+		eq(await dlg.getByRole('button', { name: 'Import' }).isEnabled(), true);
 	});
 	const tags = dlg.getByRole('combobox', { name: 'Tags' });
 	await tags.fill('vi');

@@ -1,14 +1,15 @@
 // The import windows, "Create Contacts with import" and "Update Contacts
-// with import": choose a CSV (drop or Upload), see how its columns are
-// read, pick tags, workflow, what to do with existing contacts, DNT and
-// owners, then upload it with progress. A modal <dialog>: the rest of the
+// with import": choose a CSV (drop or Upload), see how the server reads
+// it and choose what each column becomes (mapping.js), pick tags,
+// workflow, what to do with existing contacts, DNT and owners, then
+// upload it with progress. A modal <dialog>: the rest of the
 // page is inert, Tab stays inside, Escape and Close cancel.
 import { api, upload, state } from './api.js';
 import { h, fill, num } from './dom.js';
-import { classify, expected, missing, parseHead } from './columns.js';
+import { expected } from './columns.js';
+import { mappingStep } from './mapping.js';
 
 const TITLES = { create: 'Create Contacts with import', update: 'Update Contacts with import' };
-const HEAD_BYTES = 1024;
 
 let seq = 0;
 
@@ -122,42 +123,9 @@ function columnGuide(flow, idHeader) {
 		h('ul.colnames', ex.required.map((c) => h('li', h('code', c)))),
 		h('h4', 'Optional'),
 		h('ul.colnames', ex.optional.map((c) => h('li', h('code', c)))),
-		h('p.small.muted', 'Columns we do not recognise are kept on each contact as custom data: nothing in your file is lost.'),
+		h('p.small.muted', 'Once you choose a file, each of its columns is listed with what it will become: change any of them. Columns not recognised are kept on each contact as custom data: nothing in your file is lost unless you choose to ignore it.'),
 		flow === 'create' ? h('p.small', h('a.link', { href: 'sample-contacts.csv', download: '' }, 'Download a sample CSV'))
 			: h('p.small', h('a.link', { href: '/api/contacts/export.csv', download: '' }, 'Export your contacts')));
-}
-
-// The preview of a chosen file: its header, how each column is read, the
-// first rows, and a warning when required columns are missing.
-async function preview(file, flow, idHeader) {
-	let text = await file.slice(0, HEAD_BYTES).text();
-	if (!/[\r\n]/.test(text) && file.size > HEAD_BYTES)
-		text = await file.slice(0, 16 * HEAD_BYTES).text();
-	const whole = file.size <= new Blob([text]).size;
-	const rows = parseHead(text, whole);
-	if (!rows.length)
-		return { el: h('p.error', { role: 'alert' }, 'This file looks empty.'), ok: false };
-	const [header, ...data] = rows;
-	const kinds = header.map((c) => classify(c, idHeader));
-	const lack = missing(flow, kinds.map((k) => k.key).filter(Boolean), idHeader);
-	const label = { recognised: 'Recognised', alias: 'Alias', custom: 'Custom data', ignored: 'Ignored (export only)' };
-	const table = h('table.preview',
-		h('thead',
-			h('tr', header.map((c) => h('th', { scope: 'col' }, c || '(no name)'))),
-			h('tr.how', kinds.map((k) => h('td', h(`span.how.${k.as}`, label[k.as]),
-				k.as === 'alias' ? h('span.muted.small', ` as ${k.name}`) : null)))),
-		h('tbody', data.slice(0, 5).map((r) => h('tr', header.map((_, n) => h('td', r[n] ?? ''))))));
-	return {
-		ok: lack.length === 0,
-		el: h('div.preview-wrap',
-			lack.length ? h('p.warn', { role: 'alert' },
-				flow === 'update'
-					? `This file has no ${idHeader} column: export your contacts first, edit that file, then import it here.`
-					: `Required columns are missing: ${lack.join(', ')} (or a ${'Contact LinkedIn URL'} column). Rows without them will be skipped.`)
-				: h('p.ok', 'The required columns are there.'),
-			h('div.table-wrap', table),
-			h('p.muted.small', `Preview of the first ${Math.min(5, data.length)} row${data.length === 1 ? '' : 's'}.`)),
-	};
 }
 
 export async function openImport(flow, onStarted) {
@@ -171,7 +139,13 @@ export async function openImport(flow, onStarted) {
 	const fileInput = h('input.visually-hidden', { type: 'file', id: `file-${++seq}`, accept: '.csv,text/csv', tabindex: '-1' });
 	const fileError = h('p.error', { role: 'alert' });
 	const chosen = h('div.chosen', { hidden: true });
-	const previewBox = h('div.preview-box');
+	const reason = h('p.reason', { id: `reason-${++seq}`, role: 'status' });
+	// Import waits for the server's answer and stays off while the file
+	// would fail, saying why.
+	const step = mappingStep(flow, ({ ok, reason: why }) => {
+		importBtn.disabled = !ok;
+		reason.textContent = ok ? '' : why || '';
+	});
 	const uploadBtn = h('button.btn', { type: 'button', onclick: () => fileInput.click() }, 'Upload');
 	const drop = h('label.dropzone', { for: fileInput.id },
 		h('span.drop-icon', { 'aria-hidden': 'true' }, '⇪'),
@@ -190,13 +164,13 @@ export async function openImport(flow, onStarted) {
 		h('div.bar', { role: 'progressbar', 'aria-label': 'Upload progress', 'aria-valuemin': '0', 'aria-valuemax': '100' }, progressFill),
 		h('span.muted.small'));
 	const formError = h('p.error', { role: 'alert' });
-	const importBtn = h('button.btn.primary', { type: 'submit' }, 'Import');
+	const importBtn = h('button.btn.primary', { type: 'submit', 'aria-describedby': reason.id }, 'Import');
 	const closeBtn = h('button.btn', { type: 'button' }, 'Close');
 
 	const form = h('form.import-form', { novalidate: true },
 		h('div.modal-body',
 			h('div.modal-main',
-				h('section', { 'aria-label': 'File' }, dropWrap, fileError, chosen, previewBox),
+				h('section.file-step', { 'aria-label': 'File' }, dropWrap, fileError, chosen, step.el),
 				h('div.field', h('label', { for: picker.input.id }, 'Tags'), picker.el,
 					h('p.hint', 'Added to every contact this import creates or updates. New tags are created.')),
 				h('fieldset', h('legend', 'Workflow'), wfDefault, wfSelectRadio,
@@ -209,7 +183,7 @@ export async function openImport(flow, onStarted) {
 					toggle('dnt', 'Add to Do Not Touch (DNT)', 'Flag every imported contact so no workflow ever contacts them.'),
 					toggle('override_owners', 'Override existing contact owners', 'Existing contacts get the owner from the file (or you), not keep their own.'))),
 			columnGuide(flow, idHeader)),
-		h('footer.modal-foot', progress, formError, h('div.buttons', closeBtn, importBtn)));
+		h('footer.modal-foot', progress, formError, reason, h('div.buttons', closeBtn, importBtn)));
 
 	const dlg = h('dialog.modal', { 'aria-labelledby': 'import-title', 'aria-modal': 'true' },
 		h('header.modal-head', h('h2', { id: 'import-title' }, TITLES[flow]),
@@ -220,7 +194,7 @@ export async function openImport(flow, onStarted) {
 		if (xhr) xhr.abort?.();
 		dlg.close();
 	}
-	dlg.addEventListener('close', () => dlg.remove());
+	dlg.addEventListener('close', () => { step.stop(); dlg.remove(); });
 	closeBtn.addEventListener('click', close);
 	// Tab and Shift-Tab wrap inside the window.
 	dlg.addEventListener('keydown', (e) => {
@@ -236,7 +210,7 @@ export async function openImport(flow, onStarted) {
 	for (const r of form.querySelectorAll('input[name=workflow]'))
 		r.addEventListener('change', () => { wfSelect.disabled = form.workflow.value !== 'select'; });
 
-	async function choose(f) {
+	function choose(f) {
 		fileError.textContent = '';
 		if (!f)
 			return;
@@ -244,16 +218,16 @@ export async function openImport(flow, onStarted) {
 			file = null;
 			fileError.textContent = `Only .csv files can be imported: “${f.name}” is not a CSV file.`;
 			chosen.hidden = true;
-			fill(previewBox);
+			step.setFile(null);
+			importBtn.disabled = false;
+			reason.textContent = '';
 			return;
 		}
 		file = f;
 		chosen.hidden = false;
 		fill(chosen, h('span.file-icon', { 'aria-hidden': 'true' }, 'CSV'),
 			h('span.file-name', f.name), h('span.muted.small', `${num(Math.ceil(f.size / 1024))} KB`));
-		const p = await preview(f, flow, idHeader);
-		if (file === f)
-			fill(previewBox, p.el);
+		step.setFile(f);
 	}
 	fileInput.addEventListener('change', () => choose(fileInput.files[0]));
 	for (const ev of ['dragenter', 'dragover'])
@@ -270,6 +244,8 @@ export async function openImport(flow, onStarted) {
 			uploadBtn.focus();
 			return;
 		}
+		if (importBtn.disabled)
+			return;
 		picker.flush();
 		const body = new FormData();
 		body.append('flow', flow);
@@ -279,6 +255,10 @@ export async function openImport(flow, onStarted) {
 			body.append('tags', t);
 		if (form.dnt.checked) body.append('dnt', '1');
 		if (form.override_owners.checked) body.append('override_owners', '1');
+		// What the window showed, column by column, before the file part.
+		const mapping = step.mapping();
+		if (mapping)
+			body.append('mapping', JSON.stringify(mapping));
 		body.append('file', file, file.name);
 		importBtn.disabled = true;
 		progress.hidden = false;
@@ -289,7 +269,7 @@ export async function openImport(flow, onStarted) {
 			progress.lastChild.textContent = `Uploading… ${pc}%`;
 		}, (x) => { xhr = x; });
 		xhr = null;
-		importBtn.disabled = false;
+		importBtn.disabled = !!reason.textContent;
 		if (r.status === 202) {
 			dlg.close();
 			onStarted(r.body);
