@@ -4,7 +4,7 @@
  *   intake db migrate
  *   intake workspace add SLUG [--name NAME]
  *   intake user add --workspace SLUG --email EMAIL --role editor|viewer
- *                   [--password-stdin]
+ *                   [--name NAME] [--password-stdin]
  *   intake workflow add --workspace SLUG NAME
  *   intake import --workspace SLUG --as EMAIL [options] FILE.csv
  *   intake export --workspace SLUG [--tag NAME] [-o FILE]
@@ -38,7 +38,8 @@ cli_usage(void)
 "usage: intake [-c file] db migrate\n"
 "       intake [-c file] workspace add SLUG [--name NAME]\n"
 "       intake [-c file] user add --workspace SLUG --email EMAIL\n"
-"                        --role editor|viewer [--password-stdin]\n"
+"                        --role editor|viewer [--name NAME]\n"
+"                        [--password-stdin]\n"
 "       intake [-c file] workflow add --workspace SLUG NAME\n"
 "       intake [-c file] workflow default --workspace SLUG NAME|none\n"
 "       intake [-c file] import --workspace SLUG --as EMAIL [--update]\n"
@@ -166,12 +167,13 @@ cli_user(int argc, char **argv)
 		{ "email", required_argument, NULL, 'e' },
 		{ "role", required_argument, NULL, 'r' },
 		{ "password-stdin", no_argument, NULL, 'p' },
+		{ "name", required_argument, NULL, 'n' },
 		{ NULL, 0, NULL, 0 }
 	};
 	MYSQL		*db;
 	struct dbstmt	*s;
 	const char	*ws = NULL, *email = NULL, *role = NULL;
-	char		*pw = NULL, *hash = NULL, *norm = NULL;
+	char		*pw = NULL, *hash = NULL, *norm = NULL, *name = NULL;
 	int		 ch, want_pw = 0;
 	long long	 wsid;
 
@@ -186,6 +188,14 @@ cli_user(int argc, char **argv)
 		case 'e': email = optarg; break;
 		case 'r': role = optarg; break;
 		case 'p': want_pw = 1; break;
+		case 'n':
+			/* as a file's owner column names the user */
+			free(name);
+			if ((name = norm_name(optarg)) == NULL)
+				fatalx("--name is empty");
+			if (strlen(name) > 255)
+				fatalx("--name is longer than 255 bytes");
+			break;
 		default: cli_usage();
 		}
 	}
@@ -205,12 +215,13 @@ cli_user(int argc, char **argv)
 	db = cli_db(0);
 	wsid = cli_workspace(db, ws);
 	if ((s = db_prepare(db, "INSERT INTO users (workspace_id, email, role, "
-	    "password_hash) VALUES (?, ?, ?, ?)")) == NULL)
+	    "password_hash, name) VALUES (?, ?, ?, ?, ?)")) == NULL)
 		fatalx("database error");
 	db_bind_int(s, 0, wsid);
 	db_bind_str(s, 1, norm);
 	db_bind_str(s, 2, role);
 	db_bind_str(s, 3, hash);
+	db_bind_str(s, 4, name);
 	if (db_exec(s) == -1)
 		fatalx("could not add %s (already a user of %s?)", norm, ws);
 	printf("user %s added to %s as %s\n", norm, ws, role);
@@ -218,6 +229,7 @@ cli_user(int argc, char **argv)
 	mysql_close(db);
 	free(norm);
 	free(hash);
+	free(name);
 	return (0);
 }
 

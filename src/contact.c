@@ -1,8 +1,8 @@
 /*
  * Writing contacts: the account a row belongs to, a new contact, an update
- * of a matched one, and what follows an update (tags, the workflow). All
- * of it runs inside the batch's transaction; new contacts are tagged and
- * enrolled after it (link.c).
+ * of a matched one, and what follows (tags, the workflow). All of it runs
+ * inside the batch's transaction; new contacts get the import's tags and
+ * their enrolment after it (link.c), their row's own tags in it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,6 +12,8 @@
 #include "db.h"
 
 #define CONTACT_CACHE_MAX	16384	/* slots; emptied when half full */
+#define CONTACT_NTAG_CAP	(4 * conf.batch_size)	/* new contacts' row tags
+							 * queued */
 
 /* A small open-addressing cache of domain → account id, for the import. */
 struct import_acct {
@@ -277,7 +279,7 @@ contact_queue(struct import *im, const struct rowv *rv, long long acct,
 		bulk_int(b, 12, rv->intent);
 	else
 		bulk_int_null(b, 12);
-	bulk_int(b, 13, im->m.dnt);
+	bulk_int(b, 13, im->m.dnt || rv->dnt);
 	bulk_str(b, 14, rv->custom);
 	bulk_str(b, 15, im->id);
 	return (bulk_next(b));
@@ -337,7 +339,7 @@ contact_update(struct import *im, const struct rowv *rv, long long id,
 	db_bind_str(s, 8, rv->pv_provider);
 	db_bind_str(s, 9, rv->phone_type);
 	contact_bind_opt(s, 10, rv->intent);
-	db_bind_int(s, 11, im->m.dnt);
+	db_bind_int(s, 11, im->m.dnt || rv->dnt);
 	db_bind_str(s, 12, rv->custom);
 	db_bind_str(s, 13, rv->custom);
 	db_bind_int(s, 14, id);
@@ -379,7 +381,7 @@ contact_duplicate(struct import *im, const struct rowv *rv, long long from,
 	db_bind_str(s, 9, rv->pv_provider);
 	db_bind_str(s, 10, rv->phone_type);
 	contact_bind_opt(s, 11, rv->intent);
-	db_bind_int(s, 12, im->m.dnt);
+	db_bind_int(s, 12, im->m.dnt || rv->dnt);
 	db_bind_str(s, 13, rv->custom);
 	db_bind_str(s, 14, rv->custom);
 	db_bind_str(s, 15, im->id);
@@ -390,32 +392,126 @@ contact_duplicate(struct import *im, const struct rowv *rv, long long from,
 }
 
 /*
- * After a contact was created or updated: the import's tags, and the
- * workflow unless the contact is Do Not Touch (dnt: its flag now). An
- * updated contact (id) is queued; the contacts the batch created (id 0)
- * are tagged and enrolled together once it is committed (link.c).
+ * The id of the workspace's tag name, made if there is none; found by
+ * name in any case (the collation), as the import's own tags are. In the
+ * batch's transaction: a rollback forgets the cache (contact_reset). The
+ * lookup is a plain read first, so that a tag that exists is not locked
+ * (the linker links it meanwhile). 0 if the server refused the name, -1
+ * on error.
+ */
+static long long
+contact_tag_id(struct import *im, const char *name)
+{
+	struct import_acct	*a = contact_cached(&im->tagids, name);
+	long long		 id = 0;
+
+	if (a->domain != NULL)
+		return (a->id);
+	db_bind_int(im->s_tag_find, 0, im->ws_id);
+	db_bind_str(im->s_tag_find, 1, name);
+	if (db_exec(im->s_tag_find) == -1)
+		return (-1);
+	if (db_fetch(im->s_tag_find) == 1)
+		id = db_col_int(im->s_tag_find, 0);
+	else {
+		db_bind_int(im->s_tag_make, 0, im->ws_id);
+		db_bind_str(im->s_tag_make, 1, name);
+		if (db_exec(im->s_tag_make) == -1) {
+			if (!db_refused(db_errno(im->s_tag_make)))
+				return (-1);
+			log_warnx("the tag \"%.128s\" was refused", name);
+			return (0);
+		}
+		id = db_insert_id(im->s_tag_make);
+	}
+	contact_cache_put(&im->tagids, a, name, id);
+	return (id);
+}
+
+/* The ids of a row's own tags, less the import's and repeats (two names
+ * may be one tag): how many, in ids. -1 on error. */
+static int
+contact_row_tags(struct import *im, const struct rowv *rv, long long *ids)
+{
+	size_t		 i, j, n = 0;
+	long long	 id;
+
+	for (i = 0; i < rv->ntags && i < ROW_MAX_TAGS; i++) {
+		if ((id = contact_tag_id(im, rv->tags[i])) == -1)
+			return (-1);
+		for (j = 0; id != 0 && j < im->ntags; j++)
+			if (im->tag_ids[j] == id)
+				id = 0;
+		for (j = 0; id != 0 && j < n; j++)
+			if (ids[j] == id)
+				id = 0;
+		if (id != 0)
+			ids[n++] = id;
+	}
+	return (n);
+}
+
+/* Queue a new contact's row tag, by its EG-CON-ID: its id is known only
+ * once it is written, so the new contacts are sent first. */
+static int
+contact_queue_ntag(struct import *im, const char *pubid, long long tag)
+{
+	if (bulk_pending(im->b_ntag) + 1 >= CONTACT_NTAG_CAP &&
+	    bulk_flush(im->b_contact) == -1)
+		return (contact_failed(im, im->b_contact));
+	bulk_int(im->b_ntag, 0, tag);
+	bulk_int(im->b_ntag, 1, im->ws_id);
+	bulk_str(im->b_ntag, 2, pubid);
+	return (bulk_next(im->b_ntag) == -1 ? contact_failed(im,
+	    im->b_ntag) : 0);
+}
+
+/*
+ * After a contact was created (id 0, pubid its EG-CON-ID) or updated
+ * (id): the import's tags and the row's, and the workflow unless the
+ * contact is Do Not Touch (the import's option, the row's cell, or had:
+ * its flag before). An updated contact is queued; the contacts the batch
+ * created get their row's tags queued by EG-CON-ID, and the import's tags
+ * and their enrolment once it is committed (link.c).
  */
 int
-contact_after(struct import *im, long long id, int dnt)
+contact_after(struct import *im, const struct rowv *rv, long long id,
+    const char *pubid, int had)
 {
-	size_t	i;
+	long long	 tags[ROW_MAX_TAGS];
+	size_t		 i;
+	int		 n, dnt = im->m.dnt || rv->dnt || had;
 
-	if (im->ntags > 0)
+	if ((n = contact_row_tags(im, rv, tags)) == -1)
+		return (-1);
+	if (im->ntags > 0 || n > 0)
 		im->st.tagged++;
-	if (im->m.dnt)
+	if (im->m.dnt || rv->dnt)
 		im->st.dnt++;
 	if (id == 0) {
+		for (i = 0; i < (size_t)n; i++)
+			if (contact_queue_ntag(im, pubid, tags[i]) == -1)
+				return (-1);
 		/* linked once the batch is committed (link.c); a new
 		 * contact's enrolment is never there already */
 		if (im->workflow_id != 0 && !dnt)
 			im->st.queued++;
 		return (0);
 	}
-	for (i = 0; i < im->ntags; i++) {
+	for (i = 0; i < im->ntags + n; i++) {
 		bulk_int(im->b_tag, 0, id);
-		bulk_int(im->b_tag, 1, im->tag_ids[i]);
+		bulk_int(im->b_tag, 1, i < im->ntags ? im->tag_ids[i] :
+		    tags[i - im->ntags]);
 		if (bulk_next(im->b_tag) == -1)
 			return (contact_failed(im, im->b_tag));
+	}
+	/* The batch's snapshot judges an update by the import's flag, and
+	 * may have found nothing to change: the row's flag is set here. */
+	if (rv->dnt && !had && !im->m.dnt) {
+		bulk_str(im->b_dnt, 0, im->id);
+		bulk_int(im->b_dnt, 1, id);
+		if (bulk_next(im->b_dnt) == -1)
+			return (contact_failed(im, im->b_dnt));
 	}
 	if (im->workflow_id == 0 || dnt)
 		return (0);
@@ -439,6 +535,20 @@ contact_open(struct import *im)
 	    "VALUES (?, ?, ?)", "iis", conf.batch_size);
 	im->b_touch = bulk_prepare(im->db, "UPDATE contacts SET "
 	    "updated_by_import = ? WHERE id = ?", "si", conf.batch_size);
+	/* A new contact by its EG-CON-ID, found after the batch's new
+	 * contacts were sent (contact_flush). */
+	im->b_ntag = bulk_prepare(im->db, "INSERT IGNORE INTO contact_tags "
+	    "(contact_id, tag_id) SELECT c.id, ? FROM contacts c "
+	    "WHERE c.workspace_id = ? AND c.public_id = ?", "iis",
+	    CONTACT_NTAG_CAP);
+	im->b_dnt = bulk_prepare(im->db, "UPDATE contacts SET dnt = 1, "
+	    "updated_by_import = ? WHERE id = ? AND dnt = 0", "si",
+	    conf.batch_size);
+	im->s_tag_find = db_prepare(im->db, "SELECT id FROM tags "
+	    "WHERE workspace_id = ? AND name = ?");
+	im->s_tag_make = db_prepare(im->db, "INSERT INTO tags (workspace_id, "
+	    "name) VALUES (?, ?) ON DUPLICATE KEY UPDATE "
+	    "id = LAST_INSERT_ID(id)");
 	/* What this import created since the mark: the rows past it (a
 	 * range of the primary key) that carry its id. */
 	im->s_mark = db_prepare(im->db, "SELECT COALESCE(MAX(id), 0) "
@@ -447,6 +557,8 @@ contact_open(struct import *im)
 	    "FROM contacts WHERE id > ? AND created_by_import = ?");
 	if (im->b_contact == NULL ||
 	    im->b_tag == NULL || im->b_enrol == NULL || im->b_touch == NULL ||
+	    im->b_ntag == NULL || im->b_dnt == NULL ||
+	    im->s_tag_find == NULL || im->s_tag_make == NULL ||
 	    im->s_mark == NULL || im->s_new_max == NULL)
 		return (-1);
 	return (0);
@@ -481,17 +593,22 @@ contact_new_max(struct import *im)
 }
 
 /*
- * Write what the batch queued: new contacts, the updated contacts' tags
- * and enrolments, the touched marks. Part of the batch's transaction. 0, or -1 (im->refused says
- * whether the server refused values).
+ * Write what the batch queued: new contacts and their row tags, the
+ * updated contacts' tags, flags and enrolments, the touched marks. Part
+ * of the batch's transaction. 0, or -1 (im->refused says whether the
+ * server refused values).
  */
 int
 contact_flush(struct import *im)
 {
 	if (bulk_flush(im->b_contact) == -1)
 		return (contact_failed(im, im->b_contact));
+	if (bulk_flush(im->b_ntag) == -1)
+		return (contact_failed(im, im->b_ntag));
 	if (bulk_flush(im->b_tag) == -1)
 		return (contact_failed(im, im->b_tag));
+	if (bulk_flush(im->b_dnt) == -1)
+		return (contact_failed(im, im->b_dnt));
 	if (bulk_flush(im->b_enrol) == -1)
 		return (contact_failed(im, im->b_enrol));
 	im->st.queued += bulk_affected(im->b_enrol);
@@ -511,8 +628,11 @@ contact_reset(struct import *im)
 		bulk_reset(im->b_enrol);
 		bulk_affected(im->b_enrol);
 		bulk_reset(im->b_touch);
+		bulk_reset(im->b_ntag);
+		bulk_reset(im->b_dnt);
 	}
 	contact_cache_free(&im->accts);
+	contact_cache_free(&im->tagids);
 }
 
 void
@@ -522,8 +642,14 @@ contact_close(struct import *im)
 	bulk_close(im->b_tag);
 	bulk_close(im->b_enrol);
 	bulk_close(im->b_touch);
+	bulk_close(im->b_ntag);
+	bulk_close(im->b_dnt);
 	db_close(im->s_mark);
 	db_close(im->s_new_max);
-	im->s_mark = im->s_new_max = NULL;
+	db_close(im->s_tag_find);
+	db_close(im->s_tag_make);
+	contact_cache_free(&im->tagids);
+	im->s_mark = im->s_new_max = im->s_tag_find = im->s_tag_make = NULL;
 	im->b_contact = im->b_tag = im->b_enrol = im->b_touch = NULL;
+	im->b_ntag = im->b_dnt = NULL;
 }

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <json-c/json.h>
 
@@ -60,20 +61,24 @@ row_warn(struct rowv *rv, const char *code, const char *column, char *message)
 	rv->nwarn++;
 }
 
-/* Custom data: every unrecognised column with a non-empty cell. */
+/* Custom data: the non-empty cells of the columns kept as custom data,
+ * under their keys (an ignored column is never stored). */
 static char *
 row_custom(struct import *im, struct csvrec *rec)
 {
 	json_object	*o = NULL;
+	const char	*key;
 	char		*s;
 	size_t		 i;
 
 	for (i = 0; i < im->cm.ncols && i < rec->nfields; i++) {
 		if (im->cm.kind[i] != COL_CUSTOM || rec->fields[i][0] == '\0')
 			continue;
+		key = im->cm.key != NULL && im->cm.key[i] != NULL ?
+		    im->cm.key[i] : im->cm.header[i];
 		if (o == NULL)
 			o = json_object_new_object();
-		json_object_object_add(o, im->cm.header[i],
+		json_object_object_add(o, key,
 		    json_object_new_string(rec->fields[i]));
 	}
 	if (o == NULL)
@@ -84,31 +89,62 @@ row_custom(struct import *im, struct csvrec *rec)
 	return (s);
 }
 
-/* A user of the workspace by email: id, 0 if none, -1 on error. A file
- * names the same few owners on every row: the answers are kept for the
- * import (ROW_OWNERS of them, the oldest making room). */
+/*
+ * A user of the workspace by email (name NULL), or by name: id, 0 if
+ * none, -2 if two users have that name, -1 on error. A file names the
+ * same few owners on every row: the answers are kept for the import
+ * (ROW_OWNERS of them, the oldest making room; a name is kept after a
+ * newline, which no email holds).
+ */
 static long long
-row_owner_id(struct import *im, const char *email)
+row_owner_id(struct import *im, const char *email, const char *name)
 {
 	struct row_owner	*o;
+	struct dbstmt		*s = im->s_owner;
 	long long		 id = 0;
+	char			*key;
 	size_t			 i;
 
+	if (name != NULL)
+		xasprintf(&key, "\n%s", name);
+	else
+		key = xstrdup(email);
 	for (i = 0; i < ROW_OWNERS; i++)
 		if (im->owners[i].email != NULL &&
-		    strcmp(im->owners[i].email, email) == 0)
+		    strcmp(im->owners[i].email, key) == 0) {
+			free(key);
 			return (im->owners[i].id);
-	db_bind_int(im->s_owner, 0, im->ws_id);
-	db_bind_str(im->s_owner, 1, email);
-	if (db_exec(im->s_owner) == -1)
-		return (-1);
-	if (db_fetch(im->s_owner) == 1)
-		id = db_col_int(im->s_owner, 0);
+		}
+	if (name != NULL) {
+		/* The collation finds it in any case, and with other
+		 * accents too: the bytes of both in lower case must be
+		 * the same. */
+		if (im->s_owner_name == NULL && (im->s_owner_name =
+		    db_prepare(im->rdb, "SELECT id FROM users "
+		    "WHERE workspace_id = ? AND name = ? "
+		    "AND BINARY LOWER(name) = BINARY LOWER(?) "
+		    "ORDER BY id LIMIT 2")) == NULL)
+			goto fail;
+		s = im->s_owner_name;
+		db_bind_str(s, 2, name);
+	}
+	db_bind_int(s, 0, im->ws_id);
+	db_bind_str(s, 1, name != NULL ? name : email);
+	if (db_exec(s) == -1)
+		goto fail;
+	if (db_fetch(s) == 1)
+		id = db_col_int(s, 0);
+	if (name != NULL && id > 0 && db_fetch(s) == 1)
+		id = -2;
 	o = &im->owners[im->nowners++ % ROW_OWNERS];
 	free(o->email);
-	o->email = xstrdup(email);
+	o->email = key;
 	o->id = id;
 	return (id);
+
+fail:
+	free(key);
+	return (-1);
 }
 
 void
@@ -121,31 +157,171 @@ row_owners_free(struct import *im)
 		im->owners[i].email = NULL;
 	}
 	im->nowners = 0;
+	db_close(im->s_owner_name);
+	im->s_owner_name = NULL;
 }
 
-/* The owner a row names: a user of the workspace, or a warning. */
+/*
+ * The owner a row names: a user of the workspace by email, else by name
+ * ("Ada Park", as Salesforce reports write the owner; any case, inner
+ * spaces made one). Else the uploader owns the contact, with a warning.
+ */
 static int
 row_owner(struct import *im, struct rowv *rv)
 {
-	char		*email = NULL, *msg;
-	long long	 id;
+	char		*email = NULL, *name, *msg;
+	long long	 id = 0;
 
 	if (rv->owner_cell == NULL)
 		return (0);
 	if (norm_email(rv->owner_cell, &email) == 0) {
-		id = row_owner_id(im, email);
+		id = row_owner_id(im, email, NULL);
 		free(email);
-		if (id == -1)
-			return (-1);
-		if (id > 0) {
-			rv->owner_id = id;
-			return (0);
-		}
 	}
-	xasprintf(&msg, "\"%s\" is not a user of this workspace; the uploader "
-	    "owns the contact", rv->owner_cell);
+	if (id == 0 && (name = norm_name(rv->owner_cell)) != NULL) {
+		id = row_owner_id(im, NULL, name);
+		free(name);
+	}
+	if (id == -1)
+		return (-1);
+	if (id > 0) {
+		rv->owner_id = id;
+		return (0);
+	}
+	/* (the code of an unknown owner: an update that keeps owners
+	 * drops it, as it does that one) */
+	if (id == -2)
+		xasprintf(&msg, "\"%s\" is the name of more than one user of "
+		    "this workspace (ambiguous); the uploader owns the contact",
+		    rv->owner_cell);
+	else
+		xasprintf(&msg, "\"%s\" is not a user of this workspace; the "
+		    "uploader owns the contact", rv->owner_cell);
 	row_warn(rv, "unknown_owner", "Contact Owner Email", msg);
 	return (0);
+}
+
+/* Characters (code points) in UTF-8 s; -1 if it has control characters,
+ * which no tag may hold. */
+static long
+row_chars(const char *s)
+{
+	const unsigned char	*p;
+	long			 n = 0;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			return (-1);
+		if ((*p & 0xc0) != 0x80)
+			n++;
+	}
+	return (n);
+}
+
+/* One name of a Tags cell, taken over: kept unless blank, a repeat (any
+ * ASCII case; the database folds the rest), too long, or past the
+ * row's limit. */
+static void
+row_tag(struct rowv *rv, char *t, int *over)
+{
+	char	*name, *msg;
+	long	 n;
+	size_t	 i;
+
+	name = norm_name(t);
+	free(t);
+	if (name == NULL)
+		return;
+	for (i = 0; i < rv->ntags; i++)
+		if (strcasecmp(rv->tags[i], name) == 0) {
+			free(name);
+			return;
+		}
+	if ((n = row_chars(name)) == -1 || n > OPTIONS_TAG_MAX) {
+		if (n == -1)
+			xasprintf(&msg, "A tag holds control characters; it "
+			    "was left out");
+		else
+			xasprintf(&msg, "The tag \"%.40s…\" is longer than %d "
+			    "characters; it was left out", name,
+			    OPTIONS_TAG_MAX);
+		row_warn(rv, "invalid_tag", "Tags", msg);
+		free(name);
+		return;
+	}
+	if (rv->ntags == ROW_MAX_TAGS) {
+		if (!*over) {
+			xasprintf(&msg, "A row adds at most %d tags; the ones "
+			    "after the %dth were left out", ROW_MAX_TAGS,
+			    ROW_MAX_TAGS);
+			row_warn(rv, "too_many_tags", "Tags", msg);
+		}
+		*over = 1;
+		free(name);
+		return;
+	}
+	if (rv->tags == NULL)
+		rv->tags = xcalloc(ROW_MAX_TAGS, sizeof *rv->tags);
+	rv->tags[rv->ntags++] = name;
+}
+
+/*
+ * The Tags cell: names separated by ';' or ',', each trimmed. A name in
+ * double quotes is taken as it is, separators and all ("" is a quote):
+ * Mailchimp writes "VIP","Customer".
+ */
+static void
+row_tags(struct rowv *rv, const char *cell)
+{
+	struct buf	 t;
+	const char	*p = cell;
+	int		 over = 0, quoted;
+
+	buf_init(&t, strlen(cell) + 1);
+	for (;;) {
+		while (*p == ' ' || *p == '\t')
+			p++;
+		quoted = *p == '"';
+		if (quoted)
+			p++;
+		for (; *p != '\0'; p++) {
+			if (quoted && *p == '"') {
+				if (p[1] != '"') {
+					quoted = 0;
+					continue;
+				}
+				p++;
+			} else if (!quoted && (*p == ';' || *p == ','))
+				break;
+			buf_addc(&t, *p);
+		}
+		row_tag(rv, xstrdup(buf_str(&t)), &over);
+		buf_reset(&t);
+		if (*p == '\0')
+			break;
+		p++;
+	}
+	buf_free(&t);
+}
+
+/* Does a Do Not Touch cell say yes? 1, 0 for a no, -1 for neither. The
+ * export writes Yes and No; the rest are what people's tools write. */
+static int
+row_yes(const char *v)
+{
+	static const char *const yes[] = { "yes", "y", "true", "1", "x",
+	    "on", "ja", "oui", "si", "sí", "SÍ", "sim" };
+	static const char *const no[] = { "no", "n", "false", "0", "off",
+	    "nein", "non", "não", "NÃO", "nao", "-" };
+	size_t	i;
+
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		if (strcasecmp(v, yes[i]) == 0)
+			return (1);
+	for (i = 0; i < sizeof no / sizeof no[0]; i++)
+		if (strcasecmp(v, no[i]) == 0)
+			return (0);
+	return (-1);
 }
 
 /*
@@ -193,6 +369,16 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 	rv->phone_type = row_cell(im, rec, COL_PHONE_TYPE);
 	rv->owner_cell = row_cell(im, rec, COL_OWNER);
 	rv->custom = row_custom(im, rec);
+	if ((v = row_cell(im, rec, COL_TAGS)) != NULL)
+		row_tags(rv, v);
+	/* A file sets the flag, and never clears it. */
+	if ((v = row_cell(im, rec, COL_DNT)) != NULL &&
+	    (rv->dnt = row_yes(v)) == -1) {
+		rv->dnt = 0;
+		xasprintf(&msg, "\"%s\" is neither yes nor no; Do Not Touch "
+		    "was left as it was", v);
+		row_warn(rv, "invalid_dnt", "Do Not Touch", msg);
+	}
 	return (row_owner(im, rv));
 }
 
@@ -221,6 +407,9 @@ row_clear(struct rowv *rv)
 	free(rv->email);
 	free(rv->linkedin);
 	free(rv->custom);
+	for (i = 0; i < rv->ntags; i++)
+		free(rv->tags[i]);
+	free(rv->tags);
 	for (i = 0; i < rv->nwarn; i++)
 		free(rv->warn[i].message);
 	memset(rv, 0, sizeof *rv);
