@@ -7,6 +7,7 @@
  *                   [--name NAME] [--password-stdin]
  *   intake workflow add --workspace SLUG NAME
  *   intake import --workspace SLUG --as EMAIL [options] FILE.csv
+ *   intake preview [--workspace SLUG] [--map HEADER=FIELD]... FILE.csv
  *   intake export --workspace SLUG [--tag NAME] [-o FILE]
  *   intake status [ID]
  *
@@ -45,7 +46,11 @@ cli_usage(void)
 "       intake [-c file] import --workspace SLUG --as EMAIL [--update]\n"
 "                        [--tag NAME]... [--workflow NAME|default|none]\n"
 "                        [--on-existing skip|update|duplicate] [--dnt]\n"
-"                        [--override-owners] [--no-wait] FILE.csv\n"
+"                        [--override-owners] [--no-wait]\n"
+"                        [--map HEADER=FIELD]... [--map-file FILE] FILE.csv\n"
+"       intake [-c file] preview [--workspace SLUG] [--update]\n"
+"                        [--map HEADER=FIELD]... [--map-file FILE] [--json]\n"
+"                        FILE.csv\n"
 "       intake [-c file] export --workspace SLUG [--tag NAME] [-o FILE]\n"
 "       intake [-c file] status [ID]\n");
 	exit(2);
@@ -428,6 +433,31 @@ cli_follow(const char *id)
 	return (r);
 }
 
+/* --map HEADER=FIELD and --map-file FILE, into the mapping text *map. */
+static int
+cli_map(char **map, int ch, const char *arg, char **err)
+{
+	struct buf	 b;
+	char		 chunk[8192];
+	ssize_t		 n;
+	int		 fd, r;
+
+	if (ch == 'm')
+		return (mapping_add(map, arg, conf.id_header, err));
+	if ((fd = open(arg, O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("%s", arg);
+	buf_init(&b, OPTIONS_MAPPING_MAX);
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		if (buf_add(&b, chunk, n) == -1)
+			fatalx("%s: longer than a mapping may be", arg);
+	if (n == -1)
+		fatal("%s", arg);
+	close(fd);
+	r = mapping_add_text(map, buf_str(&b), conf.id_header, err);
+	buf_free(&b);
+	return (r);
+}
+
 static int
 cli_import(int argc, char **argv)
 {
@@ -441,9 +471,12 @@ cli_import(int argc, char **argv)
 		{ "dnt", no_argument, NULL, 'd' },
 		{ "override-owners", no_argument, NULL, 'o' },
 		{ "no-wait", no_argument, NULL, 'n' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "map-file", required_argument, NULL, 'M' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct manifest	 m;
+	char		*map = NULL;
 	struct drop	*d;
 	MYSQL		*db;
 	struct sniff	 sn;
@@ -472,6 +505,8 @@ cli_import(int argc, char **argv)
 			r = options_set(&m, "override_owners", "true", &err);
 			break;
 		case 'n': nowait = 1; break;
+		case 'm':
+		case 'M': r = cli_map(&map, ch, optarg, &err); break;
 		default: cli_usage();
 		}
 		if (r == -1)
@@ -479,6 +514,9 @@ cli_import(int argc, char **argv)
 	}
 	if (optind + 1 != argc || ws == NULL || as == NULL)
 		cli_usage();
+	if (map != NULL && options_set(&m, "mapping", map, &err) == -1)
+		fatalx("%s", err);
+	free(map);
 	m.file_name = options_file_name(argv[optind]);
 	if (options_finish(&m, &err) == -1)
 		fatalx("%s", err);
@@ -550,6 +588,141 @@ cli_import(int argc, char **argv)
 	printf("Import started. Processing contacts… (%s)\n", id);
 	fflush(stdout);
 	return (cli_follow(id));
+}
+
+/* What the import window would show for FILE: the columns, what each
+ * is taken as and why, the problem if the import would fail. */
+static void
+cli_preview_print(json_object *o)
+{
+	json_object	*a, *c, *v, *smp;
+	size_t		 i, j;
+	const char	*to;
+
+	printf("encoding %s, delimiter %s, header on row %d\n",
+	    json_object_get_string(json_object_object_get(o, "encoding")),
+	    json_object_get_string(json_object_object_get(o, "delimiter")),
+	    json_object_get_int(json_object_object_get(o, "header_row")));
+	a = json_object_object_get(o, "columns");
+	for (i = 0; i < json_object_array_length(a); i++) {
+		c = json_object_array_get_idx(a, i);
+		to = json_object_get_string(json_object_object_get(c, "to"));
+		printf("%3d  %-28s -> %s", json_object_get_int(
+		    json_object_object_get(c, "index")),
+		    json_object_get_string(json_object_object_get(c,
+		    "header")), to);
+		if ((v = json_object_object_get(c, "key")) != NULL)
+			printf(" \"%s\"", json_object_get_string(v));
+		if ((v = json_object_object_get(c, "why")) != NULL)
+			printf(" (%s)", json_object_get_string(v));
+		smp = json_object_object_get(c, "samples");
+		for (j = 0; j < json_object_array_length(smp) && j < 3; j++)
+			printf("%s%s", j == 0 ? ": " : ", ",
+			    json_object_get_string(
+			    json_object_array_get_idx(smp, j)));
+		printf("\n");
+	}
+	a = json_object_object_get(o, "notes");
+	for (i = 0; i < json_object_array_length(a); i++)
+		printf("note: %s\n", json_object_get_string(
+		    json_object_array_get_idx(a, i)));
+	if (json_object_get_boolean(json_object_object_get(o, "ok")))
+		printf("ok: the file can be imported\n");
+	else
+		printf("problem: %s\n", json_object_get_string(
+		    json_object_object_get(o, "problem")));
+}
+
+/* intake preview [--workspace SLUG] [--update] [--map ...] [--json] FILE */
+static int
+cli_preview(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "workspace", required_argument, NULL, 'w' },
+		{ "update", no_argument, NULL, 'u' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "map-file", required_argument, NULL, 'M' },
+		{ "json", no_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct drop	*d;
+	struct sniff	 sn;
+	json_object	*o;
+	MYSQL		*db = NULL;
+	const char	*ws = NULL, *why;
+	char		*map = NULL, *err = NULL, *cause = NULL, *dir, *path;
+	char		 buf[65536];
+	enum flow	 flow = FLOW_CREATE;
+	long long	 wsid = 0, got = 0;
+	ssize_t		 n = 0;
+	int		 ch, fd, json = 0, r = 0;
+
+	optind = 0;
+	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'w': ws = optarg; break;
+		case 'u': flow = FLOW_UPDATE; break;
+		case 'm':
+		case 'M': r = cli_map(&map, ch, optarg, &err); break;
+		case 'j': json = 1; break;
+		default: cli_usage();
+		}
+		if (r == -1)
+			fatalx("%s", err);
+	}
+	if (optind + 1 != argc)
+		cli_usage();
+	if (ws != NULL) {
+		db = cli_db(0);
+		wsid = cli_workspace(db, ws);
+	}
+	if (sniff_name(argv[optind], &why) == -1)
+		fatalx("%s: %s", argv[optind], why);
+	if ((fd = open(argv[optind], O_RDONLY | O_CLOEXEC)) == -1)
+		fatal("%s", argv[optind]);
+	if (spool_init(conf.spool_dir) == -1 ||
+	    (d = spool_begin(conf.spool_dir, &cause)) == NULL)
+		fatalx("spool: %s", cause ? cause : "cannot set up the spool");
+	/* The head, as the window sends it: the first PREVIEW_HEAD bytes. */
+	sniff_init(&sn);
+	while (got < PREVIEW_HEAD && (n = read(fd, buf, sizeof buf)) > 0) {
+		if (got + n > PREVIEW_HEAD)
+			n = PREVIEW_HEAD - got;
+		got += n;
+		if (sniff_feed(&sn, buf, n, &why) == -1 ||
+		    spool_write(d, buf, n) == -1) {
+			spool_abort(d);
+			fatalx("%s: this is not a CSV file: it looks like %s",
+			    argv[optind], why);
+		}
+	}
+	if (n == -1 || sniff_end(&sn, &why) == -1) {
+		spool_abort(d);
+		fatalx("%s: this is not a CSV file: it looks like %s",
+		    argv[optind], n == -1 ? strerror(errno) : why);
+	}
+	dir = spool_path(conf.spool_dir, "tmp", spool_drop_id(d), NULL);
+	path = spool_path(conf.spool_dir, "tmp", spool_drop_id(d), "data.csv");
+	if (got == PREVIEW_HEAD && read(fd, buf, 1) == 1)
+		preview_cut(path, sn.utf16);
+	close(fd);
+	o = preview_file(db, wsid, dir, flow, map, &cause);
+	spool_abort(d);
+	free(dir);
+	free(path);
+	free(map);
+	if (db != NULL)
+		mysql_close(db);
+	if (o == NULL)
+		fatalx("%s: %s", argv[optind], cause);
+	if (json)
+		printf("%s\n", json_object_to_json_string_ext(o,
+		    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	else
+		cli_preview_print(o);
+	r = json_object_get_boolean(json_object_object_get(o, "ok")) ? 0 : 1;
+	json_object_put(o);
+	return (r);
 }
 
 static int
@@ -685,6 +858,8 @@ main(int argc, char **argv)
 		return (cli_import(argc, argv));
 	if (strcmp(argv[0], "status") == 0)
 		return (cli_status(argc, argv));
+	if (strcmp(argv[0], "preview") == 0)
+		return (cli_preview(argc, argv));
 	if (strcmp(argv[0], "export") == 0)
 		return (cli_export(argc, argv));
 	cli_usage();

@@ -55,7 +55,7 @@ static const struct conf_var {
 	{ "scan_interval", CONF_UINT, &conf.scan_interval, "60", 1, 86400 },
 	{ "status_errors", CONF_UINT, &conf.status_errors, "100", 0, 10000 },
 	{ "max_field", CONF_SIZE, &conf.max_field, "64K", 16, 16 << 20 },
-	{ "max_fields", CONF_UINT, &conf.max_fields, "512", 1, 10000 },
+	{ "max_fields", CONF_UINT, &conf.max_fields, "2000", 1, 10000 },
 	{ "max_rows", CONF_UINT, &conf.max_rows, "5000000", 1, 100000000 },
 	{ "fcgi_workers", CONF_UINT, &conf.fcgi_workers, "4", 1, 64 },
 	{ "min_free", CONF_SIZE, &conf.min_free, "1G", 0, 1LL << 50 },

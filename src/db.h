@@ -339,6 +339,13 @@ long long	 import_workflow(MYSQL *, long long, const char *);
 int		 prepare_file(const char *, int, struct prepared *, char **);
 void		 prepare_clear(struct prepared *);
 
+/* preview.c */
+struct json_object *preview_file(MYSQL *, long long, const char *, enum flow,
+		     const char *, char **);
+struct json_object *preview_notes(const struct prepared *, const struct colmap *,
+		     int);
+int		 preview_cut(const char *, int);
+
 /* remember.c */
 char		*remember_find(MYSQL *, long long, const struct sample *);
 int		 remember_save(MYSQL *, long long, const struct sample *,

@@ -54,7 +54,7 @@
 #include "intake.h"
 #include "db.h"
 
-#define DROP_SIDECAR_MAX	(64 * 1024)
+#define DROP_SIDECAR_MAX	(1088 * 1024)	/* a mapping (OPTIONS_MAPPING_MAX) and the rest */
 #define DROP_NAME_MAX		200
 
 /* A file we are watching settle. */
@@ -310,7 +310,7 @@ drop_sidecar(int dfd, const char *name, struct manifest *m,
 		len += n;
 	close(fd);
 	if (n == -1 || len == DROP_SIDECAR_MAX) {
-		xasprintf(why, "The sidecar is larger than 64 KB");
+		xasprintf(why, "The sidecar is larger than 1088 KB");
 		goto out;
 	}
 	text[len] = '\0';
@@ -347,13 +347,22 @@ drop_sidecar(int dfd, const char *name, struct manifest *m,
 			}
 			continue;
 		}
+		if (strcmp(k, "mapping") == 0 &&
+		    json_object_is_type(v, json_type_object)) {
+			if (options_set(m, "mapping",
+			    json_object_to_json_string_ext(v,
+			    JSON_C_TO_STRING_PLAIN |
+			    JSON_C_TO_STRING_NOSLASHESCAPE), &err) == -1)
+				goto bad;
+			continue;
+		}
 		if (json_object_is_type(v, json_type_boolean))
 			s = json_object_get_boolean(v) ? "true" : "false";
 		if (s == NULL || strcmp(k, "tags") == 0) {
 			xasprintf(why, "The sidecar has \"%.40s\", which is not "
 			    "an option (or not of the right type); the options "
 			    "are uploader, flow, tags, workflow, on_existing, "
-			    "dnt and override_owners", k);
+			    "dnt, override_owners and mapping", k);
 			goto out;
 		}
 		if (options_set(m, k, s, &err) == -1)

@@ -47,6 +47,11 @@ static const struct route {
 	{ "POST", "/api/imports", NEED_SESSION | NEED_EDIT | STREAM_BODY,
 	    upload_post, NULL },
 	{ "GET", "/api/imports", NEED_SESSION, api_imports_list, NULL },
+	{ "POST", "/api/imports/preview", NEED_SESSION | NEED_EDIT,
+	    api_preview, NULL },
+	{ "GET", "/api/mappings", NEED_SESSION, api_mappings_list, NULL },
+	{ "DELETE", "/api/mappings/*", NEED_SESSION | NEED_EDIT, NULL,
+	    api_mappings_delete },
 	/* polled while an import runs: see sesscache.c */
 	{ "GET", "/api/imports/*", NEED_SESSION | SESSION_RECENT, NULL,
 	    api_imports_get },

@@ -1124,100 +1124,6 @@ import_columns_status(struct import *im)
 	im->st.columns = a;
 }
 
-/* What the user should know of how the file was read, one line each:
- * lines skipped before the header, after the rows, columns without a
- * header or whose field another column has. */
-static void
-import_notes(struct import *im, const struct prepared *p, int remembered)
-{
-	json_object	*a;
-	char		*t;
-	size_t		 i, n = 0;
-
-	a = json_object_new_array();
-	if (p->preamble > 0) {
-		xasprintf(&t, "The header is on row %lu: the %lu line%s before "
-		    "it %s not imported", p->preamble + 1, p->preamble,
-		    p->preamble == 1 ? "" : "s", p->preamble == 1 ? "was" :
-		    "were");
-		json_object_array_add(a, json_object_new_string(t));
-		free(t);
-	}
-	if (p->footer > 0) {
-		xasprintf(&t, "The %lu line%s after row %lu %s not contacts "
-		    "(a report's footer) and %s not imported", p->footer,
-		    p->footer == 1 ? "" : "s", p->last_row,
-		    p->footer == 1 ? "is" : "are",
-		    p->footer == 1 ? "was" : "were");
-		json_object_array_add(a, json_object_new_string(t));
-		free(t);
-	}
-	for (i = 0; i < im->cm.ncols; i++)
-		n += im->cm.header[i][0] == '\0';
-	if (n > 0) {
-		xasprintf(&t, "%zu column%s no header: %s values are kept as "
-		    "custom data under \"Column N\"", n, n == 1 ? " has" :
-		    "s have", n == 1 ? "its" : "their");
-		json_object_array_add(a, json_object_new_string(t));
-		free(t);
-	}
-	for (i = 0; i < im->cm.ncols; i++) {
-		if (im->cm.kind[i] != COL_CUSTOM || im->cm.why[i] == NULL ||
-		    strcmp(im->cm.why[i], "its field is another column's") != 0)
-			continue;
-		xasprintf(&t, "\"%s\" means a field another column has: it "
-		    "is kept as custom data \"%s\"", im->cm.header[i],
-		    im->cm.key[i]);
-		json_object_array_add(a, json_object_new_string(t));
-		free(t);
-	}
-	if (remembered && im->m.mapping == NULL)
-		json_object_array_add(a, json_object_new_string("The columns "
-		    "are mapped as the last file with these headers was"));
-	im->st.notes = a;
-}
-
-/* Check the header has what the flow needs; cause names what is missing. */
-static int
-import_check_header(struct import *im, char **cause)
-{
-	static const int	 ident[4] = { COL_ACCOUNT, COL_DOMAIN,
-	    COL_FIRST, COL_LAST };
-	struct buf		 b;
-	size_t			 i;
-	const char		*n;
-
-	if (im->m.flow == FLOW_UPDATE) {
-		if (im->cm.pos[COL_ID] != -1)
-			return (0);
-		xasprintf(cause, "This file has no %s column, so its rows "
-		    "cannot be matched to contacts. To get a file with it, "
-		    "export your contacts first, edit that file, then import "
-		    "it with Update with CSV.", conf.id_header);
-		return (-1);
-	}
-	if (im->cm.pos[COL_LINKEDIN] != -1)
-		return (0);
-	buf_init(&b, 1024);
-	for (i = 0; i < 4; i++) {
-		if (im->cm.pos[ident[i]] != -1)
-			continue;
-		n = columns_name(ident[i], conf.id_header);
-		if (b.len > 0)
-			buf_add(&b, ", ", 2);
-		buf_add(&b, n, strlen(n));
-	}
-	if (b.len == 0) {
-		buf_free(&b);
-		return (0);
-	}
-	xasprintf(cause, "The file needs a Contact LinkedIn URL column, or all "
-	    "of Account Name, Domain, First name and Last name. Missing: %s",
-	    buf_str(&b));
-	buf_free(&b);
-	return (-1);
-}
-
 /*
  * An import that fails before its statements are prepared (its manifest
  * unreadable or refused, its workspace or uploader gone): its row says
@@ -1579,7 +1485,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	remembered = remember_find(db, im.ws_id, &prep.sample);
 	if (mapping_build(&im.cm, &prep.sample, conf.id_header, remembered,
 	    im.m.mapping, &cause) == -1 ||
-	    import_check_header(&im, &cause) == -1) {
+	    mapping_required(&im.cm, im.m.flow, conf.id_header, &cause) == -1) {
 		r = import_fail(&im, cause);
 		goto out;
 	}
@@ -1587,7 +1493,8 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	    remember_save(db, im.ws_id, &prep.sample, &im.cm,
 	    im.m.uploader) == -1)
 		log_warnx("the mapping could not be remembered");
-	import_notes(&im, &prep, remembered != NULL);
+	im.st.notes = preview_notes(&prep, &im.cm, remembered != NULL &&
+	    im.m.mapping == NULL);
 	prepare_clear(&prep);
 	import_columns_status(&im);
 	if (row > 0) {

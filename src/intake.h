@@ -314,6 +314,7 @@ void		 randid_now(char *, size_t);
 #define OPTIONS_WORKFLOW_MAX	255	/* characters: workflows.name */
 #define OPTIONS_FILE_NAME_MAX	255	/* characters: imports.file_name */
 #define OPTIONS_MAPPING_MAX	(1 << 20)	/* bytes of a mapping's JSON */
+#define PREVIEW_HEAD		(1 << 20)	/* bytes of a file a preview reads */
 int		 options_set(struct manifest *, const char *, const char *,
 		     char **);
 int		 options_finish(struct manifest *, char **);
@@ -408,18 +409,29 @@ void		 suggest_columns(const struct sample *, const char *,
 void		 suggest_clear(struct suggestion *, size_t);
 
 /* mapping.c: the column map: suggested, remembered, chosen */
+#define MAPPING_WHY_TAKEN	"its field is another column's"
 const char	*mapping_target_name(int, const char *);
 int		 mapping_target(const char *, const char *, int *, char **,
 		     char **);
 int		 mapping_check(const char *, const char *, char **);
+int		 mapping_add(char **, const char *, const char *, char **);
+int		 mapping_add_text(char **, const char *, const char *, char **);
 int		 mapping_build(struct colmap *, const struct sample *,
 		     const char *, const char *, const char *, char **);
+int		 mapping_required(const struct colmap *, enum flow,
+		     const char *, char **);
 char		*mapping_encode(const struct colmap *, const char *);
 void		 mapping_digest(const struct sample *, char [65]);
 void		 mapping_clear(struct colmap *);
 
 /* columns.c */
+#define COLUMNS_NOTFOUND	0	/* how a header was understood: */
+#define COLUMNS_EXACT		1	/* the field's own name */
+#define COLUMNS_ALIAS		2	/* an alias (docs/headers.md) */
+#define COLUMNS_SPLIT		3	/* an alias, "Group - Field" split */
+#define COLUMNS_WHOLENAME	4	/* a whole name: no field of ours */
 void		 columns_normalize(const char *, char *, size_t);
+int		 columns_meaning(const char *, const char *, int *);
 int		 columns_lookup(const char *, const char *);
 const char	*columns_name(int, const char *);
 int		 columns_map(struct colmap *, const struct csvrec *,

@@ -138,6 +138,83 @@ mapping_check(const char *text, const char *id_header, char **why)
 	return (0);
 }
 
+/* Set key to target in the mapping text *map (owned; NULL: none yet). */
+static int
+mapping_put(char **map, const char *key, const char *target,
+    const char *id_header, char **why)
+{
+	json_object	*o;
+	char		*k2;
+	int		 col;
+
+	if (mapping_target(target, id_header, &col, &k2, why) == -1)
+		return (-1);
+	free(k2);
+	o = *map != NULL ? json_tokener_parse(*map) : json_object_new_object();
+	json_object_object_add(o, key, json_object_new_string(target));
+	free(*map);
+	*map = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return (0);
+}
+
+/* One "Header=Target" (the CLI's --map): split at the first '='. */
+int
+mapping_add(char **map, const char *pair, const char *id_header, char **why)
+{
+	const char	*eq = strchr(pair, '=');
+	char		*k;
+	int		 r;
+
+	if (eq == NULL || eq == pair || eq[1] == '\0') {
+		xasprintf(why, "\"%.60s\": say HEADER=FIELD (or #N=FIELD)",
+		    pair);
+		return (-1);
+	}
+	k = xstrndup(pair, eq - pair);
+	r = mapping_put(map, k, eq + 1, id_header, why);
+	free(k);
+	return (r);
+}
+
+/* A mapping file (--map-file): the JSON object a sidecar takes, or lines
+ * of HEADER=FIELD, '#' starting a comment line. */
+int
+mapping_add_text(char **map, const char *text, const char *id_header,
+    char **why)
+{
+	json_object	*o;
+	const char	*p, *e;
+	char		*line;
+	int		 r = 0;
+
+	p = text + strspn(text, " \t\r\n");
+	if (*p == '{') {
+		if ((o = mapping_parse(p, id_header, why)) == NULL)
+			return (-1);
+		json_object_object_foreach(o, k, v) {
+			if (mapping_put(map, k, json_object_get_string(v),
+			    id_header, why) == -1) {
+				r = -1;
+				break;
+			}
+		}
+		json_object_put(o);
+		return (r);
+	}
+	for (; *p != '\0' && r == 0; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, "\n");
+		line = xstrndup(p, e - p);
+		line[strcspn(line, "\r")] = '\0';
+		if (line[strspn(line, " \t")] != '\0' &&
+		    line[strspn(line, " \t")] != '#')
+			r = mapping_add(map, line, id_header, why);
+		free(line);
+	}
+	return (r);
+}
+
 /* The file column a mapping's key names: "#N", else the header as
  * written, else the header as columns.c folds it. -1 if none. */
 static long
@@ -296,11 +373,11 @@ mapping_build(struct colmap *cm, const struct sample *sm,
 		}
 		if (from[i] > from[owner[k]]) {
 			col[owner[k]] = COL_CUSTOM;
-			why[owner[k]] = "its field is another column's";
+			why[owner[k]] = MAPPING_WHY_TAKEN;
 			owner[k] = i;
 		} else {
 			col[i] = COL_CUSTOM;
-			why[i] = "its field is another column's";
+			why[i] = MAPPING_WHY_TAKEN;
 		}
 	}
 
@@ -332,6 +409,49 @@ out:
 	free(key);
 	free(why);
 	return (r);
+}
+
+/* Whether the columns have what the flow needs; cause names what is
+ * missing. 0, or -1. */
+int
+mapping_required(const struct colmap *cm, enum flow flow, const char *id_header,
+    char **cause)
+{
+	static const int	 ident[4] = { COL_ACCOUNT, COL_DOMAIN,
+	    COL_FIRST, COL_LAST };
+	struct buf		 b;
+	size_t			 i;
+	const char		*n;
+
+	if (flow == FLOW_UPDATE) {
+		if (cm->pos[COL_ID] != -1)
+			return (0);
+		xasprintf(cause, "This file has no %s column, so its rows "
+		    "cannot be matched to contacts. To get a file with it, "
+		    "export your contacts first, edit that file, then import "
+		    "it with Update with CSV.", id_header);
+		return (-1);
+	}
+	if (cm->pos[COL_LINKEDIN] != -1)
+		return (0);
+	buf_init(&b, 1024);
+	for (i = 0; i < 4; i++) {
+		if (cm->pos[ident[i]] != -1)
+			continue;
+		n = columns_name(ident[i], id_header);
+		if (b.len > 0)
+			buf_add(&b, ", ", 2);
+		buf_add(&b, n, strlen(n));
+	}
+	if (b.len == 0) {
+		buf_free(&b);
+		return (0);
+	}
+	xasprintf(cause, "The file needs a Contact LinkedIn URL column, or all "
+	    "of Account Name, Domain, First name and Last name. Missing: %s",
+	    buf_str(&b));
+	buf_free(&b);
+	return (-1);
 }
 
 /* A column map as a mapping to remember: {"#1": "First name", ...}.

@@ -16,7 +16,7 @@
 #include "intake.h"
 #include "web.h"
 
-#define UPLOAD_FIELD_MAX	4096
+#define UPLOAD_FIELD_MAX	OPTIONS_MAPPING_MAX	/* a mapping's JSON */
 #define UPLOAD_CHUNK		65536
 #define UPLOAD_NAME_MAX		200	/* bytes of a client's file name kept */
 
@@ -168,7 +168,7 @@ refuse:
  * other fields are not ours and are let be. */
 static const char *const upload_optnames[] = {
 	"flow", "tags", "tags[]", "workflow", "on_existing", "dnt",
-	"override_owners"
+	"override_owners", "mapping"
 };
 
 static int

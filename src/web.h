@@ -74,4 +74,9 @@ void		 api_settings_put(struct http *);
 /* upload.c */
 void		 upload_post(struct http *);
 
+/* api_preview.c */
+void		 api_preview(struct http *);
+void		 api_mappings_list(struct http *);
+void		 api_mappings_delete(struct http *, const char *);
+
 #endif /* WEB_H */

@@ -48,6 +48,9 @@ declare -A EDITOR=(
 	["GET /api/settings"]=200
 	["PUT /api/settings"]=200
 	["POST /api/settings"]=200
+	["POST /api/imports/preview"]=200
+	["GET /api/mappings"]=200
+	["DELETE /api/mappings/*"]=204
 )
 while read -r m p; do
 	[ -n "${EDITOR["$m $p"]:-}" ] && ok "$m $p has a case here" ||
@@ -72,22 +75,31 @@ printf '127.0.0.1\tFALSE\t/\tFALSE\t0\tintake_session\t%064d\n' 1 \
 
 # This workspace's data, which the other workspace must never see: an
 # import with a rejected row, a contact, a tag and a workflow.
-printf 'First name,Last name,Account Name,Domain,Email\n%s\n%s\n' \
-    'Zanzibar,Quokka,Acmemarker,acme-marker.example,zq@acme-marker.example' \
-    ',NoName,Nowhere,,' > "$RUN/secret.csv"
-JAR=$RUN/ed CSRF=$CSRF_ed it_upload "$RUN/secret.csv" -F tags=acmesecrettag
+# Its mapping is remembered, with a header only acme has.
+printf 'First name,Last name,Account Name,Domain,Email,Private Notes\n%s\n%s\n' \
+    'Zanzibar,Quokka,Acmemarker,acme-marker.example,zq@acme-marker.example,x' \
+    ',NoName,Nowhere,,,' > "$RUN/secret.csv"
+JAR=$RUN/ed CSRF=$CSRF_ed it_upload "$RUN/secret.csv" -F tags=acmesecrettag \
+    -F 'mapping={"#5":"Email","Private Notes":"custom:acmemapkey"}'
 IMPORT=$ID
 JAR=$RUN/ed it_wait "$IMPORT" >/dev/null
 check_eq "the import of this workspace is done" done "$(jq -r .state \
     "$RUN/status.json")"
-MARKERS="$IMPORT acme-marker acmesecrettag acmesecretwf Zanzibar"
+MAPPING=$(sql "SELECT m.id FROM mappings m JOIN workspaces w
+    ON w.id = m.workspace_id WHERE w.slug = 'acme'")
+check "its mapping is remembered" [ -n "$MAPPING" ]
+MARKERS="$IMPORT acme-marker acmesecrettag acmesecretwf Zanzibar acmemapkey"
+# The same headers as acme's remembered mapping, none of its values: only
+# acme's own preview may be given that mapping.
+printf 'First name,Last name,Account Name,Domain,Email,Private Notes\n%s\n' \
+    'A,B,C,c.example,a@c.example,y' > "$RUN/samehead.csv"
 printf 'First name,Last name,Account Name,Domain\nA,B,C,c.example\n' \
     > "$RUN/ok.csv"
 
 # send JAR TOKEN ROLE METHOD PATH: one request of the route with the body
 # its case needs; prints the HTTP code, the answer is in $RUN/r.out.
 send() {
-	local jar=$1 tok=$2 role=$3 m=$4 p=$5 a
+	local jar=$1 tok=$2 role=$3 m=$4 p=$5 a id=$IMPORT
 	a=(-s -o "$RUN/r.out" -D "$RUN/r.hdr" -w '%{http_code}' -X "$m")
 	[ -n "$jar" ] && a+=(-b "$jar")
 	[ -n "$tok" ] && a+=(-H "X-CSRF-Token: $tok")
@@ -96,6 +108,10 @@ send() {
 		a+=(-H 'Content-Type: application/json' -d "$LOGIN_BODY");;
 	"POST /api/imports")
 		a+=(-F "file=@$RUN/ok.csv" -F "tags=upload-$role");;
+	"POST /api/imports/preview")
+		a+=(-F flow=create -F "file=@$RUN/samehead.csv");;
+	"DELETE /api/mappings/*")
+		id=$MAPPING;;
 	"POST /api/tags")
 		a+=(-H 'Content-Type: application/json' \
 		    -d "{\"name\":\"matrix-$role\"}");;
@@ -103,7 +119,7 @@ send() {
 		a+=(-H 'Content-Type: application/json' \
 		    -d '{"default_workflow":null}');;
 	esac
-	curl "${a[@]}" "$BASE${p//\*/$IMPORT}"
+	curl "${a[@]}" "$BASE${p//\*/$id}"
 }
 
 # cell NAME EXPECTED ERROR-CODE JAR TOKEN ROLE METHOD PATH
@@ -254,4 +270,6 @@ while read -r m p; do
 done <<< "$ROUTES"
 check_eq "the editor's writes took effect: its tag" 1 \
     "$(sql "SELECT COUNT(*) FROM tags WHERE name = 'matrix-ed'")"
+check_eq "and the mapping it forgot" 0 \
+    "$(sql "SELECT COUNT(*) FROM mappings WHERE id = '$MAPPING'")"
 it_done

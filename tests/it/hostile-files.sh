@@ -112,7 +112,7 @@ check_eq "a file over max_rows fails, saying how to proceed" \
 check_eq "and imports none of its rows" 0 \
     "$(sql "SELECT COUNT(*) FROM contacts WHERE last_name = 'Many'")"
 
-# A header of a million columns (max_fields is 512).
+# A header of a million columns (max_fields is 2000).
 awk 'BEGIN { printf "First name,Last name,Account Name,Domain";
 	for (i = 1; i <= 1000000; i++) printf ",c%d", i
 	printf "\nA,B,C,c.example\n" }' > "$RUN/wide-header.csv"
