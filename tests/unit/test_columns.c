@@ -46,8 +46,43 @@ test_lookup(void **state)
 		{ "First\xc2\xa0name", COL_FIRST },		/* NBSP */
 		{ "E\xe2\x80\x8b" "mail", COL_EMAIL },	/* zero-width */
 		{ "\xe2\x80\x8b" "Domain", COL_DOMAIN },
+		/* Split names: camelCase, snake_case, "Group - Field". */
+		{ "linkedInProfileUrl", COL_LINKEDIN },
+		{ "firstName", COL_FIRST },
+		{ "companyWebsite", COL_DOMAIN },
+		{ "person_company_name", COL_ACCOUNT },
+		{ "Person - Email - Work", COL_EMAIL },
+		{ "Person - Phone - Mobile", COL_PHONE },
+		{ "Organization - Name", COL_ACCOUNT },
+		{ "Organization - Website", COL_DOMAIN },
+		{ "Organization - Address", COL_CUSTOM },
+		{ "E-mail 1 - Value", COL_EMAIL },
+		{ "E-mail 1 - Type", COL_CUSTOM },
+		{ "Phone 1 - Value", COL_PHONE },
+		{ "Website 1 - Value", COL_DOMAIN },
+		{ "Organization 1 - Name", COL_ACCOUNT },
+		{ "E-mail 2 Address", COL_EMAIL },
+		{ "Account.Name", COL_ACCOUNT },
+		{ "Company Name - Cleaned", COL_ACCOUNT },
+		{ "Deal - Title", COL_CUSTOM },
+		/* Languages, accents folded. */
+		{ "E-Mail-Adresse", COL_EMAIL },
+		{ "Prénom", COL_FIRST },
+		{ "PRÉNOM", COL_FIRST },
+		{ "Téléphone", COL_PHONE },
+		{ "Correo electrónico", COL_EMAIL },
+		{ "Schlagwörter", COL_TAGS },
+		{ "Nom de l'entreprise", COL_ACCOUNT },
+		/* Look-alikes that are not ours. */
+		{ "Company LinkedIn URL", COL_CUSTOM },
+		{ "Account Owner", COL_CUSTOM },
+		{ "Email Status", COL_CUSTOM },
+		{ "Email 1 Validation", COL_CUSTOM },
+		{ "Full Name", COL_CUSTOM },
+		{ "Person - Name", COL_CUSTOM },
 		{ "Favourite colour", COL_CUSTOM },
-		{ "Emails", COL_CUSTOM },
+		{ "Emails", COL_EMAIL },
+		{ "Emailing", COL_CUSTOM },
 		{ "", COL_CUSTOM },
 	};
 	size_t	i;
@@ -71,6 +106,32 @@ map(const char **h, size_t n, struct colmap *cm, char **cause)
 	rec.nfields = n;
 	rec.fields = (char **)h;
 	return (columns_map(cm, &rec, "EG-CON-ID", cause));
+}
+
+/* How a header was understood: its name, an alias, split, a whole name. */
+static void
+test_meaning(void **state)
+{
+	int	how;
+
+	assert_int_equal(columns_meaning("Email", "EG-CON-ID", &how),
+	    COL_EMAIL);
+	assert_int_equal(how, COLUMNS_EXACT);
+	assert_int_equal(columns_meaning(" email ", "EG-CON-ID", &how),
+	    COL_EMAIL);
+	assert_int_equal(how, COLUMNS_EXACT);
+	assert_int_equal(columns_meaning("E-mail", "EG-CON-ID", &how),
+	    COL_EMAIL);
+	assert_int_equal(how, COLUMNS_ALIAS);
+	assert_int_equal(columns_meaning("Person - Email - Work", "EG-CON-ID",
+	    &how), COL_EMAIL);
+	assert_int_equal(how, COLUMNS_SPLIT);
+	assert_int_equal(columns_meaning("Full Name", "EG-CON-ID", &how),
+	    COL_CUSTOM);
+	assert_int_equal(how, COLUMNS_WHOLENAME);
+	assert_int_equal(columns_meaning("Shoe size", "EG-CON-ID", &how),
+	    COL_CUSTOM);
+	assert_int_equal(how, COLUMNS_NOTFOUND);
 }
 
 static void
@@ -118,6 +179,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_meaning),
 		cmocka_unit_test(test_map),
 		cmocka_unit_test(test_refused),
 	};
