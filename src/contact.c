@@ -12,8 +12,6 @@
 #include "db.h"
 
 #define CONTACT_CACHE_MAX	16384	/* slots; emptied when half full */
-#define CONTACT_NTAG_CAP	(4 * conf.batch_size)	/* new contacts' row tags
-							 * queued */
 
 /* A small open-addressing cache of domain → account id, for the import. */
 struct import_acct {
@@ -452,18 +450,29 @@ contact_row_tags(struct import *im, const struct rowv *rv, long long *ids)
 }
 
 /* Queue a new contact's row tag, by its EG-CON-ID: its id is known only
- * once it is written, so the new contacts are sent first. */
+ * once it is written (contact_flush links it). */
 static int
 contact_queue_ntag(struct import *im, const char *pubid, long long tag)
 {
-	if (bulk_pending(im->b_ntag) + 1 >= CONTACT_NTAG_CAP &&
-	    bulk_flush(im->b_contact) == -1)
-		return (contact_failed(im, im->b_contact));
-	bulk_int(im->b_ntag, 0, tag);
-	bulk_int(im->b_ntag, 1, im->ws_id);
-	bulk_str(im->b_ntag, 2, pubid);
+	bulk_str(im->b_ntag, 0, pubid);
+	bulk_int(im->b_ntag, 1, tag);
 	return (bulk_next(im->b_ntag) == -1 ? contact_failed(im,
 	    im->b_ntag) : 0);
+}
+
+/* Link the new contacts' queued row tags, now that the contacts are
+ * written. 0, or -1. */
+static int
+contact_link_ntags(struct import *im)
+{
+	if (bulk_flush(im->b_ntag) == -1)
+		return (contact_failed(im, im->b_ntag));
+	if (bulk_affected(im->b_ntag) == 0)
+		return (0);
+	db_bind_int(im->s_ntag_link, 0, im->ws_id);
+	if (db_exec(im->s_ntag_link) == -1 || db_exec(im->s_ntag_clear) == -1)
+		return (-1);
+	return (0);
 }
 
 /*
@@ -535,12 +544,25 @@ contact_open(struct import *im)
 	    "VALUES (?, ?, ?)", "iis", conf.batch_size);
 	im->b_touch = bulk_prepare(im->db, "UPDATE contacts SET "
 	    "updated_by_import = ? WHERE id = ?", "si", conf.batch_size);
-	/* A new contact by its EG-CON-ID, found after the batch's new
-	 * contacts were sent (contact_flush). */
-	im->b_ntag = bulk_prepare(im->db, "INSERT IGNORE INTO contact_tags "
-	    "(contact_id, tag_id) SELECT c.id, ? FROM contacts c "
-	    "WHERE c.workspace_id = ? AND c.public_id = ?", "iis",
-	    CONTACT_NTAG_CAP);
+	/*
+	 * New contacts' row tags, by EG-CON-ID: queued into a table of the
+	 * connection's and linked by one join once the new contacts are
+	 * written (contact_flush). In the batch's transaction, so a
+	 * rollback takes them back too. (INSERT ... SELECT cannot be
+	 * array-bound, and a subquery in VALUES is evaluated once for all
+	 * the rows.)
+	 */
+	if (db_run(im->db, "CREATE TEMPORARY TABLE IF NOT EXISTS "
+	    "import_ntags (pub VARCHAR(32) CHARACTER SET ascii NOT NULL, "
+	    "tag_id BIGINT UNSIGNED NOT NULL) ENGINE=InnoDB", 0, NULL) == -1 ||
+	    db_run(im->db, "DELETE FROM import_ntags", 0, NULL) == -1)
+		return (-1);
+	im->b_ntag = bulk_prepare(im->db, "INSERT INTO import_ntags "
+	    "(pub, tag_id) VALUES (?, ?)", "si", conf.batch_size);
+	im->s_ntag_link = db_prepare(im->db, "INSERT IGNORE INTO contact_tags "
+	    "(contact_id, tag_id) SELECT c.id, n.tag_id FROM import_ntags n "
+	    "JOIN contacts c ON c.public_id = n.pub AND c.workspace_id = ?");
+	im->s_ntag_clear = db_prepare(im->db, "DELETE FROM import_ntags");
 	im->b_dnt = bulk_prepare(im->db, "UPDATE contacts SET dnt = 1, "
 	    "updated_by_import = ? WHERE id = ? AND dnt = 0", "si",
 	    conf.batch_size);
@@ -558,6 +580,7 @@ contact_open(struct import *im)
 	if (im->b_contact == NULL ||
 	    im->b_tag == NULL || im->b_enrol == NULL || im->b_touch == NULL ||
 	    im->b_ntag == NULL || im->b_dnt == NULL ||
+	    im->s_ntag_link == NULL || im->s_ntag_clear == NULL ||
 	    im->s_tag_find == NULL || im->s_tag_make == NULL ||
 	    im->s_mark == NULL || im->s_new_max == NULL)
 		return (-1);
@@ -603,8 +626,8 @@ contact_flush(struct import *im)
 {
 	if (bulk_flush(im->b_contact) == -1)
 		return (contact_failed(im, im->b_contact));
-	if (bulk_flush(im->b_ntag) == -1)
-		return (contact_failed(im, im->b_ntag));
+	if (contact_link_ntags(im) == -1)
+		return (-1);
 	if (bulk_flush(im->b_tag) == -1)
 		return (contact_failed(im, im->b_tag));
 	if (bulk_flush(im->b_dnt) == -1)
@@ -629,6 +652,7 @@ contact_reset(struct import *im)
 		bulk_affected(im->b_enrol);
 		bulk_reset(im->b_touch);
 		bulk_reset(im->b_ntag);
+		bulk_affected(im->b_ntag);
 		bulk_reset(im->b_dnt);
 	}
 	contact_cache_free(&im->accts);
@@ -648,6 +672,9 @@ contact_close(struct import *im)
 	db_close(im->s_new_max);
 	db_close(im->s_tag_find);
 	db_close(im->s_tag_make);
+	db_close(im->s_ntag_link);
+	db_close(im->s_ntag_clear);
+	im->s_ntag_link = im->s_ntag_clear = NULL;
 	contact_cache_free(&im->tagids);
 	im->s_mark = im->s_new_max = im->s_tag_find = im->s_tag_make = NULL;
 	im->b_contact = im->b_tag = im->b_enrol = im->b_touch = NULL;
