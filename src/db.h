@@ -276,6 +276,8 @@ struct import {
 	struct dbstmt	*s_tag_make;
 	struct bulk	*b_ntag;	/* new contacts' row tags */
 	struct bulk	*b_dnt;		/* updated contacts a row flags */
+	struct dbstmt	*s_ntag_link;
+	struct dbstmt	*s_ntag_clear;
 };
 
 /* db.c */
