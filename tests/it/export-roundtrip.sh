@@ -77,4 +77,43 @@ check_eq "no session: 401" 401 "$(curl -s -o /dev/null -w '%{http_code}' \
 it_login vi@acme.test viewer-pass-1
 check_eq "a view-only session may export" 200 "$(curl -s -o /dev/null \
     -w '%{http_code}' -b "$JAR" "$BASE/api/contacts/export.csv")"
+
+# intake's own export imported into another workspace keeps every
+# contact's tags and Do Not Touch flag, and a flagged contact is never
+# enrolled into that workspace's default workflow (#16.7: it was).
+sql "UPDATE contacts SET dnt = 1 WHERE last_name IN ('Ångström', '雷')"
+sql "INSERT INTO tags (workspace_id, name) SELECT id, 'VIP, Gold' FROM workspaces
+    WHERE slug = 'acme'"
+sql "INSERT INTO contact_tags (contact_id, tag_id) SELECT c.id, t.id
+    FROM contacts c JOIN tags t ON t.name = 'VIP, Gold'
+    WHERE c.last_name IN ('Pat', '雷')"
+stack_intake export --workspace acme -o "$RUN/rt.csv"
+it_ws beta
+stack_intake workflow add --workspace beta Nurture >/dev/null
+stack_intake workflow default --workspace beta Nurture >/dev/null
+it_import beta "$RUN/rt.csv" --workflow default
+check_eq "the export imports into another workspace: all created" "done 3 0" \
+    "$(st '"\(.state) \(.created) \(.skipped)"')"
+each() {	# each SLUG: every contact's email, tags and flag
+	sql "SELECT c.email, c.dnt, (SELECT GROUP_CONCAT(t.name ORDER BY t.name
+	    SEPARATOR '|') FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+	    WHERE ct.contact_id = c.id) FROM contacts c JOIN workspaces w
+	    ON w.id = c.workspace_id WHERE w.slug = '$1' ORDER BY c.email"
+}
+check_eq "every contact keeps its tags and its Do Not Touch flag" \
+    "$(each acme)" "$(each beta)"
+[ "$IT_FAILED" -gt 0 ] && diff <(each acme) <(each beta)
+check_eq "a tag holding a comma comes through whole" 2 \
+    "$(sql "SELECT COUNT(*) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+    JOIN workspaces w ON w.id = t.workspace_id
+    WHERE w.slug = 'beta' AND t.name = 'VIP, Gold'")"
+check_eq "the status counts the flagged and the tagged" "2 3" \
+    "$(st '"\(.dnt) \(.tagged)"')"
+check_eq "no Do Not Touch contact enrolled; the others are" "0 1" \
+    "$(sql "SELECT COALESCE(SUM(c.dnt), 0), COUNT(*) FROM workflow_enrolments e
+    JOIN contacts c ON c.id = e.contact_id JOIN workspaces w
+    ON w.id = c.workspace_id WHERE w.slug = 'beta'" | tr '\t' ' ')"
+check_eq "Tags and Do Not Touch are not kept as custom data" 0 \
+    "$(sql "SELECT COUNT(*) FROM contacts WHERE JSON_EXISTS(custom, '\$.Tags')
+        OR JSON_EXISTS(custom, '\$.\"Do Not Touch\"')")"
 it_done
