@@ -38,8 +38,9 @@ static const char *columns_canonical[COL__MAX] = {
  * columns_fold() and without spaces, so "E-Mail-Adresse", "e_mail adresse"
  * and "emailAdresse" are one entry; canonical names need no entry. The
  * sources of the tool-specific names are in docs/headers.md.
- * COLUMNS_WHOLE marks a header that holds the whole name (not a field);
- * COL_CUSTOM marks a known name that must not be matched loosely.
+ * COLUMNS_WHOLE marks a header that holds the whole name (not a field).
+ * Matching is exact (no prefixes, no contains), so look-alikes such as
+ * "Company LinkedIn URL", "Account Owner" or "Email Status" stay custom.
  */
 #define COLUMNS_WHOLE	(-3)
 static const struct {
@@ -228,10 +229,6 @@ static const struct {
 	{ "não contactar", COL_DNT }, { "não contatar", COL_DNT },
 	{ "niet benaderen", COL_DNT }, { "niet contacteren", COL_DNT },
 	{ "non contattare", COL_DNT }, { "non toccare", COL_DNT },
-	/* Known look-alikes that are no field of ours */
-	{ "company linkedin url", COL_CUSTOM }, { "company li profile url", COL_CUSTOM },
-	{ "account owner", COL_CUSTOM }, { "company phone", COL_CUSTOM },
-	{ "corporate phone", COL_CUSTOM }, { "company url", COL_CUSTOM },
 };
 
 /* A "Group - Field" header's last part that only qualifies the field. */
@@ -313,10 +310,11 @@ columns_latin(unsigned char b)
 
 /*
  * Fold a header for matching: words in lower case, one space apart.
- * Besides what columns_normalize() folds, camelCase and letter/digit
- * boundaries split words ("linkedInProfileUrl", "Phone1"), punctuation
- * separates them ("Company / Account", "Account.Name"), and Latin-1
- * accents go ("Prénom" is "prenom", "ß" is "ss").
+ * Besides what columns_normalize() folds, letter/digit boundaries split
+ * words ("Phone1", "websiteUrl1"), punctuation separates them ("Company /
+ * Account", "Account.Name"), and Latin-1 accents go ("Prénom" is "prenom",
+ * "ß" is "ss"). Names are compared without their spaces, which is what
+ * makes camelCase and snake_case match ("linkedInProfileUrl").
  */
 static void
 columns_fold(const char *in, char *out, size_t size)
@@ -342,8 +340,8 @@ columns_fold(const char *in, char *out, size_t size)
 			continue;
 		}
 		if (c == 0xc3 && (l = columns_latin(in[1])) != NULL) {
-			cls = (unsigned char)in[1] < 0xa0 ? 2 : 1;
-			if (cls == 2 && prev == 1)
+			cls = 1;
+			if (prev == 3)
 				space = 1;
 			if (space && n > 0)
 				out[n++] = ' ';
@@ -365,8 +363,8 @@ columns_fold(const char *in, char *out, size_t size)
 			prev = 0;
 			continue;
 		}
-		if ((cls == 2 && prev == 1) || (cls == 3 && prev != 3 &&
-		    prev != 0) || (cls != 3 && prev == 3))
+		if ((cls == 3 && prev != 3 && prev != 0) ||
+		    (cls != 3 && prev == 3))
 			space = 1;
 		if (space && n > 0)
 			out[n++] = ' ';

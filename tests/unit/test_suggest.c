@@ -322,6 +322,9 @@ test_tools(void **state)
 		  "LinkedIn-Profil|Kontaktinhaber|Schlagwörter",
 		  "First name|Last name|Email|Phone|Account Name|Domain|"
 		  "Contact LinkedIn URL|Contact Owner Email|Tags" },
+		{ "French, upper case, accents left out",
+		  "PRÉNOM|NOM|TELEPHONE|SOCIETE|ETIQUETTES",
+		  "First name|Last name|Phone|Account Name|Tags" },
 		{ "French CRM",
 		  "Prénom|Nom de famille|Courriel|Téléphone|Société|"
 		  "Site web|Propriétaire du contact|Ne pas contacter",
@@ -443,8 +446,8 @@ test_duplicates(void **state)
 	    "Acme||Ada", "Globex||Bo", NULL };
 	const char *same[] = { "a@example.com|b@example.com", NULL };
 	const char *byvalue[] = {
-	    "a@example.com|c@example.com", "b@example.com|d@example.com",
-	    NULL };
+	    "a@example.com|c@example.com", "|d@example.com",
+	    "|e@example.com", NULL };
 	size_t	bad = 0;
 
 	/* Salesforce: Phone and Mobile; Mobile is better filled. */
@@ -591,6 +594,8 @@ test_preamble(void **state)
 		  "3|Cy|Email\n", 0 },
 		{ "header first, with data like headers",
 		  "Attendee|Interest\nAda|Phone\nBo|Email\nCy|Website\n", 0 },
+		{ "header first, rows one cell wider",
+		  "First Name|Last Name\nAda|Park|\nBo|Li|\n", 0 },
 		{ "header first, short data",
 		  "Email||\nada@example.com|x|\n", 0 },
 		{ "header only", "First Name|Last Name|Email\n", 0 },
