@@ -118,6 +118,16 @@ check_eq "the status's counts are the database's" \
     "$(sql "SELECT tagged, dnt, queued_to_workflow FROM imports WHERE id = '$ID'" | tr '\t' ' ')" \
     "$(st '"\(.tagged) \(.dnt) \(.queued_to_workflow)"')"
 
+# Custom data is kept under the mapping's key; an ignored column is not.
+cat > "$RUN/f3.csv" <<X
+First name,Last name,Account Name,Domain,Email,Note,Junk
+Ivy,Iota,Co,co.example,ivy@co.example,met in Berlin,zzz
+X
+it_import w "$RUN/f3.csv" --map 'Note=custom:Remark' --map 'Junk=ignore'
+check_eq "custom data under the mapping's key, an ignored column left out" \
+    '{"Remark":"met in Berlin"}' \
+    "$(sql "SELECT custom FROM contacts WHERE email = 'ivy@co.example'")"
+
 # Killed over and over: an import of updates and new contacts, each with
 # two tags of its row, every tenth flagged, into the workflow.
 N=${RC_ROWS:-10000}
