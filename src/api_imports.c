@@ -262,29 +262,6 @@ api_imports_read(void *arg, void *buf, size_t len)
 	return (read(*(int *)arg, buf, len));
 }
 
-/* The drop's file, wherever the import is now, read as the import read
- * it (UTF-8, its delimiter, after any "sep=" line); -1 if it is gone. */
-static int
-api_imports_data(const char *id, struct prepared *prep)
-{
-	static const char *queues[] = { "done", "failed", "active",
-	    "incoming" };
-	char	*p, *cause = NULL;
-	size_t	 i;
-	int	 r;
-
-	for (i = 0; i < sizeof queues / sizeof queues[0]; i++) {
-		p = spool_path(conf.spool_dir, queues[i], id, NULL);
-		r = prepare_file(p, 0, prep, &cause);
-		free(p);
-		free(cause);
-		cause = NULL;
-		if (r == 0)
-			return (prep->fd);
-	}
-	return (-1);
-}
-
 /*
  * GET /api/imports/ID/errors.csv: "Download rejected rows". The header
  * and every skipped or failed row of the uploaded file as it was, after
@@ -317,7 +294,7 @@ api_imports_errors_csv(struct http *h, const char *id)
 		http_error(h, 404, "not_found", "There is no such import");
 		goto out;
 	}
-	if ((fd = api_imports_data(id, &prep)) == -1) {
+	if ((fd = prepare_drop(conf.spool_dir, id, &prep)) == -1) {
 		http_error(h, 404, "gone", "The uploaded file of this import is "
 		    "no longer kept");
 		goto out;

@@ -340,6 +340,7 @@ long long	 import_workflow(MYSQL *, long long, const char *);
 /* prepare.c */
 int		 prepare_file(const char *, int, struct prepared *, char **);
 void		 prepare_clear(struct prepared *);
+int		 prepare_drop(const char *, const char *, struct prepared *);
 
 /* preview.c */
 struct json_object *preview_file(MYSQL *, long long, const char *, enum flow,

@@ -501,6 +501,107 @@ out:
 	return (r);
 }
 
+static ssize_t
+drop_read(void *arg, void *buf, size_t len)
+{
+	return (read(*(int *)arg, buf, len));
+}
+
+/* How many cells of a record name a field of ours. */
+static size_t
+drop_known(char *const *cells, size_t n)
+{
+	size_t	i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += columns_lookup(cells[i], conf.id_header) != COL_CUSTOM;
+	return (k);
+}
+
+/*
+ * Does f continue a file of the same name this folder's workspace ws
+ * imported in the last hour? An upload paused at a line break for longer
+ * than drop_settle was taken as it was; resumed, the rest arrives as a
+ * new file under the same name, and its first record is a row of the
+ * first part, not a header. It is such a one when that record has as many
+ * cells as the earlier file's header and names no field while the header
+ * did (so it is not that header, nor another). 1 with *why if so, 0 if not, -1 on a
+ * database error.
+ */
+static int
+drop_continues(MYSQL *db, long long ws, int dfd, const struct dropfile *f,
+    char **why)
+{
+	struct csvin_limits	 lim;
+	struct prepared		 p;
+	struct dbstmt		*s;
+	struct csvin		*in = NULL;
+	struct csvrec		*rec;
+	struct stat		 sb;
+	char			*name, id[INTAKE_ID_MAX], at[32];
+	int			 fd = -1, r = 0;
+
+	memset(&p, 0, sizeof p);
+	p.fd = -1;
+	name = options_file_name(f->name);
+	s = db_prepare(db, "SELECT id, DATE_FORMAT(created_at, '%H:%i:%s') "
+	    "FROM imports WHERE workspace_id = ? AND source = 'sftp' "
+	    "AND file_name = ? AND created_at > NOW(3) - INTERVAL 1 HOUR "
+	    "ORDER BY created_at DESC LIMIT 1");
+	if (s == NULL) {
+		free(name);
+		return (-1);
+	}
+	db_bind_int(s, 0, ws);
+	db_bind_str(s, 1, name);	/* bound, not copied */
+	if (db_exec(s) == -1) {
+		free(name);
+		db_close(s);
+		return (-1);
+	}
+	free(name);
+	if (db_fetch(s) != 1) {
+		db_close(s);
+		return (0);
+	}
+	snprintf(id, sizeof id, "%s", db_col_str(s, 0));
+	snprintf(at, sizeof at, "%s", db_col_str(s, 1));
+	db_close(s);
+	if (prepare_drop(conf.spool_dir, id, &p) == -1 ||
+	    drop_known(p.sample.header, p.sample.ncols) == 0)
+		goto out;
+
+	/* The new file's first record, read where it is, as the earlier
+	 * file was read (its delimiter). */
+	if ((fd = openat(dfd, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
+	    O_CLOEXEC)) == -1 || fstat(fd, &sb) == -1 ||
+	    sb.st_dev != f->dev || sb.st_ino != f->ino)
+		goto out;
+	memset(&lim, 0, sizeof lim);
+	lim.max_field = conf.max_field;
+	lim.max_fields = conf.max_fields;
+	lim.delim = p.delim;
+	in = csvin_create(drop_read, &fd, &lim, 0, 0);
+	if (csvin_next(in, &rec) != 1 || rec->nfields != p.sample.ncols ||
+	    drop_known(rec->fields, rec->nfields) != 0)
+		goto out;
+	xasprintf(why, "This file seems to be the rest of \"%.200s\", taken "
+	    "at %s (import %s): its first line is a row, not the header. Its "
+	    "upload was probably paused and resumed after the first part had "
+	    "been taken. Upload the whole file again, under a new name.",
+	    f->name, at, id);
+	r = 1;
+
+out:
+	csvin_free(in);
+	if (fd != -1)
+		close(fd);
+	if (p.fd != -1)
+		close(p.fd);
+	prepare_clear(&p);
+	return (r);
+}
+
 /* Is the file adopted into d as NAME the file dev/ino that was read? */
 static int
 drop_adopted(const struct drop *d, const char *name, dev_t dev, ino_t ino)
@@ -568,6 +669,16 @@ drop_take(MYSQL *db, int dfd, struct dropfile *f, time_t now)
 	if (ws == 0) {
 		drop_reject(dfd, f->slug, f->name, "This folder belongs to no "
 		    "workspace; ask your administrator");
+		r = 0;
+		goto out;
+	}
+	switch (drop_continues(db, ws, dfd, f, &why)) {
+	case -1:
+		r = -1;
+		goto out;
+	case 1:
+		log_warnx("drop/%s/%s: %s", f->slug, f->name, why);
+		drop_reject(dfd, f->slug, f->name, why);
 		r = 0;
 		goto out;
 	}

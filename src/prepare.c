@@ -443,3 +443,27 @@ fail:
 	free(conv);
 	return (-1);
 }
+
+/* The file of drop id, wherever it is now (done, failed, active or
+ * incoming), ready as prepare_file leaves it (no count): its fd, or -1 if
+ * it is gone. */
+int
+prepare_drop(const char *spool, const char *id, struct prepared *p)
+{
+	static const char *queues[] = { "done", "failed", "active",
+	    "incoming" };
+	char	*dir, *cause = NULL;
+	size_t	 i;
+	int	 r;
+
+	for (i = 0; i < sizeof queues / sizeof queues[0]; i++) {
+		dir = spool_path(spool, queues[i], id, NULL);
+		r = prepare_file(dir, 0, p, &cause);
+		free(dir);
+		free(cause);
+		cause = NULL;
+		if (r == 0)
+			return (p->fd);
+	}
+	return (-1);
+}
