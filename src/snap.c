@@ -402,7 +402,7 @@ snap_queue(struct import *im, size_t i)
 		bulk_int(v, 7, owner);
 	else
 		bulk_int_null(v, 7);
-	bulk_int(v, 8, im->m.dnt);
+	bulk_int(v, 8, im->m.dnt || rv->dnt);
 	return (bulk_next(v));
 }
 

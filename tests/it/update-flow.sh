@@ -56,14 +56,19 @@ check_eq "another workspace's id is only unknown" \
 check_eq "the other workspace's contact is untouched" \
     "Ada	ada@analytical.example	111	analytical.example	{\"Colour\":\"red\",\"Size\":\"S\"}	0" \
     "$(row other Lovelace)"
-check_eq "cells overwrite, blanks keep, custom merges, domain moves" \
-    'Augusta	ada@analytical.example	111	babbage.example	{"Colour":"blue","Size":"S"}	0' \
+# The export's Tags and Do Not Touch columns are applied (#16: a file
+# flags, never clears), Created At / Updated At ignored.
+check_eq "cells overwrite, blanks keep, custom merges, domain moves, DNT set" \
+    'Augusta	ada@analytical.example	111	babbage.example	{"Colour":"blue","Size":"S"}	1' \
     "$(row up Lovelace)"
-check_eq "export-only columns ignored: no DNT, no custom Tags" 0 \
-    "$(sql "SELECT COUNT(*) FROM contacts WHERE JSON_EXISTS(custom, '\$.Tags')")"
-check_eq "tags and workflow applied to the updated contact" "Updated 1" \
-    "$(sql "SELECT t.name FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
-        JOIN contacts c ON c.id = ct.contact_id WHERE c.public_id = '$ada'") $(sql "SELECT COUNT(*) FROM workflow_enrolments e JOIN contacts c
+check_eq "Tags and the export's dates are not custom data" 0 \
+    "$(sql "SELECT COUNT(*) FROM contacts WHERE JSON_EXISTS(custom, '\$.Tags')
+        OR JSON_EXISTS(custom, '\$.\"Created At\"')")"
+check_eq "the import's and the row's tags; DNT keeps it out of the workflow" \
+    "Updated,VIP 0" \
+    "$(sql "SELECT GROUP_CONCAT(t.name ORDER BY t.name) FROM contact_tags ct
+        JOIN tags t ON t.id = ct.tag_id JOIN contacts c ON c.id = ct.contact_id
+        WHERE c.public_id = '$ada'") $(sql "SELECT COUNT(*) FROM workflow_enrolments e JOIN contacts c
         ON c.id = e.contact_id WHERE c.public_id = '$ada'")"
 check_eq "the key is the id" "id" \
     "$(sql "SELECT match_key FROM import_rows WHERE import_id = '$ID'
