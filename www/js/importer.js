@@ -224,6 +224,7 @@ export async function openImport(flow, onStarted) {
 			return;
 		}
 		file = f;
+		dropWrap.classList.add('has-file');	// smaller: room for the columns
 		chosen.hidden = false;
 		fill(chosen, h('span.file-icon', { 'aria-hidden': 'true' }, 'CSV'),
 			h('span.file-name', f.name), h('span.muted.small', `${num(Math.ceil(f.size / 1024))} KB`));
