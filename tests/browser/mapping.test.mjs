@@ -402,8 +402,8 @@ for (const n of [30, 600]) {
 		})));
 		const long = await page.evaluate(() => Math.round(window.__long));
 		console.log(`# ${tag}: shown in ${shown} ms, a change answered in ${changed} ms, longest task ${long} ms`);
-		await check(`${tag}: shown within 3 s, a change answered within 2 s, no task over 300 ms`, () => {
-			if (shown > 3000 || changed > 2000 || long > 300) throw new Error(`${shown} / ${changed} / ${long} ms`);
+		await check(`${tag}: shown within 3 s, a change answered within 2 s, no task over 500 ms`, () => {
+			if (shown > 3000 || changed > 2000 || long > 500) throw new Error(`${shown} / ${changed} / ${long} ms`);
 		});
 		await check(`${tag}: the Domain control shows the change`, async () =>
 			eq(await pick(dlg, 'Domain').inputValue(), 'ignore'));

@@ -53,6 +53,7 @@ export function mappingStep(flow, onstate) {
 	const id = `map-${++seq}`;
 	let file = null, cols = [], rows = new Map(), asked = 0, ctl = null;
 	let chosen = new Map();	// column index → the user's target
+	let shape = null, building = 0;	// the columns shown; the rows being made
 	let answer = null;
 
 	const status = h('p.map-status', { id: `${id}-status`, role: 'status' });
@@ -74,15 +75,16 @@ export function mappingStep(flow, onstate) {
 		onstate({ ready, ok, reason });
 	}
 
+	const query = () => search.value.trim().toLowerCase();
+	const match = (r, q) => !q || r.text.includes(q);
 	search.addEventListener('input', () => {
-		const q = search.value.trim().toLowerCase();
+		const q = query();
 		let shown = 0;
 		for (const [, r] of rows) {
-			const hit = !q || r.text.includes(q);
-			r.li.hidden = !hit;
-			shown += hit;
+			r.li.hidden = !match(r, q);
+			shown += !r.li.hidden;
 		}
-		count.textContent = q ? `${num(shown)} of ${num(rows.size)} columns` : `${num(rows.size)} columns`;
+		count.textContent = q ? `${num(shown)} of ${num(cols.length)} columns` : `${num(cols.length)} columns`;
 	});
 
 	// The row every column clones (600 columns: cloning is several times
@@ -168,26 +170,46 @@ export function mappingStep(flow, onstate) {
 			r.filled.textContent = f;
 	}
 
-	function render(p) {
-		answer = p;
-		const same = cols.length === p.columns.length && rows.size === p.columns.length &&
-			p.columns.every((c) => rows.has(c.index));
-		cols = p.columns.map((c) => ({ ...c }));
-		if (!same) {
-			rows = new Map();
-			const frag = document.createDocumentFragment();
-			const model = proto(p.targets);
-			for (const c of cols) {
-				const r = row(c, model);
+	// The rows of a new file are made a few at a time, so the window
+	// answers while 600 of them are added; an answer for the same file
+	// updates the rows in place.
+	function build(targets) {
+		const token = ++building, model = proto(targets);
+		let next = 0;
+		list.replaceChildren();
+		const step = () => {
+			if (token !== building)
+				return;	// another file, or the window closed
+			const frag = document.createDocumentFragment(), q = query();
+			for (const end = Math.min(cols.length, next + 40); next < end; next++) {
+				const c = cols[next], r = row(c, model);
 				rows.set(c.index, r);
+				show(c, r);
+				r.li.hidden = !match(r, q);
 				frag.append(r.li);
 			}
-			list.replaceChildren(frag);
+			list.append(frag);
+			if (next < cols.length)
+				setTimeout(step, 0);
+		};
+		step();
+	}
+
+	function render(p) {
+		answer = p;
+		const sh = p.columns.map((c) => `${c.index}\u0001${c.header}`).join('\u0002');
+		cols = p.columns.map((c) => ({ ...c }));
+		if (sh !== shape) {
+			shape = sh;
+			rows = new Map();
 			search.value = '';
 			count.textContent = `${num(cols.length)} columns`;
+			build(p.targets);
+		} else {
+			for (const c of cols)
+				if (rows.has(c.index))
+					show(c, rows.get(c.index));
 		}
-		for (const c of cols)
-			show(c, rows.get(c.index));
 		tools.hidden = cols.length < FILTER_FROM;
 		read.textContent = `${plural(cols.length, 'column', 'columns')}; ${readAs(p)}`;
 		fill(notes, (p.notes || []).map((n) => h('li', n)));	// the server's, "as last time" included
@@ -231,6 +253,8 @@ export function mappingStep(flow, onstate) {
 		} else {
 			cols = [];
 			rows = new Map();
+			shape = null;
+			building++;
 			list.replaceChildren();
 			tools.hidden = true;
 			notes.hidden = true;
@@ -248,6 +272,8 @@ export function mappingStep(flow, onstate) {
 			rows = new Map();
 			chosen = new Map();
 			answer = null;
+			shape = null;
+			building++;
 			list.replaceChildren();
 			problem.textContent = '';
 			okLine.hidden = true;
@@ -261,6 +287,6 @@ export function mappingStep(flow, onstate) {
 				ctl?.abort();
 		},
 		mapping: () => (cols.length ? encode(cols) : null),
-		stop() { ctl?.abort(); asked++; },
+		stop() { ctl?.abort(); asked++; building++; },
 	};
 }
