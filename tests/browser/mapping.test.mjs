@@ -341,6 +341,18 @@ const boxes = (dlg) => dlg.evaluate((d) => {
 		titleClip: h2.scrollWidth > h2.clientWidth || h2.scrollHeight > h2.clientHeight + 1,
 		list: { sw: list.scrollWidth, cw: list.clientWidth, sh: list.scrollHeight, ch: list.clientHeight, h: lb.height },
 		rows: rows.length, outside, vh: innerHeight,
+		// what of the form the Columns sidebar covers
+		covered: (() => {
+			const g = d.querySelector('.guide').getBoundingClientRect();
+			return [d.querySelector('.drop-wrap'), d.querySelector('.mapping'), rows[0], rows[rows.length - 1]]
+				.flatMap((e) => [e, ...e.querySelectorAll('select, .map-header, .samples li, button')])
+				.filter((e) => {
+					const b = e.getBoundingClientRect();
+					const seen = !list.contains(e) || (b.bottom > lb.top && b.top < lb.bottom);	// not scrolled out of the list
+					return seen && b.width && b.left < g.right && g.left < b.right && b.top < g.bottom && g.top < b.bottom;
+				})
+				.map((e) => e.className).slice(0, 3);
+		})(),
 	};
 });
 const meets = (a, b) => a && b && a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
@@ -380,7 +392,8 @@ for (const n of [30, 600]) {
 			if (b.dlg.sw > b.dlg.cw || b.dlg.right > w) throw new Error(JSON.stringify(b.dlg));
 		});
 		await check(`${tag}: the Columns sidebar does not cover the drop zone or the form`, () => {
-			if (meets(b.guide, b.drop) || meets(b.guide, b.main)) throw new Error(JSON.stringify([b.guide, b.drop, b.main]));
+			if (meets(b.guide, b.drop) || meets(b.guide, b.main) || b.covered.length)
+				throw new Error(JSON.stringify([b.guide, b.drop, b.main, b.covered]));
 		});
 		await check(`${tag}: the title is not cut and clear of the close button`, () => {
 			if (b.titleClip || meets(b.title, b.close) || b.title.x + b.title.w > w) throw new Error(JSON.stringify([b.title, b.close]));
