@@ -441,8 +441,10 @@ void		 columns_clear(struct colmap *);
 /* normalize.c */
 char		*norm_name(const char *);
 int		 norm_email(const char *, char **);
+int		 norm_emails(const char *, char **, char **);
 int		 norm_domain(const char *, char **);
 int		 norm_linkedin(const char *, char **);
+const char	*norm_linkedin_why(const char *);
 int		 norm_intent(const char *, int *);
 
 /* formula.c */

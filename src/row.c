@@ -13,6 +13,8 @@
 #include "intake.h"
 #include "db.h"
 
+#define ROW_OTHER_EMAILS	"Other emails"	/* custom key: an Email cell's rest */
+
 /* The trimmed cell of a known column, or NULL if absent or blank. Trims
  * in place: the record is ours until the next row. */
 const char *
@@ -169,14 +171,16 @@ row_owners_free(struct import *im)
 static int
 row_owner(struct import *im, struct rowv *rv)
 {
-	char		*email = NULL, *name, *msg;
+	char		*email = NULL, *others = NULL, *name, *msg;
 	long long	 id = 0;
 
 	if (rv->owner_cell == NULL)
 		return (0);
-	if (norm_email(rv->owner_cell, &email) == 0) {
+	/* Read as an Email cell is: "Ada Park <ada@w.test>" too. */
+	if (norm_emails(rv->owner_cell, &email, &others) == 0) {
 		id = row_owner_id(im, email, NULL);
 		free(email);
+		free(others);
 	}
 	if (id == 0 && (name = norm_name(rv->owner_cell)) != NULL) {
 		id = row_owner_id(im, NULL, name);
@@ -325,6 +329,40 @@ row_yes(const char *v)
 }
 
 /*
+ * An Email cell's other addresses, as custom data "Other emails": after
+ * the row's own cell of that name (in any case), if it has one.
+ */
+static void
+row_other_emails(struct rowv *rv, const char *others)
+{
+	json_object	*o = NULL, *v;
+	const char	*key = ROW_OTHER_EMAILS;
+	char		*s = NULL;
+
+	if (rv->custom != NULL)
+		o = json_tokener_parse(rv->custom);
+	if (o == NULL)
+		o = json_object_new_object();
+	json_object_object_foreach(o, k, val) {
+		if (strcasecmp(k, ROW_OTHER_EMAILS) == 0) {
+			key = k;
+			if (json_object_is_type(val, json_type_string))
+				xasprintf(&s, "%s; %s",
+				    json_object_get_string(val), others);
+			break;
+		}
+	}
+	v = json_object_new_string(s != NULL ? s : others);
+	/* (key may be o's own: the new value replaces it in place) */
+	json_object_object_add(o, key, v);
+	free(s);
+	free(rv->custom);
+	rv->custom = xstrdup(json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+/*
  * Read a row into rv. Returns 0, or -1 if the database failed (looking up
  * the owner).
  */
@@ -332,7 +370,7 @@ int
 row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 {
 	const char	*v;
-	char		*msg;
+	char		*msg, *others = NULL;
 
 	memset(rv, 0, sizeof *rv);
 	rv->row = rec->row;
@@ -343,18 +381,26 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 	    NULL;
 	rv->domain_cell = row_cell(im, rec, COL_DOMAIN);
 	rv->domain_state = norm_domain(rv->domain_cell, &rv->domain);
-	rv->linkedin_state = norm_linkedin(row_cell(im, rec, COL_LINKEDIN),
-	    &rv->linkedin);
-	if (rv->linkedin_state == -1)
+	v = row_cell(im, rec, COL_LINKEDIN);
+	if ((rv->linkedin_state = norm_linkedin(v, &rv->linkedin)) == -1) {
+		xasprintf(&msg, "The LinkedIn URL is %s; it was left empty",
+		    norm_linkedin_why(v));
 		row_warn(rv, "invalid_linkedin_url", "Contact LinkedIn URL",
-		    xstrdup("The LinkedIn URL is not a profile URL "
-		    "(linkedin.com/in/...); it was left empty"));
+		    msg);
+	}
 
+	/* The first address of the cell is Email, the others are kept. */
 	if ((v = row_cell(im, rec, COL_EMAIL)) != NULL &&
-	    norm_email(v, &rv->email) == -1) {
+	    norm_emails(v, &rv->email, &others) == -1) {
 		xasprintf(&msg, "\"%s\" is not an email address; Email was "
 		    "left empty", v);
 		row_warn(rv, "invalid_email", "Email", msg);
+	}
+	if (others != NULL) {
+		xasprintf(&msg, "\"%s\" holds more than one email address: "
+		    "%s was taken as Email, the others were kept as custom "
+		    "data \"Other emails\"", v, rv->email);
+		row_warn(rv, "several_emails", "Email", msg);
 	}
 	if ((v = row_cell(im, rec, COL_PHONE_INTENT)) != NULL &&
 	    norm_intent(v, &rv->intent) != 0) {
@@ -369,6 +415,10 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 	rv->phone_type = row_cell(im, rec, COL_PHONE_TYPE);
 	rv->owner_cell = row_cell(im, rec, COL_OWNER);
 	rv->custom = row_custom(im, rec);
+	if (others != NULL) {
+		row_other_emails(rv, others);
+		free(others);
+	}
 	if ((v = row_cell(im, rec, COL_TAGS)) != NULL)
 		row_tags(rv, v);
 	/* A file sets the flag, and never clears it. */

@@ -230,6 +230,164 @@ test_email_length_limits(void **state)
 	free(d58);
 }
 
+struct emailscase {
+	const char	*in;
+	int		 rc;
+	const char	*out;		/* NULL unless rc is 0 */
+	const char	*others;	/* NULL if none */
+};
+
+#define ADA	"ada@example.com"
+#define ADAL	"ada.l@example.org"
+
+static const struct emailscase emails_cases[] = {
+	/* one address, as norm_email() reads it */
+	{ "ada@example.com", 0, ADA, NULL },
+	{ "  Ada@Example.COM" NBSP, 0, ADA, NULL },
+	{ "a/b@example.com", 0, "a/b@example.com", NULL },
+	{ "/ada@example.com", 0, "/ada@example.com", NULL },
+	{ "ada@example.com;", 0, ADA, NULL },
+	{ " ; ada@example.com , ", 0, ADA, NULL },
+	/* display names */
+	{ "Ada Lovelace <ada@example.com>", 0, ADA, NULL },
+	{ "\"Lovelace, Ada\" <ada@example.com>", 0, ADA, NULL },
+	{ "\"Ada \\\"The Countess\\\" L.\" <ada@example.com>", 0, ADA,
+	    NULL },
+	{ "Lovelace, Ada <Ada@Example.com>", 0, ADA, NULL },
+	{ "Ada Lovelace<ada@example.com>", 0, ADA, NULL },
+	{ "<ada@example.com>", 0, ADA, NULL },
+	{ "< ada@example.com >", 0, ADA, NULL },
+	{ "Ada L\xc3\xb6velace <ada@example.com>", 0, ADA, NULL },
+	{ "ada@example.com <ada@example.com>", 0, ADA, NULL },
+	{ "ada@example.com (work)", 0, ADA, NULL },
+	{ "Ada (the (first)) Lovelace <ada@example.com>", 0, ADA, NULL },
+	/* mailto: */
+	{ "mailto:ada@example.com", 0, ADA, NULL },
+	{ "MAILTO:Ada@Example.com", 0, ADA, NULL },
+	{ "mailto:ada@example.com?subject=Hello%20there&body=x", 0, ADA,
+	    NULL },
+	{ "mailto:ada%40example.com", 0, ADA, NULL },
+	{ "<mailto:ada@example.com>", 0, ADA, NULL },
+	{ "Ada <MailTo:ada@example.com?subject=Hi>", 0, ADA, NULL },
+	{ "mailto:ada@example.com,ada.l@example.org", 0, ADA, ADAL },
+	/* several */
+	{ "ada@example.com; ada.l@example.org", 0, ADA, ADAL },
+	{ "ada@example.com, ada.l@example.org", 0, ADA, ADAL },
+	{ "ada@example.com ada.l@example.org", 0, ADA, ADAL },
+	{ "ada@example.com\nada.l@example.org", 0, ADA, ADAL },
+	{ "ada@example.com / ada.l@example.org", 0, ADA, ADAL },
+	{ "ada@example.com/ada.l@example.org", 0, ADA, ADAL },
+	{ "ada@example.com;;Ada.L@example.org;", 0, ADA, ADAL },
+	{ "Ada <ada@example.com>, \"L, Ada\" <ada.l@example.org>", 0, ADA,
+	    ADAL },
+	{ "ada@example.com; ada.l@example.org; x@example.net", 0, ADA,
+	    ADAL "; x@example.net" },
+	/* the first valid one; invalid others kept as written */
+	{ "ada@example; ada@example.com", 0, ADA, "ada@example" },
+	{ "Bob <Bob@Acme>; ada@example.com", 0, ADA, "Bob <Bob@Acme>" },
+	{ "ada@example.com; Ada.L@example", 0, ADA, "Ada.L@example" },
+	/* each address once, and never the first again */
+	{ "ada@example.com; ADA@example.com", 0, ADA, NULL },
+	{ "ada@example.com; ada.l@example.org; ada.l@example.org; "
+	    "ada@example.com", 0, ADA, ADAL },
+	{ "Ada <ada@example.com>; ada@example.com", 0, ADA, NULL },
+	/* blank */
+	{ "", 1, NULL, NULL },
+	{ " \t" NBSP, 1, NULL, NULL },
+	{ NULL, 1, NULL, NULL },
+	/* not an address: the whole cell, not a guess */
+	{ "john", -1, NULL, NULL },
+	{ "Ada Lovelace", -1, NULL, NULL },
+	{ "john doe@acme.com", -1, NULL, NULL },
+	{ "ada@example.com Ada", -1, NULL, NULL },
+	{ "ada@example.com; call me", -1, NULL, NULL },
+	{ "ada@example.com/n/a", -1, NULL, NULL },
+	{ "\"Ada\" ada@example.com", -1, NULL, NULL },
+	{ "Ada <ada@example.com", -1, NULL, NULL },
+	{ "\"Ada <ada@example.com>", -1, NULL, NULL },
+	{ "ada@example.com (work", -1, NULL, NULL },
+	{ "Ada Lovelace <ada@example>", -1, NULL, NULL },
+	{ "bob@acme; carl@acme", -1, NULL, NULL },
+	{ ";", -1, NULL, NULL },
+	{ "(none)", -1, NULL, NULL },
+	{ "<>", -1, NULL, NULL },
+	{ "mailto:", -1, NULL, NULL },
+	{ "mailto:?subject=x", -1, NULL, NULL },
+	{ "mailto:ada%00@example.com", -1, NULL, NULL },
+	{ "mailto:ada%40@example.com", -1, NULL, NULL },
+	{ "ada%40example.com", -1, NULL, NULL },
+	{ "john@@acme.com", -1, NULL, NULL },
+};
+
+/* An Email cell: its first valid address, and the rest kept. */
+static void
+test_emails_cases(void **state)
+{
+	const struct emailscase	*t;
+	char			*out, *others;
+	size_t			 i;
+	int			 rc;
+
+	(void)state;
+	for (i = 0; i < sizeof emails_cases / sizeof emails_cases[0]; i++) {
+		t = &emails_cases[i];
+		out = others = (char *)0x1;
+		rc = norm_emails(t->in, &out, &others);
+		if (rc != t->rc || !test_same(out, t->out) ||
+		    !test_same(others, t->others))
+			fail_msg("norm_emails(\"%s\"): got %d \"%s\" \"%s\", "
+			    "want %d \"%s\" \"%s\"", test_show(t->in), rc,
+			    test_show(out), test_show(others), t->rc,
+			    test_show(t->out), test_show(t->others));
+		free(out);
+		free(others);
+	}
+}
+
+/* A bare address reads the same in a cell as norm_email() reads it. */
+static void
+test_emails_agrees_with_email(void **state)
+{
+	char	*a, *b, *others;
+	size_t	 i;
+	int	 rc;
+
+	(void)state;
+	for (i = 0; i < sizeof email_cases / sizeof email_cases[0]; i++) {
+		if (email_cases[i].rc != 0)
+			continue;
+		rc = norm_emails(email_cases[i].in, &b, &others);
+		assert_int_equal(norm_email(email_cases[i].in, &a), 0);
+		if (rc != 0 || strcmp(a, b) != 0 || others != NULL)
+			fail_msg("norm_emails(\"%s\") differs", email_cases[i].in);
+		free(a);
+		free(b);
+	}
+}
+
+/* At most 100 items in a cell: the 101st refuses it. */
+static void
+test_emails_item_limit(void **state)
+{
+	char	 in[101 * 17 + 1], *out, *others;
+	size_t	 i;
+
+	(void)state;
+	in[0] = '\0';
+	for (i = 0; i < 100; i++)
+		snprintf(in + strlen(in), sizeof in - strlen(in),
+		    "a%03zu@example.com;", i);
+	assert_int_equal(norm_emails(in, &out, &others), 0);
+	assert_string_equal(out, "a000@example.com");
+	assert_int_equal(strlen(others), 99 * 16 + 98 * 2);
+	free(out);
+	free(others);
+	strcat(in, "a100@example.com");
+	assert_int_equal(norm_emails(in, &out, &others), -1);
+	assert_null(out);
+	assert_null(others);
+}
+
 static const struct strcase domain_cases[] = {
 	/* accepted */
 	{ "acme.com", 0, "acme.com" },
@@ -362,6 +520,28 @@ static const struct strcase linkedin_cases[] = {
 	{ "https://www.linkedin.com/in/\xe6\x9d\x8e\xe5\x9b\x9b", 0,
 	    LI "%E6%9D%8E%E5%9B%9B" },
 	{ " \tlinkedin.com/in/ann" NBSP, 0, LI "ann" },
+	/* mobile and lite */
+	{ "https://m.linkedin.com/in/Jane-Doe", 0, LI "jane-doe" },
+	{ "m.linkedin.com/in/janedoe/", 0, LI "janedoe" },
+	{ "https://www.linkedin.com/mwlite/in/janedoe", 0, LI "janedoe" },
+	{ "https://m.linkedin.com/mwlite/in/JaneDoe?trk=x", 0, LI "janedoe" },
+	{ "HTTPS://WWW.LINKEDIN.COM/MWLITE/IN/JANEDOE", 0, LI "janedoe" },
+	/* a locale after the slug */
+	{ "https://www.linkedin.com/in/janedoe/en", 0, LI "janedoe" },
+	{ "https://de.linkedin.com/in/janedoe/de-de/?trk=x#y", 0,
+	    LI "janedoe" },
+	/* member ids keep their case; a vanity name that looks alike not */
+	{ "https://www.linkedin.com/in/ACoAABh375cB7ns6fzmNnSkbbc2PHqeMbvQTKhA",
+	    0, LI "ACoAABh375cB7ns6fzmNnSkbbc2PHqeMbvQTKhA" },
+	{ "linkedin.com/in/ACoAAAJHE7sB5OxuKHuzguZ9L6lfDHqw--cdnJg/?lipi=x", 0,
+	    LI "ACoAAAJHE7sB5OxuKHuzguZ9L6lfDHqw--cdnJg" },
+	{ "m.linkedin.com/mwlite/in/ACoAAB7am7MBEP8pL_BJk_PSu95vQFKfpC5v76E", 0,
+	    LI "ACoAAB7am7MBEP8pL_BJk_PSu95vQFKfpC5v76E" },
+	{ "https://www.linkedin.com/in/ACoAAron", 0, LI "acoaaron" },
+	{ "https://www.linkedin.com/in/ACoAABh375cB7ns6fzmNnSkbbc2PHqeMbvQTKhAx",
+	    0, LI "acoaabh375cb7ns6fzmnnskbbc2phqembvqtkhax" },
+	{ "https://www.linkedin.com/in/ACOAABh375cB7ns6fzmNnSkbbc2PHqeMbvQTKhA",
+	    0, LI "acoaabh375cb7ns6fzmnnskbbc2phqembvqtkha" },
 	/* blank */
 	{ "", 1, NULL },
 	{ "   ", 1, NULL },
@@ -384,6 +564,15 @@ static const struct strcase linkedin_cases[] = {
 	{ "https://evil.com/linkedin.com/in/john", -1, NULL },
 	{ "https://x.linkedin.com/in/john", -1, NULL },
 	{ "https://mobile.linkedin.com/in/john", -1, NULL },
+	{ "https://mm.linkedin.com.evil.com/in/john", -1, NULL },
+	{ "https://n.linkedin.com/in/john", -1, NULL },
+	{ "https://www.linkedin.com/mwlite/company/acme", -1, NULL },
+	{ "https://www.linkedin.com/mwlite", -1, NULL },
+	{ "https://www.linkedin.com/mwliteX/in/john", -1, NULL },
+	{ "https://www.linkedin.com/x/mwlite/in/john", -1, NULL },
+	{ "https://www.linkedin.com/sales/lead/ACwAAAx,NAME_SEARCH,ab", -1,
+	    NULL },
+	{ "https://www.linkedin.com/sales/people/ACwAAAx,name", -1, NULL },
 	{ "https://a.b.linkedin.com/in/john", -1, NULL },
 	{ "https://www.linkedin.com./in/john", -1, NULL },
 	{ "https://www.linkedin.com:443/in/john", -1, NULL },
@@ -406,6 +595,60 @@ test_linkedin_cases(void **state)
 	(void)state;
 	test_strtable("norm_linkedin", norm_linkedin, linkedin_cases,
 	    sizeof linkedin_cases / sizeof linkedin_cases[0]);
+}
+
+#define WHY_GENERIC	"not a profile URL (linkedin.com/in/...)"
+
+static const struct {
+	const char	*in;
+	const char	*starts;	/* how the reason starts */
+} linkedin_why_cases[] = {
+	{ "https://www.linkedin.com/pub/john-doe/1a/2b/3c",
+	    "an old public-profile URL (linkedin.com/pub/...)" },
+	{ "http://uk.linkedin.com/pub/john-doe/1a/2b/3c/", "an old public" },
+	{ "LinkedIn.com/PUB/john-doe/1a/2b/3c", "an old public" },
+	{ "https://m.linkedin.com/pub/john-doe/1a/2b/3c", "an old public" },
+	{ "https://www.linkedin.com/company/acme/",
+	    "a company page (linkedin.com/company/...)" },
+	{ "https://de.linkedin.com/company/acme", "a company page" },
+	{ "https://www.linkedin.com/mwlite/company/acme", "a company page" },
+	{ "https://www.linkedin.com/sales/lead/ACwAAAx,NAME_SEARCH,ab",
+	    "a Sales Navigator link (linkedin.com/sales/...)" },
+	{ "https://www.linkedin.com/sales/people/ACwAAAx,name",
+	    "a Sales Navigator link" },
+	{ "https://www.linkedin.com/sales/profile/ACwAAAx,,",
+	    "a Sales Navigator link" },
+	{ "https://www.linkedin.com/school/mit", WHY_GENERIC },
+	{ "https://www.linkedin.com/sales/search", WHY_GENERIC },
+	{ "https://evil.com/pub/john-doe/1a/2b/3c", WHY_GENERIC },
+	{ "https://evil.com/company/acme", WHY_GENERIC },
+	{ "https://www.linkedin.com/in/john doe", WHY_GENERIC },
+	{ "john-doe", WHY_GENERIC },
+	{ "", WHY_GENERIC },
+	{ NULL, WHY_GENERIC },
+};
+
+/* A refused URL says what it is: old /pub/, a company, Sales Navigator. */
+static void
+test_linkedin_why(void **state)
+{
+	const char	*why;
+	size_t		 i;
+
+	(void)state;
+	for (i = 0; i < sizeof linkedin_why_cases /
+	    sizeof linkedin_why_cases[0]; i++) {
+		why = norm_linkedin_why(linkedin_why_cases[i].in);
+		if (strncmp(why, linkedin_why_cases[i].starts,
+		    strlen(linkedin_why_cases[i].starts)) != 0)
+			fail_msg("norm_linkedin_why(\"%s\"): got \"%s\"",
+			    test_show(linkedin_why_cases[i].in), why);
+	}
+	/* ...and the old and Sales Navigator ones say what to use. */
+	assert_non_null(strstr(norm_linkedin_why(
+	    "linkedin.com/pub/x/1/2/3"), "use the profile's linkedin.com/in/"));
+	assert_non_null(strstr(norm_linkedin_why(
+	    "linkedin.com/sales/lead/x"), "use the profile's linkedin.com/in/"));
 }
 
 /* A slug may be 1024 encoded bytes, however it is spelled. */
@@ -506,10 +749,14 @@ main(void)
 		cmocka_unit_test(test_name_trims_and_collapses_whitespace),
 		cmocka_unit_test(test_email_cases),
 		cmocka_unit_test(test_email_length_limits),
+		cmocka_unit_test(test_emails_cases),
+		cmocka_unit_test(test_emails_agrees_with_email),
+		cmocka_unit_test(test_emails_item_limit),
 		cmocka_unit_test(test_domain_cases),
 		cmocka_unit_test(test_domain_length_limits),
 		cmocka_unit_test(test_linkedin_cases),
 		cmocka_unit_test(test_linkedin_slug_limit),
+		cmocka_unit_test(test_linkedin_why),
 		cmocka_unit_test(test_intent_cases),
 	};
 
