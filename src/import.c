@@ -85,7 +85,8 @@ import_read_manifest(const char *path, char **cause)
 }
 
 /* Record a row's outcome or a warning: in the database, and in the
- * status unless it is an update (the status lists what went wrong). */
+ * status unless it is an update or unchanged (the status lists what went
+ * wrong). */
 int
 import_outcome(struct import *im, unsigned long row, const char *severity,
     const char *code, const char *message, const char *column,
@@ -106,7 +107,8 @@ import_outcome(struct import *im, unsigned long row, const char *severity,
 			im->refused = 1;
 		return (-1);
 	}
-	if (strcmp(severity, "updated") == 0)
+	if (strcmp(severity, "updated") == 0 ||
+	    strcmp(severity, "unchanged") == 0)
 		return (0);
 	status_add_error(&im->st, row, code, message, severity, column,
 	    contact);
@@ -222,6 +224,7 @@ static int
 import_update(struct import *im, struct rowv *rv, struct match *m, int same)
 {
 	long long	 owner = 0;
+	const char	*sev;
 	char		*msg;
 	int		 r;
 
@@ -250,12 +253,18 @@ import_update(struct import *im, struct rowv *rv, struct match *m, int same)
 		return (import_failed(im, rv->row));
 	if (r == 1)
 		snap_touch(im, m->id[0]);
-	im->st.updated++;
+	/* A row whose values are the contact's already is unchanged, not
+	 * updated: its contact, Updated At included, is as it was. */
+	sev = r == 1 ? "updated" : "unchanged";
+	if (r == 1)
+		im->st.updated++;
+	else
+		im->st.unchanged++;
 	xasprintf(&msg, r == 1 ? "Updated %s, matched by %s" :
 	    "Nothing to change on %s, matched by %s", m->pub[0],
 	    import_key_words(m->key));
-	r = import_outcome(im, rv->row, "updated", "updated", msg, NULL,
-	    m->pub[0], m->key);
+	r = import_outcome(im, rv->row, sev, sev, msg, NULL, m->pub[0],
+	    m->key);
 	free(msg);
 	if (r == -1 || row_warnings(im, rv) == -1)
 		return (-1);
@@ -368,6 +377,12 @@ import_row_read(struct import *im, struct batchrow *br)
 	size_t		 i, total;
 	char		*msg;
 
+	if (rec->flags & CSVREC_NUL) {
+		br->skip_code = "nul_byte";
+		br->skip_msg = xstrdup("This row has a NUL byte: it is not "
+		    "text");
+		return (0);
+	}
 	if (rec->flags & CSVREC_TOOLARGE) {
 		br->skip_code = "field_too_large";
 		xasprintf(&br->skip_msg, "A cell of this row is larger than %u "
@@ -396,6 +411,11 @@ import_row_read(struct import *im, struct batchrow *br)
 		formula_unescape(rec->fields[i]);
 	if (row_read(im, rec, &br->rv) == -1)
 		return (-1);
+	if (rec->recoded != NULL) {
+		xasprintf(&msg, "This row is not UTF-8 like the rest of the "
+		    "file: it was read as %s", rec->recoded);
+		row_warn(&br->rv, "encoding_row", NULL, msg);
+	}
 	if (lookup_fill(im, br, &br->rv, &br->skip_code, &br->skip_msg) == 1)
 		return (0);
 	if (im->m.flow == FLOW_UPDATE) {
@@ -441,7 +461,7 @@ import_row_write(struct import *im, struct batchrow *br)
 		return (-1);
 	if (m.n == 0)
 		return (import_create(im, rv));
-	if (im->m.on_existing == EXISTING_SKIP) {
+	if (im->m.on_existing == EXISTING_SKIP && m.n == 1) {
 		xasprintf(&msg, "This contact already exists as %s (matched by "
 		    "%s); it was left unchanged", m.pub[0],
 		    import_key_words(m.key));
@@ -449,6 +469,8 @@ import_row_write(struct import *im, struct batchrow *br)
 		goto out;
 	}
 	if (m.n > 1) {
+		/* Several match (namesakes, and the row has no email to tell
+		 * them apart): skip leaves them alone, update cannot guess. */
 		buf_init(&ids, 1024);
 		for (i = 0; i < m.n && i < MATCH_MAX; i++) {
 			if (i > 0)
@@ -456,10 +478,13 @@ import_row_write(struct import *im, struct batchrow *br)
 			buf_add(&ids, m.pub[i], strlen(m.pub[i]));
 		}
 		xasprintf(&msg, "More than one existing contact matches by %s "
-		    "(%s%s); none was updated", import_key_words(m.key),
-		    buf_str(&ids), m.n > MATCH_MAX ? ", ..." : "");
+		    "(%s%s); %s", import_key_words(m.key), buf_str(&ids),
+		    m.n > MATCH_MAX ? ", ..." : "", im->m.on_existing ==
+		    EXISTING_SKIP ? "the row was not imported" :
+		    "none was updated");
 		buf_free(&ids);
-		r = import_skip(im, rv->row, "ambiguous_match", msg, NULL, m.key);
+		r = import_skip(im, rv->row, im->m.on_existing == EXISTING_SKIP ?
+		    "exists" : "ambiguous_match", msg, NULL, m.key);
 		goto out;
 	}
 	r = import_update(im, rv, &m, br->snap && br->same);
@@ -780,11 +805,15 @@ import_prepare(struct import *im)
 
 	im->s_account = db_prepare(im->db, IMPORT_ACCOUNT);
 	im->s_raccount = db_prepare(im->rdb, IMPORT_ACCOUNT);
-	/* Empty cells (NULL) never erase; DNT is only ever set. */
+	/* Empty cells (NULL) never erase; DNT is only ever set; a phone
+	 * that is the same number as a spreadsheet writes it is kept as it
+	 * was (the subquery names the cell once: one parameter). */
 	im->s_update = db_prepare(im->db, "UPDATE contacts SET "
 	    "first_name = COALESCE(?, first_name), "
 	    "last_name = COALESCE(?, last_name), "
-	    "email = COALESCE(?, email), phone = COALESCE(?, phone), "
+	    "email = COALESCE(?, email), "
+	    "phone = (SELECT IF(p.v IS NULL OR " MATCH_PHONE_SAME("p.v",
+	    "contacts.phone") ", contacts.phone, p.v) FROM (SELECT ? AS v) p), "
 	    "linkedin_url = COALESCE(?, linkedin_url), "
 	    "account_id = COALESCE(?, account_id), "
 	    "owner_id = COALESCE(?, owner_id), "
@@ -828,7 +857,7 @@ import_prepare(struct import *im)
 	    "skipped = ?, failed = ?, warnings = ?, errors_total = ?, "
 	    "checkpoint_row = ?, checkpoint_offset = ?, rows_total = ?, "
 	    "message = ?, tagged = ?, queued_to_workflow = ?, dnt = ?, "
-	    "enriched = ?, enrich_failed = ?, "
+	    "enriched = ?, enrich_failed = ?, unchanged = ?, "
 	    "updated_at = NOW(3), "
 	    "finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL) "
 	    "WHERE id = ?");
@@ -838,9 +867,11 @@ import_prepare(struct import *im)
 	im->s_match[1] = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND email = ? "
 	    "ORDER BY id LIMIT 11");
+	/* A namesake with another email is another person (match.c). */
 	im->s_match[2] = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts FORCE INDEX (contacts_account_name) "
 	    "WHERE account_id = ? AND last_name = ? AND first_name = ? "
+	    "AND (? IS NULL OR COALESCE(email, '') = '' OR email = ?) "
 	    "ORDER BY id LIMIT 11");
 	im->s_acct_find = db_prepare(im->db, "SELECT id FROM accounts "
 	    "WHERE workspace_id = ? AND domain = ?");
@@ -969,8 +1000,9 @@ import_checkpoint(struct import *im, unsigned long row, off_t off)
 	db_bind_int(s, 14, im->st.dnt);
 	db_bind_int(s, 15, im->st.enriched);
 	db_bind_int(s, 16, im->st.enrich_failed);
-	db_bind_str(s, 17, state);
-	db_bind_str(s, 18, im->id);
+	db_bind_int(s, 17, im->st.unchanged);
+	db_bind_str(s, 18, state);
+	db_bind_str(s, 19, im->id);
 	return (db_exec(s));
 }
 
@@ -1039,7 +1071,7 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	    "updated, skipped, failed, warnings, errors_total, checkpoint_row, "
 	    "checkpoint_offset, DATE_FORMAT(created_at, "
 	    "'%Y-%m-%dT%H:%i:%s.%fZ'), tagged, queued_to_workflow, dnt, "
-	    "enriched, enrich_failed FROM imports WHERE id = ?");
+	    "enriched, enrich_failed, unchanged FROM imports WHERE id = ?");
 	if (s == NULL)
 		return (-1);
 	db_bind_str(s, 0, im->id);
@@ -1058,6 +1090,7 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	im->st.dnt = db_col_int(s, 13);
 	im->st.enriched = db_col_int(s, 14);
 	im->st.enrich_failed = db_col_int(s, 15);
+	im->st.unchanged = db_col_int(s, 16);
 	*row = db_col_int(s, 8);
 	*off = db_col_int(s, 9);
 	if (im->st.created_at == NULL)
@@ -1072,7 +1105,8 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 	/* Rebuild the status list of errors from the database. */
 	s = db_prepare(im->db, "SELECT row_no, code, message, severity, "
 	    "column_name, contact FROM import_rows WHERE import_id = ? "
-	    "AND severity <> 'updated' ORDER BY id LIMIT ?");
+	    "AND severity NOT IN ('updated', 'unchanged') "
+	    "ORDER BY id LIMIT ?");
 	if (s == NULL) {
 		r = -1;
 		goto out;
@@ -1084,8 +1118,6 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 		goto out;
 	}
 	while (db_fetch(s) == 1) {
-		if (strcmp(db_col_str(s, 3), "updated") == 0)
-			continue;
 		status_add_error(&im->st, db_col_int(s, 0), db_col_str(s, 1),
 		    db_col_str(s, 2), db_col_str(s, 3), db_col_str(s, 4),
 		    db_col_str(s, 5));
@@ -1097,6 +1129,45 @@ import_resume(struct import *im, unsigned long *row, off_t *off)
 out:
 	db_close(s);
 	return (r);
+}
+
+/*
+ * The workspace's remembered mapping for these headers, as it was when
+ * this import first started: kept beside its file (active/ID/remembered,
+ * empty for none), so that a resumed import maps its columns as it began
+ * to, whatever was remembered since. Owned text, or NULL.
+ */
+static char *
+import_remembered(struct import *im, const char *spool, const char *id,
+    const struct sample *sm)
+{
+	struct buf	 b;
+	char		*path, *tmp, *m = NULL, chunk[8192];
+	ssize_t		 n;
+	int		 fd;
+
+	path = spool_path(spool, "active", id, "remembered");
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+		buf_init(&b, OPTIONS_MAPPING_MAX);
+		while ((n = read(fd, chunk, sizeof chunk)) > 0)
+			if (buf_add(&b, chunk, n) == -1)
+				break;
+		close(fd);
+		if (b.len > 0)
+			m = xstrdup(buf_str(&b));
+		buf_free(&b);
+		free(path);
+		return (m);
+	}
+	m = remember_find(im->db, im->ws_id, sm);
+	xasprintf(&tmp, "%s.tmp", path);
+	unlink(tmp);
+	if (spool_write_file(tmp, m != NULL ? m : "") == -1 ||
+	    rename(tmp, path) == -1)
+		log_warn("%s", path);	/* a resume looks it up again */
+	free(tmp);
+	free(path);
+	return (m);
 }
 
 /* How the header was understood, for the status: each column's header,
@@ -1435,7 +1506,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	/* Read as UTF-8 whatever it came in; find the delimiter; count the
 	 * rows (and fail here if the file cannot be read to its end). */
 	path = spool_path(spool, "active", id, NULL);
-	n = prepare_file(path, 1, &prep, &cause);
+	n = prepare_file(path, 1, im.m.encoding, &prep, &cause);
 	free(path);
 	if (n == -1 && prep.nospace) {
 		log_warnx("%s; waiting for room in the spool", cause);
@@ -1452,8 +1523,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		r = import_fail(&im, "The uploaded file cannot be read");
 		goto out;
 	}
-	snprintf(im.st.encoding, sizeof im.st.encoding, "%s",
-	    textenc_name(prep.enc));
+	snprintf(im.st.encoding, sizeof im.st.encoding, "%s", prep.encoding);
 	snprintf(im.st.delimiter, sizeof im.st.delimiter, "%s",
 	    prep.delim == '\t' ? "tab" : (char []){ prep.delim, '\0' });
 	if (prep.rows == 0) {
@@ -1474,6 +1544,9 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	lim.max_fields = conf.max_fields;
 	lim.delim = prep.delim;
 	lim.last_row = prep.last_row;
+	lim.recoded = prep.recoded;		/* copied */
+	lim.nrecoded = prep.nrecoded;
+	lim.recoded_as = prep.recoded_as;
 	im.in = csvin_create(import_read, &im.fd, &lim, prep.start,
 	    prep.preamble);
 	if ((n = csvin_next(im.in, &rec)) <= 0) {
@@ -1482,7 +1555,7 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		goto out;
 	}
 	/* What each column means: suggested, remembered, chosen. */
-	remembered = remember_find(db, im.ws_id, &prep.sample);
+	remembered = import_remembered(&im, spool, id, &prep.sample);
 	if (mapping_build(&im.cm, &prep.sample, conf.id_header, remembered,
 	    im.m.mapping, &cause) == -1 ||
 	    mapping_required(&im.cm, im.m.flow, conf.id_header, &cause) == -1) {
@@ -1596,8 +1669,9 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	im.st.finished_at = xstrdup(now);
 	im.st.bytes_processed = im.st.bytes_total;
 	status_write(spool, &im.st);
-	log_info("done: %lld created, %lld updated, %lld skipped, %lld failed",
-	    im.st.created, im.st.updated, im.st.skipped, im.st.failed);
+	log_info("done: %lld created, %lld updated, %lld unchanged, "
+	    "%lld skipped, %lld failed", im.st.created, im.st.updated,
+	    im.st.unchanged, im.st.skipped, im.st.failed);
 	r = 0;
 
 out:

@@ -48,6 +48,7 @@ struct manifest {
 	int		 override_owners;
 	int		 existing_given;	/* on_existing was set, not derived */
 	char		*mapping;	/* JSON object: header or "#N" to target */
+	char		*encoding;	/* iconv name the user chose; NULL: detect */
 	char		*file_name;	/* metadata only, never a path */
 	char		*source;	/* "web", "cli", "sftp" */
 	long long	 size;
@@ -73,9 +74,13 @@ struct csvrec {
 	int		  flags;
 #define CSVREC_TOOLARGE	0x1	/* a field was over max_field: cut */
 #define CSVREC_TOOWIDE	0x2	/* fields past max_fields were dropped */
+#define CSVREC_NUL	0x4	/* a NUL byte in it: not text */
+	const char	 *recoded;	/* not UTF-8 like the rest of the file:
+					 * read as this encoding; NULL */
 };
 
-/* The text encodings intake reads. */
+/* The byte order marks intake knows; any encoding iconv reads is read. */
+#define TEXTENC_NAME_MAX	32	/* an encoding's name, with its NUL */
 enum textenc {
 	TEXTENC_UNKNOWN,
 	TEXTENC_UTF8,
@@ -99,6 +104,9 @@ struct csvin_limits {
 	size_t	max_fields;	/* fields in one record */
 	int	delim;		/* 0: comma */
 	unsigned long last_row;	/* rows past it are not read (a footer); 0: all */
+	const off_t *recoded;	/* sorted offsets of lines read as recoded_as */
+	size_t	nrecoded;
+	const char *recoded_as;	/* their encoding (copied) */
 };
 
 /* The columns intake understands. The order is the export order. */
@@ -173,6 +181,7 @@ struct status {
 	long long	 bytes_processed;
 	long long	 created;
 	long long	 updated;
+	long long	 unchanged;	/* matched, nothing to change */
 	long long	 skipped;
 	long long	 failed;
 	long long	 warnings;
@@ -187,7 +196,7 @@ struct status {
 	void		*columns;	/* json_object: how the header was read */
 	void		*notes;		/* json_object: how the file was read */
 	char		*message;	/* why it failed */
-	char		 encoding[16];	/* what the file came in */
+	char		 encoding[TEXTENC_NAME_MAX]; /* what the file was read as */
 	char		 delimiter[8];
 	char		*created_at;
 	char		*started_at;
@@ -348,6 +357,7 @@ int		 spool_init(const char *);
 struct drop	*spool_begin(const char *, char **);
 const char	*spool_drop_id(const struct drop *);
 int		 spool_write(struct drop *, const void *, size_t);
+int		 spool_write_file(const char *, const char *);
 long long	 spool_drop_size(const struct drop *);
 int		 spool_commit(struct drop *, struct manifest *, char **);
 void		 spool_abort(struct drop *);
@@ -399,6 +409,9 @@ int		 textenc_utf8(struct textenc_state *, const unsigned char *,
 		     size_t);
 int		 textenc_sep_line(const char *, size_t, size_t *);
 int		 textenc_delimiter(const char *, size_t);
+int		 textenc_known(const char *, char *, size_t);
+const char	*textenc_detect(const unsigned char *, size_t, int);
+const char	*textenc_choice(size_t, const char **);
 
 /* suggest.c: what each column means, from its header and its values */
 #define SUGGEST_ROWS		50	/* data rows a suggestion looks at */
@@ -452,7 +465,7 @@ int		 formula_needs_escape(const char *);
 int		 formula_unescape(char *);
 
 /* sniff.c */
-#define SNIFF_HEAD	8	/* bytes judged for magic numbers and a BOM */
+#define SNIFF_HEAD	1024	/* bytes judged: magic numbers, a BOM, NULs */
 struct sniff {
 	char	 head[SNIFF_HEAD];
 	size_t	 headlen;

@@ -67,6 +67,25 @@ preview_targets(void)
 	return (a);
 }
 
+/* The encodings the window offers: name (iconv's) and label. */
+static json_object *
+preview_encodings(void)
+{
+	json_object	*a, *e;
+	const char	*name, *label;
+	size_t		 i;
+
+	a = json_object_new_array();
+	for (i = 0; (name = textenc_choice(i, &label)) != NULL; i++) {
+		e = json_object_new_object();
+		json_object_object_add(e, "name", json_object_new_string(name));
+		json_object_object_add(e, "label",
+		    json_object_new_string(label));
+		json_object_array_add(a, e);
+	}
+	return (a);
+}
+
 /* What the user should know of how the file is read, one line each:
  * lines before the header, after the rows (known once the file was
  * counted), columns without a header or whose field another column has,
@@ -78,6 +97,7 @@ preview_notes(const struct prepared *p, const struct colmap *cm,
 	json_object	*a;
 	char		*t;
 	size_t		 i, n = 0;
+	int		 k;
 
 	a = json_object_new_array();
 	if (p->preamble > 0) {
@@ -105,13 +125,16 @@ preview_notes(const struct prepared *p, const struct colmap *cm,
 		json_object_array_add(a, json_object_new_string(t));
 		free(t);
 	}
+	/* A column whose header names a field another column has. */
 	for (i = 0; i < cm->ncols; i++) {
-		if (cm->kind[i] != COL_CUSTOM || cm->why[i] == NULL ||
-		    strcmp(cm->why[i], MAPPING_WHY_TAKEN) != 0)
+		if (cm->kind[i] != COL_CUSTOM || cm->header[i][0] == '\0' ||
+		    (k = columns_lookup(cm->header[i], conf.id_header)) < 0 ||
+		    cm->pos[k] < 0)
 			continue;
-		xasprintf(&t, "\"%s\" means a field another column has: it "
-		    "is kept as custom data \"%s\"", cm->header[i],
-		    cm->key[i]);
+		xasprintf(&t, "\"%s\" also means %s, which column %d (\"%s\") "
+		    "has: it is kept as custom data \"%s\"", cm->header[i],
+		    columns_name(k, conf.id_header), cm->pos[k] + 1,
+		    cm->header[cm->pos[k]], cm->key[i]);
 		json_object_array_add(a, json_object_new_string(t));
 		free(t);
 	}
@@ -135,7 +158,7 @@ preview_str(const char *s)
  */
 json_object *
 preview_file(MYSQL *db, long long ws_id, const char *dir, enum flow flow,
-    const char *chosen, char **cause)
+    const char *chosen, const char *encoding, char **cause)
 {
 	struct prepared	 p;
 	struct colmap	 cm;
@@ -145,7 +168,7 @@ preview_file(MYSQL *db, long long ws_id, const char *dir, enum flow flow,
 	size_t		 i;
 
 	memset(&cm, 0, sizeof cm);
-	if (prepare_file(dir, 0, &p, cause) == -1)
+	if (prepare_file(dir, 0, encoding, &p, cause) == -1)
 		return (NULL);
 	close(p.fd);
 	if (db != NULL && ws_id > 0)
@@ -156,7 +179,13 @@ preview_file(MYSQL *db, long long ws_id, const char *dir, enum flow flow,
 
 	o = json_object_new_object();
 	json_object_object_add(o, "encoding",
-	    json_object_new_string(textenc_name(p.enc)));
+	    json_object_new_string(p.encoding));
+	json_object_object_add(o, "encodings", preview_encodings());
+	/* Lines of a UTF-8 file that are not UTF-8 (of the head seen). */
+	json_object_object_add(o, "recoded_lines",
+	    json_object_new_int64(p.nrecoded));
+	json_object_object_add(o, "recoded_as", preview_str(p.nrecoded > 0 ?
+	    p.recoded_as : NULL));
 	json_object_object_add(o, "delimiter", json_object_new_string(
 	    p.delim == '\t' ? "tab" : (char []){ p.delim, '\0' }));
 	json_object_object_add(o, "header_row",

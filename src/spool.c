@@ -191,8 +191,8 @@ spool_write(struct drop *d, const void *buf, size_t len)
 	return (0);
 }
 
-/* Write a whole small file and fsync it. */
-static int
+/* Write a whole small new file (mode 0600) and fsync it. */
+int
 spool_write_file(const char *path, const char *text)
 {
 	size_t	 len = strlen(text);
