@@ -1,6 +1,7 @@
 /*
  * POST /api/imports/preview: the import window sends the head of the file
- * it was given (multipart: flow, mapping, complete, then file) and shows
+ * it was given (multipart: flow, mapping, encoding, complete, then file)
+ * and shows
  * what comes back: preview.c's answer, from the server's own reader, so
  * the window's columns, mapping and required-column check are the
  * import's. The head is written to a drop in tmp/ (its own, removed after;
@@ -25,7 +26,7 @@ struct api_preview {
 	long long	 got;		/* bytes of the file part kept */
 	char		*field;
 	struct buf	 value;
-	char		*flow, *mapping, *complete;
+	char		*flow, *mapping, *complete, *encoding;
 	const char	*why;		/* refused: why, for a 415 */
 };
 
@@ -81,6 +82,8 @@ api_preview_end(void *arg)
 		to = &pv->mapping;
 	else if (strcmp(pv->field, "complete") == 0)
 		to = &pv->complete;
+	else if (strcmp(pv->field, "encoding") == 0)
+		to = &pv->encoding;
 	if (to != NULL) {
 		free(*to);
 		*to = xstrdup(buf_str(&pv->value));
@@ -95,6 +98,7 @@ api_preview(struct http *h)
 		api_preview_begin, api_preview_data, api_preview_end
 	};
 	struct api_preview	 pv;
+	struct manifest		 em;	/* the encoding option, checked */
 	struct multipart	*mp = NULL;
 	json_object		*o;
 	enum flow		 flow = FLOW_CREATE;
@@ -103,6 +107,7 @@ api_preview(struct http *h)
 	int			 n;
 
 	memset(&pv, 0, sizeof pv);
+	memset(&em, 0, sizeof em);
 	sniff_init(&pv.sn);
 	buf_init(&pv.value, OPTIONS_MAPPING_MAX);
 	if ((boundary = multipart_boundary(http_param(h,
@@ -142,6 +147,12 @@ api_preview(struct http *h)
 		free(pv.mapping);
 		pv.mapping = NULL;
 	}
+	/* The encoding the user picked, checked as an upload's is. */
+	if (pv.encoding != NULL && options_set(&em, "encoding", pv.encoding,
+	    &cause) == -1) {
+		http_error(h, 400, "bad_option", cause);
+		goto out;
+	}
 	dir = spool_path(conf.spool_dir, "tmp", spool_drop_id(pv.drop), NULL);
 	path = spool_path(conf.spool_dir, "tmp", spool_drop_id(pv.drop),
 	    "data.csv");
@@ -151,7 +162,7 @@ api_preview(struct http *h)
 		goto out;
 	}
 	if ((o = preview_file(h->db, h->se.workspace_id, dir, flow,
-	    pv.mapping, &cause)) == NULL) {
+	    pv.mapping, em.encoding, &cause)) == NULL) {
 		http_error(h, 400, "unreadable", cause != NULL ? cause :
 		    "The file cannot be read");
 		goto out;
@@ -169,6 +180,8 @@ out:
 	free(pv.flow);
 	free(pv.mapping);
 	free(pv.complete);
+	free(pv.encoding);
+	manifest_clear(&em);
 	buf_free(&pv.value);
 }
 

@@ -49,6 +49,7 @@ batch_copy(struct batch *b, size_t i, const struct csvrec *rec)
 	br->rec.row = rec->row;
 	br->rec.end = rec->end;
 	br->rec.flags = rec->flags;
+	br->rec.recoded = rec->recoded;
 	br->enrich = ENRICH_NONE;
 	free(br->linkedin);
 	br->linkedin = NULL;

@@ -7,7 +7,8 @@
  *                   [--name NAME] [--password-stdin]
  *   intake workflow add --workspace SLUG NAME
  *   intake import --workspace SLUG --as EMAIL [options] FILE.csv
- *   intake preview [--workspace SLUG] [--map HEADER=FIELD]... FILE.csv
+ *   intake preview [--workspace SLUG] [--map HEADER=FIELD]...
+ *                  [--encoding NAME] FILE.csv
  *   intake export --workspace SLUG [--tag NAME] [-o FILE]
  *   intake status [ID]
  *
@@ -46,11 +47,11 @@ cli_usage(void)
 "       intake [-c file] import --workspace SLUG --as EMAIL [--update]\n"
 "                        [--tag NAME]... [--workflow NAME|default|none]\n"
 "                        [--on-existing skip|update|duplicate] [--dnt]\n"
-"                        [--override-owners] [--no-wait]\n"
+"                        [--override-owners] [--no-wait] [--encoding NAME]\n"
 "                        [--map HEADER=FIELD]... [--map-file FILE] FILE.csv\n"
 "       intake [-c file] preview [--workspace SLUG] [--update]\n"
 "                        [--map HEADER=FIELD]... [--map-file FILE] [--json]\n"
-"                        FILE.csv\n"
+"                        [--encoding NAME] FILE.csv\n"
 "       intake [-c file] export --workspace SLUG [--tag NAME] [-o FILE]\n"
 "       intake [-c file] status [ID]\n");
 	exit(2);
@@ -473,6 +474,7 @@ cli_import(int argc, char **argv)
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "map-file", required_argument, NULL, 'M' },
+		{ "encoding", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct manifest	 m;
@@ -505,6 +507,7 @@ cli_import(int argc, char **argv)
 			r = options_set(&m, "override_owners", "true", &err);
 			break;
 		case 'n': nowait = 1; break;
+		case 'E': r = options_set(&m, "encoding", optarg, &err); break;
 		case 'm':
 		case 'M': r = cli_map(&map, ch, optarg, &err); break;
 		default: cli_usage();
@@ -643,8 +646,10 @@ cli_preview(int argc, char **argv)
 		{ "map", required_argument, NULL, 'm' },
 		{ "map-file", required_argument, NULL, 'M' },
 		{ "json", no_argument, NULL, 'j' },
+		{ "encoding", required_argument, NULL, 'E' },
 		{ NULL, 0, NULL, 0 }
 	};
+	struct manifest	 pm;	/* the encoding option, checked */
 	struct drop	*d;
 	struct sniff	 sn;
 	json_object	*o;
@@ -657,10 +662,12 @@ cli_preview(int argc, char **argv)
 	ssize_t		 n = 0;
 	int		 ch, fd, json = 0, r = 0;
 
+	memset(&pm, 0, sizeof pm);
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		switch (ch) {
 		case 'w': ws = optarg; break;
+		case 'E': r = options_set(&pm, "encoding", optarg, &err); break;
 		case 'u': flow = FLOW_UPDATE; break;
 		case 'm':
 		case 'M': r = cli_map(&map, ch, optarg, &err); break;
@@ -706,7 +713,8 @@ cli_preview(int argc, char **argv)
 	if (got == PREVIEW_HEAD && read(fd, buf, 1) == 1)
 		preview_cut(path, sn.utf16);
 	close(fd);
-	o = preview_file(db, wsid, dir, flow, map, &cause);
+	o = preview_file(db, wsid, dir, flow, map, pm.encoding, &cause);
+	manifest_clear(&pm);
 	spool_abort(d);
 	free(dir);
 	free(path);

@@ -14,7 +14,13 @@
  * max_field after every segment). A record over a limit is not an error:
  * it comes back flagged (CSVREC_TOOLARGE, CSVREC_TOOWIDE) with what was
  * kept, so the importer skips that row and goes on; a 1 GB line costs no
- * more memory than a 64 KB one.
+ * more memory than a 64 KB one. So does a record with a NUL byte
+ * (CSVREC_NUL, the NULs left out of its fields): one such row in a text
+ * file costs that row, not the file (sniff.c refuses binary files).
+ *
+ * A record that holds the start of one of the lines prepare.c decoded
+ * otherwise than the rest of the file (lim.recoded, offsets) comes back
+ * with recoded set to their encoding, for the importer to warn on.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -56,6 +62,11 @@ struct csvin {
 	unsigned long		  row;
 	struct csvrec		  rec;
 	char			  error[256];
+
+	off_t			 *recoded;	/* copied from lim */
+	size_t			  nrecoded;
+	size_t			  ri;		/* the next one to look at */
+	char			  recoded_as[TEXTENC_NAME_MAX];
 };
 
 static void
@@ -64,13 +75,13 @@ csvin_field(void *s, size_t len, void *arg)
 	struct csvin	*c = arg;
 	size_t		 i = c->nfields;
 
+	char		*d;
+	size_t		 j;
+
 	if (c->error[0] != '\0')
 		return;
-	if (len > 0 && memchr(s, '\0', len) != NULL) {
-		snprintf(c->error, sizeof c->error, "row %lu contains a NUL "
-		    "byte: this is not a text file", c->row + 1);
-		return;
-	}
+	if (len > 0 && memchr(s, '\0', len) != NULL)
+		c->flags |= CSVREC_NUL;
 	if (i >= c->lim.max_fields) {
 		c->flags |= CSVREC_TOOWIDE;
 		return;
@@ -93,7 +104,13 @@ csvin_field(void *s, size_t len, void *arg)
 		c->caps[i] = len + 1 < 32 ? 32 : len + 1;
 		c->fields[i] = xreallocarray(c->fields[i], 1, c->caps[i]);
 	}
-	if (len > 0)
+	if (len > 0 && (c->flags & CSVREC_NUL)) {
+		/* Fields stay C strings: the NULs are left out. */
+		for (d = c->fields[i], j = 0; j < len; j++)
+			if (((char *)s)[j] != '\0')
+				*d++ = ((char *)s)[j];
+		len = d - c->fields[i];
+	} else if (len > 0)
 		memcpy(c->fields[i], s, len);
 	c->fields[i][len] = '\0';
 	c->lens[i] = len;
@@ -178,6 +195,18 @@ csvin_create(csvin_readfn readfn, void *arg, const struct csvin_limits *lim,
 	c->readfn = readfn;
 	c->arg = arg;
 	c->lim = *lim;
+	if (lim->nrecoded > 0) {
+		c->recoded = xreallocarray(NULL, lim->nrecoded,
+		    sizeof *c->recoded);
+		memcpy(c->recoded, lim->recoded, lim->nrecoded *
+		    sizeof *c->recoded);
+		c->nrecoded = lim->nrecoded;
+		snprintf(c->recoded_as, sizeof c->recoded_as, "%s",
+		    lim->recoded_as != NULL && lim->recoded_as[0] != '\0' ?
+		    lim->recoded_as : "another encoding");
+	}
+	c->lim.recoded = NULL;
+	c->lim.recoded_as = NULL;
 	csvin_parser(c);
 	c->off = start;
 	c->row = row;
@@ -236,6 +265,7 @@ int
 csvin_next(struct csvin *c, struct csvrec **rec)
 {
 	size_t	 i, seg, fed;
+	off_t	 start = c->off;
 
 	if (c->error[0] != '\0')
 		return (-1);
@@ -332,6 +362,12 @@ csvin_next(struct csvin *c, struct csvrec **rec)
 	c->rec.row = c->row;
 	c->rec.end = c->off;
 	c->rec.flags = c->flags;
+	/* Lines start only at record starts or inside records: one that
+	 * starts before this record belonged to an earlier one. */
+	while (c->ri < c->nrecoded && c->recoded[c->ri] < start)
+		c->ri++;
+	c->rec.recoded = c->ri < c->nrecoded && c->recoded[c->ri] < c->off ?
+	    c->recoded_as : NULL;
 	*rec = &c->rec;
 	return (1);
 }
@@ -357,6 +393,7 @@ csvin_free(struct csvin *c)
 	if (c == NULL)
 		return;
 	csv_free(&c->p);
+	free(c->recoded);
 	for (i = 0; i < c->nalloc; i++)
 		free(c->fields[i]);
 	free(c->fields);

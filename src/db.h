@@ -160,7 +160,11 @@ struct batch {
 /* A drop's file, ready to read as UTF-8 (prepare.c). */
 struct prepared {
 	int		 fd;
-	enum textenc	 enc;		/* what it came in */
+	char		 encoding[TEXTENC_NAME_MAX]; /* what it was read as */
+	char		 recoded_as[TEXTENC_NAME_MAX]; /* lines that are not
+					 * UTF-8 like the rest were read as */
+	off_t		*recoded;	/* where those lines start in fd */
+	size_t		 nrecoded;
 	int		 delim;
 	off_t		 start;		/* where the header starts */
 	unsigned long	 preamble;	/* records before the header, skipped */
@@ -338,13 +342,14 @@ int		 import_outcome(struct import *, unsigned long, const char *,
 long long	 import_workflow(MYSQL *, long long, const char *);
 
 /* prepare.c */
-int		 prepare_file(const char *, int, struct prepared *, char **);
+int		 prepare_file(const char *, int, const char *, struct prepared *,
+		     char **);
 void		 prepare_clear(struct prepared *);
 int		 prepare_drop(const char *, const char *, struct prepared *);
 
 /* preview.c */
 struct json_object *preview_file(MYSQL *, long long, const char *, enum flow,
-		     const char *, char **);
+		     const char *, const char *, char **);
 struct json_object *preview_notes(const struct prepared *, const struct colmap *,
 		     int);
 int		 preview_cut(const char *, int);

@@ -362,7 +362,7 @@ drop_sidecar(int dfd, const char *name, struct manifest *m,
 			xasprintf(why, "The sidecar has \"%.40s\", which is not "
 			    "an option (or not of the right type); the options "
 			    "are uploader, flow, tags, workflow, on_existing, "
-			    "dnt, override_owners and mapping", k);
+			    "dnt, override_owners, mapping and encoding", k);
 			goto out;
 		}
 		if (options_set(m, k, s, &err) == -1)

@@ -105,6 +105,7 @@ manifest_encode(const struct manifest *m)
 		json_object_object_add(o, "mapping",
 		    json_tokener_parse(m->mapping));
 	manifest_put_str(o, "file_name", m->file_name);
+	manifest_put_str(o, "encoding", m->encoding);
 	manifest_put_str(o, "source", m->source);
 	json_object_object_add(o, "size", json_object_new_int64(m->size));
 	manifest_put_str(o, "sha256", m->sha256[0] ? m->sha256 : NULL);
@@ -180,6 +181,7 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 	    manifest_get_str(o, "uploader", &m->uploader, 1, cause) == -1 ||
 	    manifest_get_str(o, "workflow", &m->workflow, 0, cause) == -1 ||
 	    manifest_get_str(o, "file_name", &m->file_name, 0, cause) == -1 ||
+	    manifest_get_str(o, "encoding", &m->encoding, 0, cause) == -1 ||
 	    manifest_get_str(o, "source", &m->source, 0, cause) == -1 ||
 	    manifest_get_str(o, "received_at", &m->received_at, 0, cause) == -1)
 		goto fail;
@@ -271,6 +273,7 @@ manifest_clear(struct manifest *m)
 	free(m->workflow);
 	free(m->mapping);
 	free(m->file_name);
+	free(m->encoding);
 	free(m->source);
 	free(m->received_at);
 	memset(m, 0, sizeof *m);

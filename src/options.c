@@ -191,7 +191,7 @@ options_file_name(const char *name)
 
 /*
  * Set one option by its form name (flow, tags, workflow, on_existing,
- * dnt, override_owners) from the text an entry was given. 0, or -1 with
+ * dnt, override_owners, mapping, encoding) from the text an entry was given. 0, or -1 with
  * *why for the user (and m unchanged); unknown names are refused too.
  */
 int
@@ -240,13 +240,32 @@ options_set(struct manifest *m, const char *name, const char *value,
 		m->mapping = xstrdup(value);
 		return (0);
 	}
+	if (strcmp(name, "encoding") == 0) {
+		char	canon[TEXTENC_NAME_MAX];
+
+		/* empty: detect it */
+		if (*value == '\0') {
+			free(m->encoding);
+			m->encoding = NULL;
+			return (0);
+		}
+		if (textenc_known(value, canon, sizeof canon) == -1) {
+			xasprintf(why, "\"%.40s\" is not an encoding this "
+			    "server can read (an iconv name: UTF-8, "
+			    "WINDOWS-1252, MACINTOSH, CP932...)", value);
+			return (-1);
+		}
+		free(m->encoding);
+		m->encoding = xstrdup(canon);
+		return (0);
+	}
 	if (strcmp(name, "dnt") == 0)
 		return (options_bool(name, value, &m->dnt, why));
 	if (strcmp(name, "override_owners") == 0)
 		return (options_bool(name, value, &m->override_owners, why));
 	xasprintf(why, "\"%.40s\" is not an option; the options are flow, "
-	    "tags, workflow, on_existing, dnt, override_owners and mapping",
-	    name);
+	    "tags, workflow, on_existing, dnt, override_owners, mapping and "
+	    "encoding", name);
 	return (-1);
 }
 
@@ -269,6 +288,7 @@ options_finish(struct manifest *m, char **why)
 int
 options_check(const struct manifest *m, char **why)
 {
+	char	canon[TEXTENC_NAME_MAX];
 	size_t	i;
 
 	if (m->ntags > OPTIONS_MAX_TAGS) {
@@ -291,6 +311,12 @@ options_check(const struct manifest *m, char **why)
 	if (m->mapping != NULL &&
 	    mapping_check(m->mapping, conf.id_header, why) == -1)
 		return (-1);
+	if (m->encoding != NULL && textenc_known(m->encoding, canon,
+	    sizeof canon) == -1) {
+		xasprintf(why, "\"%.40s\" is not an encoding this server can "
+		    "read", m->encoding);
+		return (-1);
+	}
 	if (m->file_name != NULL && options_text("The file name",
 	    m->file_name, OPTIONS_FILE_NAME_MAX, why) == -1)
 		return (-1);

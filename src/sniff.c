@@ -7,6 +7,12 @@
  * bytes, in whatever chunks they come, through sniff_feed and then
  * sniff_end: one decision for the three (a UTF-16 file, which has NUL
  * bytes, was once refused by the web alone).
+ *
+ * The decision is the head's (SNIFF_HEAD bytes): a magic number, or NUL
+ * bytes more than a stray one (one byte in 32 of the head, or 16) where
+ * no UTF-16 byte order mark says they are text. Real binary formats put
+ * NULs in their first kilobyte in plenty; a stray NUL in a text file
+ * costs its row (csvin.c), not the file.
  */
 #include <string.h>
 #include <strings.h>
@@ -72,11 +78,15 @@ sniff_utf16(const char *head, size_t len)
 	    (head[0] == '\xfe' && head[1] == '\xff')));
 }
 
-/* Any chunk of a file that is not UTF-16: NUL bytes mean binary. */
+/* The head of a file that is not UTF-16: many NUL bytes mean binary. */
 static int
-sniff_chunk(const char *buf, size_t len, const char **why)
+sniff_nuls(const char *buf, size_t len, const char **why)
 {
-	if (memchr(buf, '\0', len) != NULL) {
+	size_t	i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += buf[i] == '\0';
+	if (n > 0 && (n * 32 > len || n >= 16)) {
 		*why = "a binary file (it contains NUL bytes)";
 		return (-1);
 	}
@@ -91,7 +101,7 @@ sniff_decide(struct sniff *sn, const char **why)
 	sn->utf16 = sniff_utf16(sn->head, sn->headlen);
 	if (sniff_head(sn->head, sn->headlen, why) == -1)
 		return (-1);
-	if (!sn->utf16 && sniff_chunk(sn->head, sn->headlen, why) == -1)
+	if (!sn->utf16 && sniff_nuls(sn->head, sn->headlen, why) == -1)
 		return (-1);
 	return (0);
 }
@@ -104,7 +114,8 @@ sniff_init(struct sniff *sn)
 
 /*
  * The next bytes of a file, cut anywhere: 0 while it may be CSV, else -1
- * with *why. The head is judged once its first SNIFF_HEAD bytes are in.
+ * with *why. The head is judged once its first SNIFF_HEAD bytes are in;
+ * the rest is not looked at.
  */
 int
 sniff_feed(struct sniff *sn, const char *buf, size_t len, const char **why)
@@ -122,8 +133,6 @@ sniff_feed(struct sniff *sn, const char *buf, size_t len, const char **why)
 		if (sniff_decide(sn, why) == -1)
 			return (-1);
 	}
-	if (!sn->utf16 && sniff_chunk(buf + n, len - n, why) == -1)
-		return (-1);
 	return (0);
 }
 

@@ -168,7 +168,7 @@ refuse:
  * other fields are not ours and are let be. */
 static const char *const upload_optnames[] = {
 	"flow", "tags", "tags[]", "workflow", "on_existing", "dnt",
-	"override_owners", "mapping"
+	"override_owners", "mapping", "encoding"
 };
 
 static int

@@ -1,12 +1,14 @@
 /* The CSV reader: quotes, embedded newlines, CRLF, a BOM, offsets that
- * resume exactly, limits. Input comes from memory in chunks of every
- * size, so records split across reads are covered. */
+ * resume exactly, limits, a NUL byte, the rows of recoded lines; and the
+ * legacy encoding detected in real text. Input comes from memory in
+ * chunks of every size, so records split across reads are covered. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <iconv.h>
 #include <string.h>
 #include <stdlib.h>
 
@@ -34,7 +36,7 @@ mem_read(void *arg, void *buf, size_t len)
 	return (n);
 }
 
-static const struct csvin_limits lim = { 1024, 64, 0 };
+static const struct csvin_limits lim = { .max_field = 1024, .max_fields = 64 };
 
 /* Read all records of data as "a|b|c" lines joined by "\n". */
 static char *
@@ -52,9 +54,11 @@ read_all(const char *data, size_t len, size_t chunk, off_t start,
 	while ((n = csvin_next(c, &rec)) == 1) {
 		char tmp[64];
 
-		snprintf(tmp, sizeof tmp, "%lu@%lld%s:", rec->row,
+		snprintf(tmp, sizeof tmp, "%lu@%lld%s%s:", rec->row,
 		    (long long)rec->end, rec->flags & CSVREC_TOOLARGE ? "L" :
-		    rec->flags & CSVREC_TOOWIDE ? "W" : "");
+		    rec->flags & CSVREC_TOOWIDE ? "W" :
+		    rec->flags & CSVREC_NUL ? "N" : "",
+		    rec->recoded != NULL ? "R" : "");
 		buf_add(&out, tmp, strlen(tmp));
 		for (i = 0; i < rec->nfields; i++) {
 			if (i > 0)
@@ -197,25 +201,169 @@ test_too_many_fields(void **state)
 	buf_free(&b);
 }
 
+/* A NUL byte costs its record (flagged, the NULs left out so fields stay
+ * C strings), not the file. */
 static void
 test_nul_byte(void **state)
 {
-	static const char data[] = "a,b\n1,2\n3,\0004\n";
+	static const char data[] = "a,b\n1,2\n3,\0004\0\n5,6\n";
+	size_t	 chunks[] = { 1, 2, 5, 64 };
+	size_t	 i;
 	char	*got;
 	int	 rc;
 
-	got = read_all(data, sizeof data - 1, 5, 0, 0, &rc);
-	assert_int_equal(rc, -1);
-	assert_string_equal(got, "1@4:a|b\n2@8:1|2\nERR:row 3 contains a NUL "
-	    "byte: this is not a text file");
+	for (i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+		got = read_all(data, sizeof data - 1, chunks[i], 0, 0, &rc);
+		assert_int_equal(rc, 0);
+		assert_string_equal(got,
+		    "1@4:a|b\n2@8:1|2\n3@14N:3|4\n4@18:5|6\n");
+		free(got);
+	}
+}
+
+/* Read data with the lines that start at recoded[] marked. */
+static char *
+read_recoded(const char *data, const off_t *recoded, size_t n, off_t start,
+    unsigned long row)
+{
+	struct csvin_limits	 l = lim;
+	struct mem		 m = { data, strlen(data), (size_t)start, 3 };
+	struct csvin		*c;
+	struct csvrec		*rec;
+	struct buf		 out;
+	char			 tmp[64];
+
+	l.recoded = recoded;
+	l.nrecoded = n;
+	l.recoded_as = "WINDOWS-1252";
+	c = csvin_create(mem_read, &m, &l, start, row);
+	buf_init(&out, 1 << 20);
+	while (csvin_next(c, &rec) == 1) {
+		snprintf(tmp, sizeof tmp, "%lu%s ", rec->row,
+		    rec->recoded != NULL ? strcmp(rec->recoded,
+		    "WINDOWS-1252") == 0 ? "R" : "?" : "");
+		buf_add(&out, tmp, strlen(tmp));
+	}
+	csvin_free(c);
+	buf_str(&out);
+	return (out.data);
+}
+
+/* A record is flagged when one of the lines recoded starts in it: a
+ * line of a quoted field too, and after a resume as before. */
+static void
+test_recoded_rows(void **state)
+{
+	/* records end at 4, 8, 16, 20 and 24 */
+	static const char data[] = "a,b\n1,2\n\"x\ny\",3\n4,5\n6,7\n";
+	static const off_t rec1[] = { 11, 20 };	/* "y" and "6,7" */
+	static const off_t rec2[] = { 0 };	/* the header */
+	char	*got;
+
+	got = read_recoded(data, rec1, 2, 0, 0);
+	assert_string_equal(got, "1 2 3R 4 5R ");
 	free(got);
+	/* resumed after row 3: row 5 still, nothing before */
+	got = read_recoded(data, rec1, 2, 16, 3);
+	assert_string_equal(got, "4 5R ");
+	free(got);
+	got = read_recoded(data, rec2, 1, 0, 0);
+	assert_string_equal(got, "1R 2 3 4 5 ");
+	free(got);
+	got = read_recoded(data, NULL, 0, 0, 0);
+	assert_string_equal(got, "1 2 3 4 5 ");
+	free(got);
+}
+
+/* Real text, made with iconv from UTF-8, detected as what wrote it. */
+static void
+test_detect(void **state)
+{
+	static const struct {
+		const char	*to;		/* iconv -t */
+		const char	*want;
+		int		 cr_only;
+		const char	*text;
+	} cases[] = {
+		{ "WINDOWS-1252", "WINDOWS-1252", 0, "José,García Márquez,"
+		    "Société Générale\nFrançoise,Lefèvre,Crédit Agricole\n"
+		    "Jürgen,Müller,Größe GmbH,5 €\n" },
+		{ "WINDOWS-1251", "WINDOWS-1251", 0, "Иван,Петров,Газпром,Москва"
+		    "\nОльга,Смирнова,Сбербанк России,Санкт-Петербург\n" },
+		{ "KOI8-R", "KOI8-R", 0, "Иван,Петров,Газпром,Москва\n"
+		    "Ольга,Смирнова,Сбербанк России,Санкт-Петербург\n" },
+		{ "WINDOWS-1253", "WINDOWS-1253", 0, "Γιώργος,Παπαδόπουλος,"
+		    "Τράπεζα Πειραιώς,Αθήνα\nΆννα,Αλεξίου,Αεροπορία Αιγαίου\n" },
+		{ "WINDOWS-1254", "WINDOWS-1254", 0, "Ayşe,Yılmaz,Türk Hava "
+		    "Yolları,İstanbul\nŞükrü,Çelik,Doğuş Grubu,İzmir\n" },
+		{ "WINDOWS-1250", "WINDOWS-1250", 0, "Jiří,Dvořák,Škoda Auto,"
+		    "Plzeň\nMałgorzata,Wiśniewska,Żywiec Zdrój,Łódź\n" },
+		{ "SHIFT_JIS", "CP932", 0, "太郎,山田,株式会社トヨタ自動車,東京\n"
+		    "花子,佐藤,ソニーグループ株式会社,大阪\n" },
+		{ "EUC-JP", "EUC-JP", 0, "太郎,山田,株式会社トヨタ自動車,東京\n"
+		    "花子,佐藤,ソニーグループ株式会社,大阪\n" },
+		{ "GB18030", "GB18030", 0, "伟,王,华为技术有限公司,深圳\n"
+		    "娜,李,阿里巴巴集团,杭州\n" },
+		{ "BIG5", "CP950", 0, "志明,陳,台灣積體電路製造,新竹\n"
+		    "淑芬,林,鴻海精密工業,台北\n" },
+		{ "EUC-KR", "UHC", 0, "민준,김,삼성전자,서울\n서연,이,현대자동차,"
+		    "부산\n" },
+		{ "MACINTOSH", "MACINTOSH", 1, "José,García Márquez,Café Olé\r"
+		    "Françoise,Lefèvre,Crédit Agricole\r" },
+		{ "MACINTOSH", "MACINTOSH", 0, "José,García Márquez,Café Olé\n"
+		    "Françoise,Lefèvre,Crédit Agricole\nJürgen,Müller\n" },
+		{ "WINDOWS-1252", "WINDOWS-1252", 0, "Ann,O’Brien,“Best” Ltd"
+		    "\n" },
+		{ "ISO-8859-1", "WINDOWS-1252", 0, "Béa,Latin\n" },
+	};
+	char		 out[512], *ip, *op;
+	size_t		 i, il, ol;
+	const char	*got;
+	iconv_t		 cd;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		if ((cd = iconv_open(cases[i].to, "UTF-8")) == (iconv_t)-1)
+			fail_msg("iconv %s", cases[i].to);
+		ip = (char *)cases[i].text;
+		il = strlen(ip);
+		op = out;
+		ol = sizeof out;
+		if (iconv(cd, &ip, &il, &op, &ol) == (size_t)-1)
+			fail_msg("iconv %s: %s", cases[i].to, cases[i].text);
+		iconv_close(cd);
+		got = textenc_detect((unsigned char *)out, op - out,
+		    cases[i].cr_only);
+		if (strcmp(got, cases[i].want) != 0)
+			fail_msg("%s (%s): got %s", cases[i].to, cases[i].want,
+			    got);
+	}
+}
+
+/* An encoding the user names: iconv's, checked and spelled upper-case. */
+static void
+test_known(void **state)
+{
+	char	canon[TEXTENC_NAME_MAX];
+
+	assert_int_equal(textenc_known("iso-8859-2", canon, sizeof canon), 0);
+	assert_string_equal(canon, "ISO-8859-2");
+	assert_int_equal(textenc_known("cp932", canon, sizeof canon), 0);
+	assert_int_equal(textenc_known("no-such-thing", canon, sizeof canon),
+	    -1);
+	assert_int_equal(textenc_known("UTF-8//TRANSLIT", canon, sizeof canon),
+	    -1);
+	assert_int_equal(textenc_known("", canon, sizeof canon), -1);
+	assert_int_equal(textenc_known("AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+	    canon, sizeof canon), -1);
 }
 
 static void
 test_delimiters(void **state)
 {
-	static const struct csvin_limits semi = { 1024, 64, ';' };
-	static const struct csvin_limits tab = { 1024, 64, '\t' };
+	static const struct csvin_limits semi = { .max_field = 1024,
+	    .max_fields = 64, .delim = ';' };
+	static const struct csvin_limits tab = { .max_field = 1024,
+	    .max_fields = 64, .delim = '\t' };
 	const char	*d1 = "a;b\n\"x;y\";2\n";
 	const char	*d2 = "a\tb\n x \t\"\ty\"\n";
 	struct mem	 m1 = { d1, strlen(d1), 0, 3 }, m2 = { d2, strlen(d2), 0, 3 };
@@ -308,6 +456,9 @@ main(void)
 		cmocka_unit_test(test_too_many_fields),
 		cmocka_unit_test(test_resume),
 		cmocka_unit_test(test_nul_byte),
+		cmocka_unit_test(test_recoded_rows),
+		cmocka_unit_test(test_detect),
+		cmocka_unit_test(test_known),
 		cmocka_unit_test(test_delimiters),
 		cmocka_unit_test(test_old_mac_line_ends),
 	};

@@ -43,8 +43,10 @@ test_chunks(void **state)
 		    18, 1 },
 		{ "UTF-16BE with BOM", "\xfe\xff" "\0a\0,\0b\0\n" "\0" "1\0,\0" "2\0\n",
 		    18, 1 },
-		{ "a NUL byte late", "a,b\n1,2\n3,\0\n", 12, 0 },
-		{ "a NUL byte in the head", "a\0b\n", 4, 0 },
+		{ "a stray NUL in a text head", "First,Last,Email\nAnn,Nul,"
+		    "a\0@acme.example\nBob,Ok,b@acme.example\n", 58, 1 },
+		{ "NULs in a short head", "a\0b\n", 4, 0 },
+		{ "a binary head", "\x01\0\0\0\x02\0\0\0data\0\0\0\0", 16, 0 },
 		{ "a short file", "a\n", 2, 1 },
 		{ "XLSX", "PK\x03\x04" "\x14\0\x06\0rest", 12, 0 },
 		{ "PDF, short", "%PDF", 4, 0 },
@@ -61,11 +63,40 @@ test_chunks(void **state)
 				    steps[j]);
 }
 
+/* The head decides: NULs past it are the rows' business (csvin), and
+ * sixteen NULs in it, or one byte in 32, make it binary. */
+static void
+test_head(void **state)
+{
+	static const size_t steps[] = { 1, 7, 1000, 4096 };
+	char		 buf[4096];
+	const char	*why;
+	size_t		 j;
+
+	for (j = 0; j < sizeof steps / sizeof steps[0]; j++) {
+		memset(buf, 'x', sizeof buf);
+		memset(buf + SNIFF_HEAD, '\0', 100);
+		if (feed(buf, sizeof buf, steps[j], &why) != 0)
+			fail_msg("NULs after the head, chunks of %zu",
+			    steps[j]);
+		memset(buf, 'x', sizeof buf);
+		memset(buf + 500, '\0', 15);
+		if (feed(buf, sizeof buf, steps[j], &why) != 0)
+			fail_msg("15 NULs in the head, chunks of %zu",
+			    steps[j]);
+		buf[600] = '\0';
+		if (feed(buf, sizeof buf, steps[j], &why) == 0)
+			fail_msg("16 NULs in the head, chunks of %zu",
+			    steps[j]);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_chunks),
+		cmocka_unit_test(test_head),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
