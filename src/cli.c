@@ -350,16 +350,20 @@ cli_str(json_object *o, const char *k)
 	return (json_object_get_string(v));
 }
 
-/* One line of a status: "ID  state  rows  created updated skipped". */
+/* One line of a status: "ID  state  rows  created updated unchanged
+ * skipped failed" (a status written before unchanged was counted has
+ * none: 0). */
 static void
 cli_status_line(json_object *o)
 {
+	long long	unchanged = cli_int(o, "unchanged");
+
 	printf("%s  %-7s  %s  %lld rows: %lld created, %lld updated, "
-	    "%lld skipped, %lld failed\n", cli_str(o, "id"),
+	    "%lld unchanged, %lld skipped, %lld failed\n", cli_str(o, "id"),
 	    cli_str(o, "state"), cli_str(o, "file"),
 	    cli_int(o, "rows_processed"), cli_int(o, "created"),
-	    cli_int(o, "updated"), cli_int(o, "skipped"),
-	    cli_int(o, "failed"));
+	    cli_int(o, "updated"), unchanged < 0 ? 0 : unchanged,
+	    cli_int(o, "skipped"), cli_int(o, "failed"));
 }
 
 /* The rows that were not created or updated, and warnings. */

@@ -453,6 +453,17 @@ int		 twin_seen(struct twins *, size_t);
 /* match.c */
 int		 match_find(struct import *, const struct rowv *,
 		     struct match *);
+/* SQL: are phones a and b (expressions, not NULL) one number as written
+ * or as a spreadsheet re-saves it? Equal bytes; or both only digits,
+ * spaces and + - ( ) . / with the same digits once leading zeros are
+ * dropped ("+1 555 0100" = "15550100", "030 1234" = "301234"). */
+#define MATCH_PHONE_DIGITS(x) \
+	"TRIM(LEADING '0' FROM REGEXP_REPLACE(" x ", '[^0-9]', ''))"
+#define MATCH_PHONE_LIKE(x)	"(" x " REGEXP '^[-+0-9 ()./]+$')"
+#define MATCH_PHONE_SAME(a, b) \
+	"(BINARY " a " = BINARY " b " OR (" MATCH_PHONE_LIKE(a) " AND " \
+	MATCH_PHONE_LIKE(b) " AND " MATCH_PHONE_DIGITS(a) " <> '' AND " \
+	MATCH_PHONE_DIGITS(a) " = " MATCH_PHONE_DIGITS(b) "))"
 
 /* export.c */
 /* The contacts a list or an export shows: the workspace, then an optional

@@ -6,7 +6,10 @@
  *   1. the normalised LinkedIn profile URL,
  *   2. the email (case-insensitive),
  *   3. first name + last name + the account's domain (case-insensitive),
- *      looked up within the account that has the domain.
+ *      looked up within the account that has the domain, but only among
+ *      contacts whose email does not contradict the row's: when the row
+ *      has an email and a namesake has another one, they are two people
+ *      who share a name (a namesake without an email may be the row's).
  *
  * Rows earlier in the same file count as existing: they were written in
  * this connection, in this or an earlier committed batch, and a query
@@ -71,6 +74,8 @@ match_find(struct import *im, const struct rowv *rv, struct match *m)
 		db_bind_int(im->s_match[2], 0, acct);
 		db_bind_str(im->s_match[2], 1, rv->last);
 		db_bind_str(im->s_match[2], 2, rv->first);
+		db_bind_str(im->s_match[2], 3, rv->email);
+		db_bind_str(im->s_match[2], 4, rv->email);
 		if (match_run(im, 2, "name", m) == -1)
 			return (-1);
 	}

@@ -29,9 +29,10 @@ static const struct {
 	{ "id", 0 }, { "state", 0 }, { "workspace", 0 }, { "flow", 0 },
 	{ "file", 0 }, { "uploader", 0 }, { "rows_total", 1 },
 	{ "rows_processed", 1 }, { "bytes_total", 1 }, { "created", 1 },
-	{ "updated", 1 }, { "skipped", 1 }, { "failed", 1 },
-	{ "warnings", 1 }, { "errors_total", 1 }, { "tagged", 1 },
-	{ "queued_to_workflow", 1 }, { "dnt", 1 }, { "enriched", 1 },
+	{ "updated", 1 }, { "unchanged", 1 }, { "skipped", 1 },
+	{ "failed", 1 }, { "warnings", 1 }, { "errors_total", 1 },
+	{ "tagged", 1 }, { "queued_to_workflow", 1 }, { "dnt", 1 },
+	{ "enriched", 1 },
 	{ "enrich_failed", 1 }, { "message", 0 }, { "created_at", 0 },
 	{ "started_at", 0 }, { "updated_at", 0 }, { "finished_at", 0 },
 };
@@ -40,8 +41,8 @@ static const struct {
 #define RESTATUS_SQL \
 	"SELECT i.id, i.state, w.slug, i.flow, i.file_name, u.email, " \
 	"i.rows_total, i.rows_processed, i.bytes_total, i.created, " \
-	"i.updated, i.skipped, i.failed, i.warnings, i.errors_total, " \
-	"i.tagged, i.queued_to_workflow, i.dnt, i.enriched, " \
+	"i.updated, i.unchanged, i.skipped, i.failed, i.warnings, " \
+	"i.errors_total, i.tagged, i.queued_to_workflow, i.dnt, i.enriched, " \
 	"i.enrich_failed, i.message, " \
 	"DATE_FORMAT(i.created_at, '%Y-%m-%dT%H:%i:%s.%fZ'), " \
 	"DATE_FORMAT(i.started_at, '%Y-%m-%dT%H:%i:%s.%fZ'), " \
@@ -83,7 +84,8 @@ restatus_errors(MYSQL *db, const char *id)
 	a = json_object_new_array();
 	if ((s = db_prepare(db, "SELECT row_no, code, message, severity, "
 	    "column_name, contact FROM import_rows WHERE import_id = ? "
-	    "AND severity <> 'updated' ORDER BY id LIMIT ?")) == NULL)
+	    "AND severity NOT IN ('updated', 'unchanged') "
+	    "ORDER BY id LIMIT ?")) == NULL)
 		return (a);
 	db_bind_str(s, 0, id);
 	db_bind_int(s, 1, conf.status_errors);

@@ -66,7 +66,7 @@
 /* ... and everything else (contact.c's update, value for value)? */
 #define SNAP_VALSAME \
 	"v.idx IS NOT NULL " \
-	"AND (v.phone IS NULL OR BINARY v.phone <=> BINARY c.phone) " \
+	"AND (v.phone IS NULL OR " MATCH_PHONE_SAME("v.phone", "c.phone") ") " \
 	"AND (v.pv_result IS NULL OR BINARY v.pv_result <=> " \
 	"BINARY c.phone_verification_result) " \
 	"AND (v.pv_provider IS NULL OR BINARY v.pv_provider <=> " \
@@ -91,7 +91,8 @@
 	"SELECT m.idx, m.kind, c.id, c.public_id, c.dnt, " \
 	"NOT (" SNAP_KEYSAME "), (" SNAP_KEYSAME ") AND (" SNAP_VALSAME ") "
 
-/* match.c's rules: the first key that finds anyone decides. The batch's
+/* match.c's rules: the first key that finds anyone decides, and a
+ * namesake with another email is not found by name. The batch's
  * keys drive each join (STRAIGHT_JOIN): a MEMORY table has no statistics,
  * and a plan that starts from the workspace's accounts reads every
  * contact; names are looked up within the account (common names would
@@ -111,7 +112,8 @@
 	"AND a.domain = k.domain " \
 	"STRAIGHT_JOIN contacts c FORCE INDEX (contacts_account_name) " \
 	"ON c.account_id = a.id AND c.last_name = k.last_name " \
-	"AND c.first_name = k.first_name) u) m" SNAP_TAIL
+	"AND c.first_name = k.first_name AND (k.email IS NULL OR " \
+	"COALESCE(c.email, '') = '' OR c.email = k.email)) u) m" SNAP_TAIL
 
 #define SNAP_BYID \
 	SNAP_COLS "FROM (SELECT k.idx, 3 AS kind, c.id, 3 AS first " \

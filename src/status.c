@@ -80,6 +80,7 @@ status_rewind(struct status *st, const struct status_mark *mk)
 	st->bytes_processed = mk->st.bytes_processed;
 	st->created = mk->st.created;
 	st->updated = mk->st.updated;
+	st->unchanged = mk->st.unchanged;
 	st->skipped = mk->st.skipped;
 	st->failed = mk->st.failed;
 	st->warnings = mk->st.warnings;
@@ -129,6 +130,7 @@ status_encode(const struct status *st)
 	status_put_int(o, "bytes_processed", st->bytes_processed);
 	status_put_int(o, "created", st->created);
 	status_put_int(o, "updated", st->updated);
+	status_put_int(o, "unchanged", st->unchanged);
 	status_put_int(o, "skipped", st->skipped);
 	status_put_int(o, "failed", st->failed);
 	status_put_int(o, "warnings", st->warnings);
