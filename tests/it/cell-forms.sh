@@ -21,9 +21,10 @@ Di,Several,Co,co.example,"di@co.example; Di.L@co.org, di2@co.net",https://www.li
 Ed,Slash,Co,co.example,bad@nodomain / ed@co.example,https://www.linkedin.com/pub/ed-slash/1a/2b/3c,
 Fay,Invalid,Co,co.example,Fay Smith,https://www.linkedin.com/company/acme/,
 Gus,Stray,Co,co.example,gus@co.example call me,"https://www.linkedin.com/sales/lead/ACwAAAx,NAME_SEARCH,ab",
+Hal,Lead,Co,co.example,hal lead@co.example,,
 X
 it_import c "$RUN/f1.csv" --workflow none
-check_eq "every row created" "done 7 0" \
+check_eq "every row created" "done 8 0" \
     "$(st '"\(.state) \(.created) \(.skipped)"')"
 
 email_of() { sql "SELECT COALESCE(email, '') FROM contacts WHERE first_name = '$1'"; }
@@ -37,6 +38,8 @@ check_eq "several addresses: the first valid one is Email" ed@co.example \
 check_eq "a name alone is no address: left empty" "" "$(email_of Fay)"
 check_eq "an address and stray words: left empty, not guessed" "" \
     "$(email_of Gus)"
+check_eq "a word before a bare address is no display name: left empty" "" \
+    "$(email_of Hal)"
 
 other_of() {
 	sql "SELECT COALESCE(JSON_VALUE(custom, '\$.\"Other emails\"'), '')
@@ -45,7 +48,7 @@ other_of() {
 check_eq "the others kept as custom data \"Other emails\"" \
     "di.l@co.org; di2@co.net" "$(other_of Di)"
 check_eq "an invalid other kept as written" "bad@nodomain" "$(other_of Ed)"
-check_eq "no custom data where the cell held one address" 5 \
+check_eq "no custom data where the cell held one address" 6 \
     "$(sql "SELECT COUNT(*) FROM contacts WHERE custom IS NULL")"
 
 li_of() { sql "SELECT COALESCE(linkedin_url, '') FROM contacts WHERE first_name = '$1'"; }
@@ -89,6 +92,7 @@ check "a Sales Navigator link says so" grep -q \
 check_eq "stray words: invalid_email as before" \
     '"gus@co.example call me" is not an email address; Email was left empty' \
     "$(msg 8 invalid_email)"
+check_eq "a word before a bare address: invalid_email" invalid_email "$(warn 9)"
 
 owner_of() {
 	sql "SELECT u.email FROM contacts c JOIN users u ON u.id = c.owner_id
