@@ -185,7 +185,7 @@ api_imports_errors(struct http *h, const char *id)
 	/* Updated rows are in import_rows too (with the key that matched):
 	 * they are not errors. */
 	s = db_prepare(h->db, "SELECT COUNT(*) FROM import_rows "
-	    "WHERE import_id = ? AND severity <> 'updated' "
+	    "WHERE import_id = ? AND severity NOT IN ('updated', 'unchanged') "
 	    "AND (? IS NULL OR severity = ?)");
 	if (s == NULL)
 		goto fail;
@@ -198,7 +198,7 @@ api_imports_errors(struct http *h, const char *id)
 	db_close(s);
 	s = db_prepare(h->db, "SELECT row_no, code, message, severity, "
 	    "column_name, contact FROM import_rows "
-	    "WHERE import_id = ? AND severity <> 'updated' "
+	    "WHERE import_id = ? AND severity NOT IN ('updated', 'unchanged') "
 	    "AND (? IS NULL OR severity = ?) "
 	    "ORDER BY row_no, id LIMIT ? OFFSET ?");
 	if (s == NULL)

@@ -208,11 +208,12 @@ dump_all() {	# dump_all FILE
 # (contacts it created), updated, skipped, failed, warnings (its outcome
 # rows), and every row processed once. One line per import that differs.
 counts_off() {
-	q "SELECT i.file_name, i.created, i.updated, i.skipped, i.failed,
+	q "SELECT i.file_name, i.created, i.updated, i.unchanged, i.skipped, i.failed,
 	    i.warnings, i.rows_total, i.rows_processed,
 	    (SELECT COUNT(*) FROM contacts c WHERE c.created_by_import = i.id)
 	        AS c_created,
 	    SUM(r.severity = 'updated') AS r_updated,
+	    SUM(r.severity = 'unchanged') AS r_unchanged,
 	    SUM(r.severity = 'skipped') AS r_skipped,
 	    SUM(r.severity = 'failed') AS r_failed,
 	    SUM(r.severity = 'warning') AS r_warnings
@@ -220,10 +221,12 @@ counts_off() {
 	    GROUP BY i.id
 	    HAVING i.created <> c_created
 	        OR i.updated <> IFNULL(r_updated, 0)
+	        OR i.unchanged <> IFNULL(r_unchanged, 0)
 	        OR i.skipped <> IFNULL(r_skipped, 0)
 	        OR i.failed <> IFNULL(r_failed, 0)
 	        OR i.rows_processed <> i.rows_total
-	        OR i.created + i.updated + i.skipped + i.failed <> i.rows_total
+	        OR i.created + i.updated + i.unchanged + i.skipped + i.failed
+	            <> i.rows_total
 	    ORDER BY i.file_name"
 }
 

@@ -99,8 +99,9 @@ Di,Delta,Co,co.example,di@co.example,Later,Yes
 Gus,Eta,Co,co.example,gus@co.example,VIP;late,
 X
 it_import w "$RUN/f2.csv" --on-existing update --workflow default
-check_eq "file 2: updated, flagged, tagged (status)" "done 4 1 2" \
-    "$(st '"\(.state) \(.updated) \(.dnt) \(.tagged)"')"
+# (a row that only adds tags changes no value: unchanged, and tagged)
+check_eq "file 2: updated, unchanged, flagged, tagged (status)" "done 1 3 1 2" \
+    "$(st '"\(.state) \(.updated) \(.unchanged) \(.dnt) \(.tagged)"')"
 check_eq "a later no or empty never clears a flag" "1 1" \
     "$(sql "SELECT SUM(email = 'ann@co.example' AND dnt = 1),
     SUM(email = 'bob@co.example' AND dnt = 1) FROM contacts" | tr '\t' ' ')"
@@ -168,7 +169,7 @@ check "and resumed from checkpoints" \
     [ "$(grep -c "$ID: resuming after row" "$RUN/watchd.log")" -ge 3 ]
 check_eq "the killed import is done: created, updated, tagged, flagged, enrolled" \
     "done $half $half $N $((N / 10)) $((N - N / 10))" \
-    "$(st '"\(.state) \(.created) \(.updated) \(.tagged) \(.dnt) \(.queued_to_workflow)"')"
+    "$(st '"\(.state) \(.created) \(.updated + .unchanged) \(.tagged) \(.dnt) \(.queued_to_workflow)"')"
 k="FROM contact_tags ct JOIN contacts c ON c.id = ct.contact_id
     JOIN tags t ON t.id = ct.tag_id WHERE c.email LIKE 'k%@kco.example'"
 num="CAST(SUBSTRING(c.first_name, 2) AS UNSIGNED)"
