@@ -20,9 +20,11 @@
  */
 #include <sys/file.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -154,9 +156,62 @@ watchd_status_failed(const char *id, const char *why)
 	watchd_status_set(id, "failed", why, NULL);
 }
 
-/* Say what a drop waits for, and until when (wall ms). */
+/* Whether a file is read through a converted copy: not UTF-8 (a UTF-16
+ * byte order mark, or bytes UTF-8 does not allow). */
+static int
+watchd_converted(int fd)
+{
+	struct textenc_state	 st;
+	unsigned char		 buf[65536];
+	ssize_t			 n;
+	size_t			 bom;
+	enum textenc		 enc;
+	int			 first = 1;
+
+	memset(&st, 0, sizeof st);
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		if (first && (enc = textenc_bom(buf, n, &bom)) !=
+		    TEXTENC_UNKNOWN)
+			return (enc != TEXTENC_UTF8);
+		first = 0;
+		if (textenc_utf8(&st, buf, n) == -1)
+			return (1);
+	}
+	return (st.need != 0);
+}
+
+/*
+ * Whether a claimed drop's try failed for want of room in the spool: its
+ * file needs a converted copy (UTF-8 of Windows-1252 takes up to three
+ * times its size), none is there yet, and the spool keeps less free. import_run says only "try again"; this
+ * tells the spool's trouble from the database's.
+ */
+static int
+watchd_no_room(const char *id)
+{
+	struct stat	 sb;
+	char		*p;
+	int		 fd, r = 0;
+
+	p = spool_path(conf.spool_dir, "active", id, "data.utf8.csv");
+	if (stat(p, &sb) == -1) {
+		free(p);
+		p = spool_path(conf.spool_dir, "active", id, "data.csv");
+		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+			if (fstat(fd, &sb) == 0 && spool_free_space(
+			    conf.spool_dir, 3 * (long long)sb.st_size) == -1)
+				r = watchd_converted(fd);
+			close(fd);
+		}
+	}
+	free(p);
+	return (r);
+}
+
+/* Say what a drop waits for (the database, or room in the spool), and
+ * until when (wall ms). */
 static void
-watchd_status_waiting(const char *id, long long retry_at)
+watchd_status_waiting(const char *id, long long retry_at, int room)
 {
 	struct timespec	ts;
 	char		why[160];
@@ -165,8 +220,10 @@ watchd_status_waiting(const char *id, long long retry_at)
 	clock_gettime(CLOCK_REALTIME, &ts);
 	s = (retry_at - ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)
 	    + 999) / 1000;
-	snprintf(why, sizeof why, "Waiting for the database (busy, full or "
-	    "unavailable); trying again in %lld s", s > 0 ? s : 1);
+	snprintf(why, sizeof why, room ? "Waiting for room in the spool "
+	    "(its disk is full); trying again in %lld s" : "Waiting for the "
+	    "database (busy, full or unavailable); trying again in %lld s",
+	    s > 0 ? s : 1);
 	log_info("%s: %s", id, why);
 	watchd_status_set(id, NULL, NULL, why);
 }
@@ -288,10 +345,11 @@ watchd_one(const char *id)
 	}
 	/* The open batch was rolled back: a deadlock, a lock wait, a Galera
 	 * conflict, too many connections, a full disk or table, the server
-	 * gone. None of it is the file's: not an attempt, and the drop
-	 * waits a little longer each time. */
+	 * gone; or the spool had no room to convert the file. None of it is
+	 * the file's: not an attempt, and the drop waits a little longer
+	 * each time. */
 	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TROUBLE, &at);
-	watchd_status_waiting(id, at.retry_at);
+	watchd_status_waiting(id, at.retry_at, watchd_no_room(id));
 	spool_release(conf.spool_dir, id);
 	close(fd);
 	if (mysql_ping(db) == 0)
