@@ -89,6 +89,7 @@ struct rowv {
 	int		 linkedin_state;	/* norm_linkedin's answer */
 	int		 domain_state;		/* norm_domain's answer */
 	const char	*domain_cell;
+	const char	*linkedin_cell;	/* as written, for why it was refused */
 	const char	*phone;
 	const char	*pv_result;
 	const char	*pv_provider;

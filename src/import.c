@@ -181,10 +181,9 @@ import_skip_identity(struct import *im, struct rowv *rv)
 		buf_add(&missing, n, strlen(n));
 	}
 	if (rv->linkedin_state == -1) {
-		xasprintf(&msg, "The LinkedIn URL is not a profile URL "
-		    "(linkedin.com/in/...), and %s %s missing",
-		    buf_str(&missing), strchr(buf_str(&missing), ',') ? "are" :
-		    "is");
+		xasprintf(&msg, "The LinkedIn URL is %s, and %s %s missing",
+		    norm_linkedin_why(rv->linkedin_cell), buf_str(&missing),
+		    strchr(buf_str(&missing), ',') ? "are" : "is");
 		r = import_skip(im, rv->row, "invalid_linkedin_url", msg, NULL,
 		    NULL);
 	} else {

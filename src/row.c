@@ -381,7 +381,7 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 	    NULL;
 	rv->domain_cell = row_cell(im, rec, COL_DOMAIN);
 	rv->domain_state = norm_domain(rv->domain_cell, &rv->domain);
-	v = row_cell(im, rec, COL_LINKEDIN);
+	v = rv->linkedin_cell = row_cell(im, rec, COL_LINKEDIN);
 	if ((rv->linkedin_state = norm_linkedin(v, &rv->linkedin)) == -1) {
 		xasprintf(&msg, "The LinkedIn URL is %s; it was left empty",
 		    norm_linkedin_why(v));

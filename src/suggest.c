@@ -180,13 +180,14 @@ suggest_phone(const char *s)
 static enum suggest_kind
 suggest_kind(const char *cell)
 {
-	char			*o = NULL;
+	char			*o = NULL, *others = NULL;
 	enum suggest_kind	 k = KIND_NONE;
 	const char		*dot;
 
+	/* an Email cell as people paste it: Name <addr>, mailto:, a list */
 	if (norm_linkedin(cell, &o) == 0)
 		k = KIND_LINKEDIN;
-	else if (norm_email(cell, &o) == 0)
+	else if (norm_emails(cell, &o, &others) == 0)
 		k = KIND_EMAIL;
 	else if (suggest_phone(cell))
 		k = KIND_PHONE;
@@ -202,6 +203,7 @@ suggest_kind(const char *cell)
 			k = KIND_DOMAIN;
 	}
 	free(o);
+	free(others);
 	return (k);
 }
 

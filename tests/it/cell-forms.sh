@@ -117,4 +117,14 @@ check_eq "the file's Other emails first, the cell's rest after" \
     "di.old@co.org; di3@co.net" "$(other_of Di)"
 check_eq "and one contact still" 1 \
     "$(sql "SELECT COUNT(*) FROM contacts WHERE first_name = 'Di'")"
+# A row only a refused LinkedIn URL would identify is skipped saying what
+# the URL is, not only that it is no profile URL.
+cat > "$RUN/f3.csv" <<X
+First name,Contact LinkedIn URL
+Old,https://www.linkedin.com/pub/old-person/1a/2b/3c
+X
+it_import c "$RUN/f3.csv"
+check "a /pub/ URL: the skip says it is an old public-profile URL" \
+    grep -q "^The LinkedIn URL is an old public-profile URL .*, and Last name, Account Name, Domain are missing" \
+    <<< "$(st '.errors[] | select(.severity == "skipped") | .message')"
 it_done

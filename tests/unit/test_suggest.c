@@ -394,8 +394,15 @@ test_values(void **state)
 	    "+1 415 555 0100|Ada", "+1 415 555 0101|Bo", NULL };
 	const char *owners[] = {
 	    "ada@example.com|Ada", "bo@example.com|Bo", NULL };
+	/* Emails as people paste them (norm_emails) */
+	const char *pasted[] = {
+	    "Ada|Ada Lovelace <ada@example.com>",
+	    "Bo|mailto:bo@example.com", "Cy|cy@example.com; c@example.org",
+	    NULL };
 	size_t	bad = 0;
 
+	bad += check("pasted emails", "Name|Reach", pasted, "custom|Email",
+	    NULL) != 0;
 	/* Headers that say nothing; the values say it all. */
 	bad += check("values", "Who|Profile link|Contact|Reach|Homepage link|"
 	    "Note", people, "custom|Contact LinkedIn URL|Email|Phone|Domain|"
