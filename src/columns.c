@@ -150,6 +150,8 @@ static const struct {
 	{ "azienda", COL_ACCOUNT }, { "società", COL_ACCOUNT },
 	{ "nome azienda", COL_ACCOUNT }, { "ragione sociale", COL_ACCOUNT },
 	{ "organizzazione", COL_ACCOUNT },
+	/* Close's contacts export: its leads are companies */
+	{ "lead name", COL_ACCOUNT },
 	/* Domain */
 	{ "website", COL_DOMAIN }, { "web site", COL_DOMAIN },
 	{ "website url", COL_DOMAIN }, { "web page", COL_DOMAIN },

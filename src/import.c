@@ -1556,8 +1556,13 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	/* What each column means: suggested, remembered, chosen. */
 	remembered = import_remembered(&im, spool, id, &prep.sample);
 	if (mapping_build(&im.cm, &prep.sample, conf.id_header, remembered,
-	    im.m.mapping, &cause) == -1 ||
-	    mapping_required(&im.cm, im.m.flow, conf.id_header, &cause) == -1) {
+	    im.m.mapping, &cause) == -1) {
+		r = import_fail(&im, cause);
+		goto out;
+	}
+	if (mapping_required(&im.cm, im.m.flow, conf.id_header, &cause) == -1) {
+		/* how the columns were taken says why they do not do */
+		import_columns_status(&im);
 		r = import_fail(&im, cause);
 		goto out;
 	}

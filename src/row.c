@@ -14,6 +14,7 @@
 #include "db.h"
 
 #define ROW_OTHER_EMAILS	"Other emails"	/* custom key: an Email cell's rest */
+#define ROW_OTHER_PHONES	"Other phones"	/* ... and a Phone cell's */
 
 /* The trimmed cell of a known column, or NULL if absent or blank. Trims
  * in place: the record is ours until the next row. */
@@ -329,14 +330,15 @@ row_yes(const char *v)
 }
 
 /*
- * An Email cell's other addresses, as custom data "Other emails": after
- * the row's own cell of that name (in any case), if it has one.
+ * A cell's other values (an Email cell's other addresses, a Phone cell's
+ * other numbers), as custom data under name: after the row's own cell of
+ * that name (in any case), if it has one.
  */
 static void
-row_other_emails(struct rowv *rv, const char *others)
+row_other(struct rowv *rv, const char *name, const char *others)
 {
 	json_object	*o = NULL, *v;
-	const char	*key = ROW_OTHER_EMAILS;
+	const char	*key = name;
 	char		*s = NULL;
 
 	if (rv->custom != NULL)
@@ -344,7 +346,7 @@ row_other_emails(struct rowv *rv, const char *others)
 	if (o == NULL)
 		o = json_object_new_object();
 	json_object_object_foreach(o, k, val) {
-		if (strcasecmp(k, ROW_OTHER_EMAILS) == 0) {
+		if (strcasecmp(k, name) == 0) {
 			key = k;
 			if (json_object_is_type(val, json_type_string))
 				xasprintf(&s, "%s; %s",
@@ -362,6 +364,44 @@ row_other_emails(struct rowv *rv, const char *others)
 	json_object_put(o);
 }
 
+/* Digits in s[0..n). */
+static size_t
+row_digits(const char *s, size_t n)
+{
+	size_t	i, d = 0;
+
+	for (i = 0; i < n; i++)
+		d += s[i] >= '0' && s[i] <= '9';
+	return (d);
+}
+
+/*
+ * A Phone cell with several numbers ("+7 495 555 0104, +1 555 0150", as
+ * Attio and Google write them): cut after the first, in place; the rest
+ * (owned), or NULL. Only when every part separated by ',' or ';' has a
+ * phone number's 7 digits or more: "555 0100, ext. 12" is one number.
+ */
+static char *
+row_phones(char *cell)
+{
+	char	*p, *e, *rest;
+
+	for (p = cell; *p != '\0'; p = *e != '\0' ? e + 1 : e) {
+		e = p + strcspn(p, ",;");
+		if (row_digits(p, e - p) < 7)
+			return (NULL);
+	}
+	if ((p = cell + strcspn(cell, ",;")) == cell + strlen(cell))
+		return (NULL);
+	*p++ = '\0';
+	while (*p == ' ' || *p == ',' || *p == ';')
+		p++;
+	rest = xstrdup(p);
+	for (e = cell + strlen(cell); e > cell && e[-1] == ' '; )
+		*--e = '\0';
+	return (rest);
+}
+
 /*
  * Read a row into rv. Returns 0, or -1 if the database failed (looking up
  * the owner).
@@ -370,7 +410,7 @@ int
 row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 {
 	const char	*v;
-	char		*msg, *others = NULL;
+	char		*msg, *others = NULL, *phones = NULL;
 
 	memset(rv, 0, sizeof *rv);
 	rv->row = rec->row;
@@ -409,15 +449,25 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 		    "Phone Intent Score was left empty", v);
 		row_warn(rv, "invalid_intent_score", "Phone Intent Score", msg);
 	}
-	rv->phone = row_cell(im, rec, COL_PHONE);
+	if ((rv->phone = row_cell(im, rec, COL_PHONE)) != NULL &&
+	    (phones = row_phones((char *)rv->phone)) != NULL) {
+		xasprintf(&msg, "The Phone cell holds more than one number: "
+		    "%s was taken as Phone, the others were kept as custom "
+		    "data \"%s\"", rv->phone, ROW_OTHER_PHONES);
+		row_warn(rv, "several_phones", "Phone", msg);
+	}
 	rv->pv_result = row_cell(im, rec, COL_PV_RESULT);
 	rv->pv_provider = row_cell(im, rec, COL_PV_PROVIDER);
 	rv->phone_type = row_cell(im, rec, COL_PHONE_TYPE);
 	rv->owner_cell = row_cell(im, rec, COL_OWNER);
 	rv->custom = row_custom(im, rec);
 	if (others != NULL) {
-		row_other_emails(rv, others);
+		row_other(rv, ROW_OTHER_EMAILS, others);
 		free(others);
+	}
+	if (phones != NULL) {
+		row_other(rv, ROW_OTHER_PHONES, phones);
+		free(phones);
 	}
 	if ((v = row_cell(im, rec, COL_TAGS)) != NULL)
 		row_tags(rv, v);

@@ -310,15 +310,19 @@ static const char *suggest_lost[] = {
 
 /*
  * Whether a is better than b for the field both propose: named by its
- * header over guessed from its values, then the better filled, then the
- * one whose header is the field's own name, then the earlier (a: callers
- * go left to right). *reason indexes suggest_lost.
+ * header over guessed from its values (unless the named one is filled in
+ * fewer than half as many rows: Freshsales' "Mobile" names Phone, its
+ * "Work" holds the phones), then the better filled, then the one whose
+ * header is the field's own name, then the earlier (a: callers go left
+ * to right). *reason indexes suggest_lost.
  */
 static int
 suggest_better(const struct suggest_col *a, const struct suggest_col *b,
     int *reason)
 {
-	if (a->byvalue != b->byvalue) {
+	if (a->byvalue != b->byvalue &&
+	    2 * (a->byvalue ? b->filled : a->filled) >=
+	    (a->byvalue ? a->filled : b->filled)) {
 		*reason = 0;
 		return (!a->byvalue);
 	}

@@ -127,4 +127,20 @@ it_import c "$RUN/f3.csv"
 check "a /pub/ URL: the skip says it is an old public-profile URL" \
     grep -q "^The LinkedIn URL is an old public-profile URL .*, and Last name, Account Name, Domain are missing" \
     <<< "$(st '.errors[] | select(.severity == "skipped") | .message')"
+# A Phone cell with several numbers: the first is Phone, the others are
+# kept; a number with an extension is one number.
+cat > "$RUN/f4.csv" <<X
+First name,Last name,Account Name,Domain,Phone
+Pia,Phones,Co,co.example,"+7 495 555 0104, +1 555 0150"
+Pat,Ext,Co,co.example,"+1 555 0100, ext. 12"
+X
+it_import c "$RUN/f4.csv"
+check_eq "several phones: the first is Phone, the rest Other phones" \
+    "+7 495 555 0104|+1 555 0150" "$(sql "SELECT CONCAT(phone, '|',
+    JSON_VALUE(custom, '\$.\"Other phones\"')) FROM contacts
+    WHERE last_name = 'Phones'")"
+check_eq "with a several_phones warning" several_phones \
+    "$(st '.errors[] | select(.row == 2) | .code')"
+check_eq "an extension is part of one number" "+1 555 0100, ext. 12" \
+    "$(sql "SELECT phone FROM contacts WHERE last_name = 'Ext'")"
 it_done

@@ -108,7 +108,7 @@ field_of() {
 
 # map HEADER = TARGET[|TARGET...]: the status column's as/key/why.
 check_map() {
-	local spec=$1 header target col as key why alt ok=0 lc
+	local spec=$1 header target col as key why alt ok=0 lc hname
 	header=${spec%% = *}
 	target=${spec#* = }
 	if [[ $header == \#* ]]; then
@@ -126,6 +126,7 @@ check_map() {
 	as=$(jq -r '.as // ""' <<< "$col")
 	key=$(jq -r '.key // ""' <<< "$col")
 	why=$(jq -r '.why // ""' <<< "$col")
+	hname=$(jq -r '.header // ""' <<< "$col")	# "#N" names it by place
 	IFS='|' read -ra alts <<< "$target"
 	for alt in "${alts[@]}"; do
 		lc=${alt,,}
@@ -135,13 +136,13 @@ check_map() {
 			    ok=1;;
 		custom)
 			[ "${as,,}" = custom ] && { [ -z "$key" ] ||
-			    [ "$key" = "$header" ]; } && ok=1;;
+			    [ "$key" = "$hname" ]; } && ok=1;;
 		*)
 			[ "${as,,}" = "$lc" ] && ok=1;;
 		esac
 	done
 	local got=$as
-	[ -n "$key" ] && [ "$key" != "$header" ] && got="$as:$key"
+	[ -n "$key" ] && [ "$key" != "$hname" ] && got="$as:$key"
 	[ $ok = 1 ] || differ "map $header: want $target, got ${got:-nothing}"
 	if [ $ok = 1 ] && [ -z "$why" ]; then
 		CHECKS=$((CHECKS + 1))

@@ -256,7 +256,7 @@ test_tools(void **state)
 		  "lead_name|status_label|primary_contact_first_name|"
 		  "primary_contact_last_name|primary_contact_primary_email|"
 		  "primary_contact_primary_phone",
-		  "custom|custom|First name|Last name|Email|Phone" },
+		  "Account Name|custom|First name|Last name|Email|Phone" },
 		{ "Attio people",
 		  "Record ID|First name|Last name|Email addresses|"
 		  "Phone numbers|Company|Job title|LinkedIn",
@@ -417,7 +417,7 @@ test_values(void **state)
 	    "values look like domains or site URLs", NULL);
 	/* Close's "url" is the lead's site: the values say so. */
 	bad += check("url of sites", "lead_name|url", sites,
-	    "custom|Domain", NULL) != 0;
+	    "Account Name|Domain", NULL) != 0;
 	/* ZoomInfo's company "LinkedIn URL": pages, not profiles. */
 	bad += check("company pages", "Company|LinkedIn URL", pages,
 	    "Account Name|custom", NULL) != 0;
@@ -453,8 +453,13 @@ test_duplicates(void **state)
 	    "Acme||Ada", "Globex||Bo", NULL };
 	const char *same[] = { "a@example.com|b@example.com", NULL };
 	const char *byvalue[] = {
-	    "a@example.com|c@example.com", "|d@example.com",
+	    "a@example.com|c@example.com", "b@example.com|d@example.com",
 	    "|e@example.com", NULL };
+	/* Freshsales: "Mobile" names Phone and is nearly empty, "Work"
+	 * holds the phones */
+	const char *fresh[] = {
+	    "+27 11 555 0114|", "+55 11 5555 0115|", "+353 1 555 0116|",
+	    "+49 89 555 0117|+49 170 5550117", NULL };
 	size_t	bad = 0;
 
 	/* Salesforce: Phone and Mobile; Mobile is better filled. */
@@ -476,11 +481,14 @@ test_duplicates(void **state)
 	    NULL) != 0;
 	why_is("Work Email|E-mail", same, 1,
 	    "Email is column 1's (as filled, and earlier)", NULL);
-	/* A header's claim beats a guess from values. */
+	/* A header's claim beats a guess from values... */
 	bad += check("header over values", "Email|Backup", byvalue,
 	    "Email|custom", NULL) != 0;
 	why_is("Email|Backup", byvalue, 1,
 	    "values look like Email's, but it is column 1's", "Backup");
+	/* ...unless it is filled in fewer than half as many rows. */
+	bad += check("values over a nearly empty header", "Work|Mobile", fresh,
+	    "Phone|custom", NULL) != 0;
 	/* Three of one: never a failure. */
 	bad += check("three", "Phone|Mobile|Telephone", NULL,
 	    "Phone|custom|custom", NULL) != 0;
