@@ -62,6 +62,8 @@ static const struct route {
 	{ "GET", "/api/contacts", NEED_SESSION, api_contacts_list, NULL },
 	{ "GET", "/api/contacts/export.csv", NEED_SESSION, api_contacts_export,
 	    NULL },
+	/* after export.csv, which it would match too */
+	{ "GET", "/api/contacts/*", NEED_SESSION, NULL, api_contacts_get },
 	{ "GET", "/api/tags", NEED_SESSION, api_tags_list, NULL },
 	{ "POST", "/api/tags", NEED_SESSION | NEED_EDIT, api_tags_create, NULL },
 	{ "GET", "/api/workflows", NEED_SESSION, api_workflows_list, NULL },

@@ -61,6 +61,7 @@ void		 api_imports_errors_csv(struct http *, const char *);
 /* api_contacts.c */
 void		 api_contacts_list(struct http *);
 void		 api_contacts_export(struct http *);
+void		 api_contacts_get(struct http *, const char *);
 
 /* api_tags.c */
 void		 api_tags_list(struct http *);

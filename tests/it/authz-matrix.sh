@@ -42,6 +42,7 @@ declare -A EDITOR=(
 	["GET /api/imports/*/errors.csv"]=200
 	["GET /api/contacts"]=200
 	["GET /api/contacts/export.csv"]=200
+	["GET /api/contacts/*"]=200
 	["GET /api/tags"]=200
 	["POST /api/tags"]=201
 	["GET /api/workflows"]=200
@@ -112,6 +113,9 @@ send() {
 		a+=(-F flow=create -F "file=@$RUN/samehead.csv");;
 	"DELETE /api/mappings/*")
 		id=$MAPPING;;
+	"GET /api/contacts/*")	# the contact of this workspace's import
+		id=$(sql "SELECT public_id FROM contacts
+		    WHERE first_name = 'Zanzibar'");;
 	"POST /api/tags")
 		a+=(-H 'Content-Type: application/json' \
 		    -d "{\"name\":\"matrix-$role\"}");;

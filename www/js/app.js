@@ -1,13 +1,14 @@
 // intake's web app: log in, then Contacts, Tasks (the import feed) and
-// Settings, by the location hash (#/contacts, #/tasks, #/tasks/ID,
-// #/settings). Plain modules, no framework; every piece of data is put in
-// as text (dom.js).
+// Settings, by the location hash (#/contacts, #/contacts?import=ID&dnt=1,
+// #/contacts/ID, #/tasks, #/tasks/ID, #/settings). Plain modules, no
+// framework; every piece of data is put in as text (dom.js).
 import { api, state } from './api.js';
 import { h, fill, $ } from './dom.js';
-import { contactsPage } from './contacts.js';
+import { contactsPage, contactPage } from './contacts.js';
 import { tasksPage, taskPage } from './tasks.js';
 import { settingsPage } from './settings.js';
 import { feed } from './feed.js';
+import { notices, title } from './notice.js';
 
 let current = null;	// the page shown: { stop() }
 
@@ -39,6 +40,7 @@ function loginPage(main) {
 		err.textContent = r.body?.message || 'Could not log in';
 	});
 	fill(main, h('div.login-wrap', form));
+	title('Log in');
 	$('#login-email').focus();
 }
 
@@ -59,17 +61,26 @@ function route() {
 	current?.stop?.();
 	const main = $('#main');
 	const hash = location.hash || '#/contacts';
-	const [, page, id] = hash.split('/');
+	const [path, query] = hash.split('?');
+	const [, page, id] = path.split('/');
 	for (const a of document.querySelectorAll('nav a'))
 		a.toggleAttribute('aria-current', a.dataset.page === (page || 'contacts'));
-	if (page === 'tasks' && id)
+	if (page === 'tasks' && id) {
+		title('Import');
 		current = taskPage(main, decodeURIComponent(id));
-	else if (page === 'tasks')
+	} else if (page === 'tasks') {
+		title('Tasks');
 		current = tasksPage(main);
-	else if (page === 'settings')
+	} else if (page === 'settings') {
+		title('Settings');
 		current = settingsPage(main);
-	else
-		current = contactsPage(main);
+	} else if (id) {
+		title('Contact');
+		current = contactPage(main, decodeURIComponent(id));
+	} else {
+		title('Contacts');
+		current = contactsPage(main, new URLSearchParams(query || ''));
+	}
 }
 
 async function start() {
@@ -77,6 +88,7 @@ async function start() {
 	if (r.status !== 200) {
 		state.session = null;
 		feed.stop();
+		notices.stop();
 		$('#topbar').hidden = true;
 		loginPage($('#main'));
 		return;
@@ -84,6 +96,7 @@ async function start() {
 	state.session = r.body;
 	header();
 	feed.start();
+	notices.start();
 	route();
 }
 

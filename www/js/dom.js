@@ -99,3 +99,18 @@ export function toast(text, kind = 'ok') {
 	box.append(t);
 	setTimeout(() => t.remove(), 6000);
 }
+
+// A notice that stays until closed (or a minute has passed): what an
+// import did, with a link to it. The newest three are kept.
+export function notice(kind, ...children) {
+	const box = $('#toasts');
+	const close = h('button.toast-x', { type: 'button', 'aria-label': 'Dismiss' }, '×');
+	const t = h(`div.toast.notice.${kind}`, { role: kind === 'error' ? 'alert' : 'status' },
+		h('div.toast-text', children), close);
+	close.addEventListener('click', () => t.remove());
+	box.append(t);
+	while (box.querySelectorAll('.notice').length > 3)
+		box.querySelector('.notice').remove();
+	setTimeout(() => t.remove(), 60000);
+	return t;
+}

@@ -3,9 +3,12 @@
 // it and choose what each column becomes (mapping.js), pick tags,
 // workflow, what to do with existing contacts, DNT and owners, then
 // upload it with progress. A modal <dialog>: the rest of the
-// page is inert, Tab stays inside, Escape and Close cancel.
+// page is inert, Tab stays inside, Escape and Close cancel and give focus
+// back to what opened it. An option that would do nothing with the
+// others chosen says so as it is chosen.
 import { api, upload, state } from './api.js';
-import { h, fill, num } from './dom.js';
+import { h, fill, num, toast } from './dom.js';
+import { feed } from './feed.js';
 import { expected } from './columns.js';
 import { mappingStep } from './mapping.js';
 
@@ -31,7 +34,9 @@ function tagPicker(existing) {
 			h('button.chip-x', { type: 'button', 'aria-label': `Remove tag ${t}`,
 				onclick: () => { chosen.splice(chosen.indexOf(t), 1); render(); input.focus(); } }, '×'))));
 	}
-	function add(name) {
+	// After a tag is added the list stays shut until the user types or
+	// asks for it (ArrowDown): open, it would cover what comes next.
+	function add(name, keepOpen) {
 		name = name.replace(/\s+/g, ' ').trim();
 		if (!name || name.length > 128 || has(name))
 			return;
@@ -39,7 +44,16 @@ function tagPicker(existing) {
 		chosen.push(known ? known.name : name);
 		input.value = '';
 		render();
-		suggest();
+		if (keepOpen)
+			suggest();
+		else
+			shut();
+	}
+	function shut() {
+		list.hidden = true;
+		input.setAttribute('aria-expanded', 'false');
+		input.removeAttribute('aria-activedescendant');
+		active = -1;
 	}
 	function suggest() {
 		const text = input.value.trim(), lower = text.toLowerCase();
@@ -53,7 +67,7 @@ function tagPicker(existing) {
 		input.setAttribute('aria-expanded', String(open));
 		fill(list, options.map((o, n) => h('li', { role: 'option', id: `${id}-o${n}`,
 			'aria-selected': String(n === active), class: n === active ? 'active' : '',
-			onmousedown: (e) => { e.preventDefault(); add(o.name); } },
+			onmousedown: (e) => { e.preventDefault(); add(o.name, true); } },
 		h('span', o.label), h('span.muted.small', o.hint))));
 		if (active >= 0) input.setAttribute('aria-activedescendant', `${id}-o${active}`);
 		else input.removeAttribute('aria-activedescendant');
@@ -76,7 +90,7 @@ function tagPicker(existing) {
 		suggest();
 	});
 	input.addEventListener('focus', suggest);
-	input.addEventListener('blur', () => { list.hidden = true; input.setAttribute('aria-expanded', 'false'); });
+	input.addEventListener('blur', shut);
 	input.addEventListener('keydown', (e) => {
 		if (e.key === 'ArrowDown') { if (list.hidden) suggest(); move(1); }
 		else if (e.key === 'ArrowUp') move(-1);
@@ -85,8 +99,7 @@ function tagPicker(existing) {
 			else if (input.value.trim()) add(input.value);
 			else return;
 		} else if (e.key === 'Escape' && !list.hidden) {
-			list.hidden = true;
-			input.setAttribute('aria-expanded', 'false');
+			shut();
 			e.stopPropagation();
 		} else if (e.key === 'Backspace' && input.value === '' && chosen.length) {
 			chosen.pop();
@@ -105,10 +118,11 @@ function choice(type, name, value, label, hint, checked) {
 	const id = `${name}-${value}-${++seq}`;
 	const input = h('input', { type, name, value, id, checked,
 		role: type === 'checkbox' ? 'switch' : null,
-		'aria-describedby': hint ? `${id}-hint` : null });
+		'aria-describedby': hint ? `${id}-hint ${id}-note` : `${id}-note` });
 	return h(type === 'checkbox' ? 'div.toggle' : 'div.choice', input,
 		h('div.choice-text', h('label.choice-title', { for: id }, label),
-			hint ? h('span.choice-hint', { id: `${id}-hint` }, hint) : null));
+			hint ? h('span.choice-hint', { id: `${id}-hint` }, hint) : null,
+			h('span.choice-note', { id: `${id}-note`, 'aria-live': 'polite' })));
 }
 const radio = (name, value, label, hint, checked) => choice('radio', name, value, label, hint, checked);
 const toggle = (name, label, hint) => choice('checkbox', name, '1', label, hint, false);
@@ -128,7 +142,16 @@ function columnGuide(flow, idHeader) {
 			: h('p.small', h('a.link', { href: '/api/contacts/export.csv', download: '' }, 'Export your contacts')));
 }
 
-export async function openImport(flow, onStarted) {
+// The upload was accepted: say so, and have the feed tell when it ends.
+function started(res) {
+	toast('Import started. Processing contacts…');
+	feed.watch(res?.id);
+	feed.now();
+}
+
+// openImport(flow, opener): opener (the Add new button, say) gets the
+// focus back when the window closes.
+export async function openImport(flow, opener) {
 	const idHeader = state.session.id_header || 'EG-CON-ID';
 	const [tags, wf] = await Promise.all([api('/api/tags'), api('/api/workflows')]);
 	const existing = tags.body?.tags || [];
@@ -155,7 +178,8 @@ export async function openImport(flow, onStarted) {
 	const picker = tagPicker(existing);
 	const wfSelect = h('select', { id: `wf-${++seq}`, 'aria-label': 'Workflow', disabled: true },
 		workflows.map((w) => h('option', { value: String(w.id) }, w.name)));
-	const wfDefault = radio('workflow', 'default', `Default (${def ? def.name : 'none'})`, null, true);
+	let defName = def ? def.name : null;
+	const wfDefault = radio('workflow', 'default', `Default (${defName || 'none'})`, null, true);
 	const wfSelectRadio = radio('workflow', 'select', 'Select workflow', null, false);
 	wfSelectRadio.querySelector('input').disabled = workflows.length === 0;
 	wfSelectRadio.append(wfSelect);
@@ -174,7 +198,10 @@ export async function openImport(flow, onStarted) {
 				h('div.field', h('label', { for: picker.input.id }, 'Tags'), picker.el,
 					h('p.hint', 'Added to every contact this import creates or updates. New tags are created.')),
 				h('fieldset', h('legend', 'Workflow'), wfDefault, wfSelectRadio,
-					h('a.link.small', { href: '#/settings', onclick: () => close() }, 'Default workflows settings')),
+					// Beside the window, not instead of it: the file and
+					// the choices stay.
+					h('a.link.small', { href: '#/settings', target: '_blank', rel: 'noopener' }, 'Default workflows settings',
+						h('span.visually-hidden', ' (opens in a new tab)'))),
 				h('fieldset', h('legend', 'If an contact already exists'),
 					radio('on_existing', 'skip', 'Skip it', 'Do not update existing contact information', flow === 'create'),
 					radio('on_existing', 'update', 'Update existing contact information', 'Non-empty cells overwrite; empty cells never erase', flow === 'update'),
@@ -194,7 +221,23 @@ export async function openImport(flow, onStarted) {
 		if (xhr) xhr.abort?.();
 		dlg.close();
 	}
-	dlg.addEventListener('close', () => { step.stop(); dlg.remove(); });
+	dlg.addEventListener('close', () => {
+		step.stop();
+		dlg.remove();
+		window.removeEventListener('focus', refresh);
+		const back = opener?.isConnected ? opener : document.getElementById('add-new');
+		back?.focus();
+	});
+	// Back from the settings tab: the default may have changed.
+	async function refresh() {
+		const r = await api('/api/workflows');
+		if (r.status !== 200 || !dlg.open)
+			return;
+		defName = r.body.default ? r.body.default.name : null;
+		wfDefault.querySelector('label').textContent = `Default (${defName || 'none'})`;
+		notes();
+	}
+	window.addEventListener('focus', refresh);
 	closeBtn.addEventListener('click', close);
 	// Tab and Shift-Tab wrap inside the window.
 	dlg.addEventListener('keydown', (e) => {
@@ -209,6 +252,18 @@ export async function openImport(flow, onStarted) {
 	});
 	for (const r of form.querySelectorAll('input[name=workflow]'))
 		r.addEventListener('change', () => { wfSelect.disabled = form.workflow.value !== 'select'; });
+
+	// Options that do nothing with the others chosen, said beside them.
+	const noteOf = (name) => form.querySelector(`input[name=${name}]`).closest('.toggle').querySelector('.choice-note');
+	function notes() {
+		const wf = form.workflow.value === 'select'
+			? wfSelect.selectedOptions[0]?.textContent : defName;
+		noteOf('dnt').textContent = form.dnt.checked && wf
+			? `Nobody from this import will be queued to ${wf}: Do Not Touch contacts are never enrolled.` : '';
+		noteOf('override_owners').textContent = form.override_owners.checked && form.on_existing.value === 'skip'
+			? 'Does nothing with “Skip it”: existing contacts are left as they are. Choose “Update existing contact information” to change their owners.' : '';
+	}
+	form.addEventListener('change', notes);
 
 	function choose(f) {
 		fileError.textContent = '';
@@ -273,7 +328,7 @@ export async function openImport(flow, onStarted) {
 		importBtn.disabled = !!reason.textContent;
 		if (r.status === 202) {
 			dlg.close();
-			onStarted(r.body);
+			started(r.body);
 			return;
 		}
 		progress.hidden = true;

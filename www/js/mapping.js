@@ -214,10 +214,15 @@ export function mappingStep(flow, onstate) {
 		read.textContent = `${plural(cols.length, 'column', 'columns')}; ${readAs(p)}`;
 		fill(notes, (p.notes || []).map((n) => h('li', n)));	// the server's, "as last time" included
 		notes.hidden = !p.notes?.length;
-		problem.textContent = p.ok ? '' : p.problem || 'This file cannot be imported as it is mapped.';
-		okLine.hidden = !p.ok;
+		// The whole file seen and no row under its header: the import
+		// would fail, so the window says so now.
+		const empty = !!p.ok && file.size <= HEAD && p.rows_seen === 0;
+		const ok = !!p.ok && !empty;
+		problem.textContent = ok ? '' : empty ? 'The file has a header but no rows: there is nothing to import.'
+			: p.problem || 'This file cannot be imported as it is mapped.';
+		okLine.hidden = !ok;
 		status.textContent = '';
-		tell(true, !!p.ok, p.ok ? null : problem.textContent);
+		tell(true, ok, ok ? null : problem.textContent);
 	}
 
 	async function ask() {
