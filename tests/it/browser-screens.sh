@@ -92,7 +92,7 @@ check_eq "the file without the required columns failed" failed \
 
 # A file big enough to be seen running (the test holds the watcher).
 awk 'BEGIN { print "First name,Last name,Account Name,Domain,Email"
-	for (i = 1; i <= 40000; i++)
+	for (i = 1; i <= 15000; i++)
 		printf "F%d,Big%d,Co %d,co%d.example,big%d@co%d.example\n", i, i, i % 50, i % 50, i, i % 50 }' \
     > "$RUN/big.csv"
 

@@ -1,14 +1,15 @@
 // The workspace's imports, polled: every 1.5 s while one is queued or
 // running, every 15 s otherwise (an import may also arrive by SFTP or the
 // CLI). Pages subscribe; a subscriber hears the list, and which imports
-// finished since the last poll: those seen queued or running before, and
-// those this page started (watch), which a small file may end before any
-// poll saw them running.
+// finished since the last poll: those seen queued or running before,
+// those this page started (watch), and those new since the first poll
+// that had ended already (a small file may end before any poll saw it
+// running).
 import { api } from './api.js';
 
 const BUSY_MS = 1500, IDLE_MS = 15000;
 const subs = new Set();
-let timer = null, running = false, last = new Map(), list = [];
+let timer = null, running = false, last = new Map(), list = [], primed = false;
 const watched = new Set();
 
 export const busy = (i) => i.state === 'queued' || i.state === 'running';
@@ -21,8 +22,12 @@ async function poll() {
 	let finished = [];
 	if (r.status === 200) {
 		list = r.body.imports;
+		// Ended since the last poll: seen busy then, started here, or
+		// new since the first poll and ended already (a small file
+		// dropped by SFTP, or one that failed at once).
 		finished = list.filter((i) => !busy(i) && (watched.has(i.id) ||
-			(last.has(i.id) && busy(last.get(i.id)))));
+			(last.has(i.id) ? busy(last.get(i.id)) : primed)));
+		primed = true;
 		for (const i of finished)
 			watched.delete(i.id);
 		last = new Map(list.map((i) => [i.id, i]));
@@ -34,7 +39,7 @@ async function poll() {
 
 export const feed = {
 	start() { if (!running) { running = true; poll(); } },
-	stop() { running = false; clearTimeout(timer); last = new Map(); list = []; watched.clear(); },
+	stop() { running = false; clearTimeout(timer); last = new Map(); list = []; watched.clear(); primed = false; },
 	// An import this page started: its end is told even if no poll saw
 	// it running.
 	watch(id) { if (id) watched.add(id); },
