@@ -1572,7 +1572,6 @@ import_run(MYSQL *db, const char *spool, const char *id)
 		log_warnx("the mapping could not be remembered");
 	im.st.notes = preview_notes(&prep, &im.cm, remembered != NULL &&
 	    im.m.mapping == NULL);
-	prepare_clear(&prep);
 	import_columns_status(&im);
 	if (row > 0) {
 		/* Resume: read on from just past the last committed row. */
@@ -1581,9 +1580,11 @@ import_run(MYSQL *db, const char *spool, const char *id)
 			r = import_fail(&im, "cannot resume: seek failed");
 			goto out;
 		}
+		/* lim.recoded is prep's: copied here, freed just after */
 		im.in = csvin_create(import_read, &im.fd, &lim, off, row);
 	} else
 		row = rec->row;
+	prepare_clear(&prep);
 	status_write(spool, &im.st);
 
 	/* Each batch: read it, look up what needs looking up, read its

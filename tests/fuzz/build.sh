@@ -5,8 +5,8 @@ src=$(cd "$(dirname "$0")/../.." && pwd)
 out=$1
 mkdir -p "$out"
 cflags="-g -O1 -fsanitize=fuzzer,address,undefined -D_GNU_SOURCE -I$src/src
-    $(pkg-config --cflags json-c libcrypto)"
-libs="$(pkg-config --libs json-c libcrypto) -lcsv"
+    $(pkg-config --cflags json-c libcrypto uchardet)"
+libs="$(pkg-config --libs json-c libcrypto uchardet) -lcsv"
 common="$src/src/xmalloc.c $src/src/log.c $src/src/buf.c"
 build() {
 	clang $cflags -o "$out/$1" "$src/tests/fuzz/$1.c" $common "${@:2}" $libs

@@ -4,9 +4,12 @@
 # its names are stored as written. A UTF-8 file with one Windows-1252 row
 # stays UTF-8 (that row alone is decoded otherwise, with a warning), a NUL
 # byte costs its row, not the file, and the user's encoding (CLI, upload
-# form, sidecar, preview) wins over detection.
+# form, sidecar, preview) wins over detection. A killed import of a
+# mostly-UTF-8 file resumes warning on the same rows.
+STACK_BATCH=50
 STACK_CONF_EXTRA="drop_settle = 1
-drop_hold = 5"
+drop_hold = 5
+max_attempts = 1000"
 . "$(dirname "$0")/lib.sh"
 stack_up || exit 1
 it_ws enc || exit 1
@@ -288,5 +291,52 @@ ST=$(cat "$RUN/spool/status/$SID.json" 2>/dev/null)
 check_eq "sidecar encoding: read as asked" "done ISO-8859-2 2" \
     "$(st .state) $(st .encoding) $(st .created)"
 check_eq "sidecar encoding: names right" "$plnames" "$(names plside.example)"
+
+# Killed and resumed: the rows recoded are warned on once each, at the
+# same rows, and read right (the checkpoint offsets are data.utf8.csv's).
+awk 'BEGIN {
+	print "First name,Last name,Account Name,Domain,Email,Note"
+	for (i = 2; i <= 6001; i++)
+		if (i % 500 == 0)
+			printf "Ren\351e,Lef\350vre%d,Soci\351t\351,r%d.kill.example,p%d@kill.example,5\200\n", i, i, i
+		else
+			printf "Jos\303\251,Garc\303\255a%d,Caf\303\251,r%d.kill.example,p%d@kill.example,\345\244\252\351\203\216\n", i, i, i
+}' > "$T/kill.csv"
+stack_stop_one "$RUN/watchd.pid"
+KID=$(stack_intake import --workspace enc --as ed@enc.test --no-wait \
+    "$T/kill.csv")
+kills=0 mid=0
+while [ $kills -lt 12 ]; do
+	[ "$(sql "SELECT state FROM imports WHERE id = '$KID'")" = done ] &&
+	    break
+	stack_watchd_start
+	sleep "$(printf '0.%02d' $(( 20 + RANDOM % 60 )))"
+	pid=$(cat "$RUN/watchd.pid")
+	kill -KILL "$pid"
+	while stack_pid_alive "$pid"; do sleep 0.01; done
+	kills=$((kills + 1))
+	ck=$(sql "SELECT checkpoint_row FROM imports WHERE id = '$KID'")
+	[ "${ck:-0}" -gt 0 ] && [ "$(sql "SELECT state FROM imports
+	    WHERE id = '$KID'")" != done ] && mid=$((mid + 1))
+done
+rm -f "$RUN/watchd.pid"
+stack_watchd_start
+it_wait_file "$KID"
+echo "# $kills kills, $mid of them mid-import"
+check "killed mid-import at least 3 times ($mid)" [ "$mid" -ge 3 ]
+check_eq "the resumed import: done, 6000 created, 12 warnings" \
+    "done UTF-8 6000 12" \
+    "$(st .state) $(st .encoding) $(st .created) $(st .warnings)"
+check_eq "one encoding_row warning on each recoded row, no other" \
+    "$(seq 500 500 6000 | tr '\n' ' ')" \
+    "$(sql "SELECT row_no FROM import_rows WHERE import_id = '$KID'
+        AND code = 'encoding_row' ORDER BY row_no" | tr '\n' ' ')"
+check_eq "the recoded rows are read as 1252, the others as UTF-8" \
+    "12 Renée|Société|5€ 5988 José|Café|太郎" \
+    "$(sql "SELECT COUNT(*), CONCAT_WS('|', c.first_name, a.name,
+        JSON_VALUE(c.custom, '\$.Note')) v FROM contacts c
+        JOIN accounts a ON a.id = c.account_id
+        WHERE c.email LIKE '%@kill.example' GROUP BY v ORDER BY 1" |
+        tr '\t\n' '  ' | sed 's/ $//')"
 
 it_done
