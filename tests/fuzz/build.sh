@@ -13,5 +13,9 @@ build() {
 }
 build fuzz_csvin "$src/src/csvin.c" "$src/src/textenc.c"
 build fuzz_multipart "$src/src/multipart.c"
-build fuzz_manifest "$src/src/manifest.c" "$src/src/normalize.c"
+# manifest_decode checks the options again: options.c, and the mapping
+# (mapping.c, suggest.c, columns.c), the encoding (textenc.c) and conf
+build fuzz_manifest "$src/src/manifest.c" "$src/src/normalize.c" \
+    "$src/src/options.c" "$src/src/mapping.c" "$src/src/suggest.c" \
+    "$src/src/columns.c" "$src/src/textenc.c" "$src/src/conf.c"
 build fuzz_normalize "$src/src/normalize.c"
