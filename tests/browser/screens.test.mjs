@@ -312,8 +312,10 @@ for (const w of WIDTHS) await section(`contact view at ${w}`, async () => {
 		for (const re of [/ada@analytical\.example/, /\+44 20 7946 0000/, /Analytical Engines/, /Lead Source/, /Event 2026/,
 			/VIP/, /Welcome sequence/, /Created it/, /Updated it/, /seed\.csv/, /touch\.csv/, new RegExp(ADA)])
 			has(t, re);
-		eq(await page.getByRole('link', { name: 'touch.csv' }).getAttribute('href'), `#/tasks/${TOUCH}`);
-		eq(await page.getByRole('link', { name: 'seed.csv' }).getAttribute('href'), `#/tasks/${SEED}`);
+		const imports = page.getByRole('region', { name: 'Imports' });
+		eq(await imports.getByRole('link', { name: 'touch.csv' }).getAttribute('href'), `#/tasks/${TOUCH}`);
+		eq(await imports.getByRole('link', { name: 'seed.csv' }).getAttribute('href'), `#/tasks/${SEED}`);
+		eq(await page.getByRole('region', { name: 'Workflows' }).getByRole('link', { name: 'seed.csv' }).getAttribute('href'), `#/tasks/${SEED}`);
 	});
 	await screen('contact', w);
 });

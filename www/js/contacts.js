@@ -260,7 +260,8 @@ export function contactPage(main, id) {
 		const name = fullName(c);
 		title(name);
 		const custom = Object.entries(c.custom || {});
-		const link = (imp) => h('a.link', { href: `#/tasks/${encodeURIComponent(imp)}` }, imp);
+		const files = new Map(c.imports.map((i) => [i.id, i.file]));
+		const link = (imp) => h('a.link', { href: `#/tasks/${encodeURIComponent(imp)}` }, files.get(imp) || imp);
 		fill(main,
 			h('a.link.back', { href: '#/contacts' }, '← All contacts'),
 			h('div.page-head', h('div', h('h1', name), h('span.muted', c.id)),

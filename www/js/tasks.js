@@ -87,8 +87,9 @@ function progress(i) {
 	];
 }
 
-// One import as a card; compact for the Contacts page's panel.
-export function importCard(i, compact) {
+// One import as a card; compact for the Contacts page's panel. On an
+// import's own page (detail) a failure is told below, once.
+export function importCard(i, compact, detail) {
 	const flow = i.flow === 'update' ? 'Update with CSV' : 'Create with CSV';
 	return h(`article.import.${i.state}${compact ? '.compact' : ''}`, { dataset: { id: i.id } },
 		h('div.import-head',
@@ -98,7 +99,7 @@ export function importCard(i, compact) {
 		progress(i),
 		compact ? null : stacked(i),
 		compact ? null : workflowLine(i),
-		i.state === 'failed' && i.message ? h('p.error', i.message) : null);
+		i.state === 'failed' && i.message && !detail ? h('p.error', i.message) : null);
 }
 
 export function tasksPage(main) {
@@ -197,7 +198,7 @@ export function taskPage(main, id) {
 		const i = st = r.body;
 		title(i.file || 'Import');
 		const cols = (i.columns || []).map((c) => h('li', h('span', c.header), ' → ', h('span.muted', c.as)));
-		fill(head, h('div.card.detail', importCard(i, false),
+		fill(head, h('div.card.detail', importCard(i, false, true),
 			cols.length ? h('details', { open: i.state === 'failed' }, h('summary', 'How the columns were read'), h('ul.cols', cols)) : null));
 		if (i.state !== lastState)
 			fill(help, i.state === 'failed' ? failedHelp(i) : null);
