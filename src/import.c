@@ -946,6 +946,18 @@ import_options(struct import *im, char **cause)
 		    "workspace", im->m.workflow);
 		return (-2);
 	}
+	/* Which workflow it queues to, by name, for the task page. */
+	if (im->workflow_id > 0) {
+		s = db_prepare(im->db, "SELECT name FROM workflows WHERE id = ?");
+		if (s == NULL)
+			return (-1);
+		db_bind_int(s, 0, im->workflow_id);
+		if (db_exec(s) == 0 && db_fetch(s) == 1) {
+			free(im->st.workflow);
+			im->st.workflow = xstrdup(db_col_str(s, 0));
+		}
+		db_close(s);
+	}
 	/* An existing tag is found by name, any case (the collation). */
 	s = db_prepare(im->db, "INSERT INTO tags (workspace_id, name) "
 	    "VALUES (?, ?) ON DUPLICATE KEY UPDATE id = LAST_INSERT_ID(id)");

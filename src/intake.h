@@ -175,6 +175,7 @@ struct status {
 	enum state	 state;
 	char		*file;
 	char		*uploader;	/* email, when known */
+	char		*workflow;	/* the workflow it queues to, or NULL */
 	long long	 rows_total;	/* -1 until known */
 	long long	 rows_processed;
 	long long	 bytes_total;

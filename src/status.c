@@ -135,6 +135,7 @@ status_encode(const struct status *st)
 	status_put_int(o, "failed", st->failed);
 	status_put_int(o, "warnings", st->warnings);
 	status_put_int(o, "tagged", st->tagged);
+	status_put_str(o, "workflow", st->workflow);
 	status_put_int(o, "queued_to_workflow", st->queued);
 	status_put_int(o, "dnt", st->dnt);
 	status_put_int(o, "enrich_pending", st->enrich_pending);
@@ -232,6 +233,7 @@ status_clear(struct status *st)
 	free(st->workspace);
 	free(st->file);
 	free(st->uploader);
+	free(st->workflow);
 	free(st->message);
 	free(st->created_at);
 	free(st->started_at);

@@ -62,6 +62,8 @@ check_eq "default uses the workspace setting" "Welcome 1" \
     "$(sql "SELECT w.name FROM workflow_enrolments e JOIN workflows w
         ON w.id = e.workflow_id JOIN contacts c ON c.id = e.contact_id
         WHERE c.last_name = 'Wfset'") $(st .queued_to_workflow)"
+check_eq "the status names the workflow the default resolved to" Welcome \
+    "$(st .workflow)"
 check_eq "enrolment is queued" queued "$(sql "SELECT e.state FROM
     workflow_enrolments e JOIN contacts c ON c.id = e.contact_id
     WHERE c.last_name = 'Wfset'")"
