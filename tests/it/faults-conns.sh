@@ -94,8 +94,13 @@ check "with backoff: at most 8 tries in about 8 s" test "$tries" -le 8
 check_eq "it is not failed, nor given up" "0 0" \
     "$(rsql "SELECT state = 'failed' FROM imports WHERE id = '$ID'") $(logs |
         grep -c 'giving up')"
-check "it waits in incoming/" test -d "$RUN/spool/incoming/$ID"
-check "the three watchers still run" eval 'for p in $W; do stack_alive "$RUN/$p.pid" || exit 1; done'
+check "it waits in the spool's queue, not done or failed" eval \
+    '[ -d "$RUN/spool/incoming/$ID" ] || [ -d "$RUN/spool/active/$ID" ]'
+all_alive() {
+	local p
+	for p in $W; do stack_alive "$RUN/$p.pid" || return 1; done
+}
+check "the three watchers still run" all_alive
 holders_stop
 check "once the connections are freed, it finishes" wait_for 120 is "$ID" done
 check_eq "with every row, once, none refused" "5000 0 0 5000 5000" \
