@@ -15,6 +15,8 @@
 
 #include "intake.h"
 
+#define TEXTENC_FEW	16	/* non-ASCII bytes too few to tell by */
+
 /* The encodings the window offers, most used first within a script. The
  * names are iconv's; any other name iconv knows may be asked for too. */
 static const struct {
@@ -437,6 +439,13 @@ textenc_detect(const unsigned char *text, size_t len, int cr_only)
 		if (strcasecmp(answer, textenc_choice(i, NULL)) == 0)
 			use = textenc_choice(i, NULL);
 	if (use == NULL)
+		use = "WINDOWS-1252";
+	/* On a few non-ASCII bytes of a file with ordinary line ends,
+	 * uchardet's Mac Central European or Mac Cyrillic is a guess: a
+	 * name or two with an accent written by Windows is far likelier. */
+	if (!cr_only && high < TEXTENC_FEW &&
+	    (strcmp(use, "MAC-CENTRALEUROPE") == 0 ||
+	    strcmp(use, "MAC-CYRILLIC") == 0))
 		use = "WINDOWS-1252";
 	if (sib != NULL && (c1 > 0 || textenc_same(use, sib, seen, NULL)))
 		use = sib;

@@ -315,6 +315,9 @@ test_detect(void **state)
 		{ "WINDOWS-1252", "WINDOWS-1252", 0, "Ann,O’Brien,“Best” Ltd"
 		    "\n" },
 		{ "ISO-8859-1", "WINDOWS-1252", 0, "Béa,Latin\n" },
+		/* one accent: uchardet says Mac Central European */
+		{ "WINDOWS-1252", "WINDOWS-1252", 0, "First name,Last name\r\n"
+		    "José,Codage\r\n" },
 	};
 	char		 out[512], *ip, *op;
 	size_t		 i, il, ol;

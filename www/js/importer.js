@@ -315,6 +315,8 @@ export async function openImport(flow, opener) {
 		const mapping = step.mapping();
 		if (mapping)
 			body.append('mapping', JSON.stringify(mapping));
+		if (step.encoding())
+			body.append('encoding', step.encoding());
 		body.append('file', file, file.name);
 		importBtn.disabled = true;
 		progress.hidden = false;

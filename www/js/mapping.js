@@ -42,6 +42,8 @@ function readAs(p) {
 	parts.push(hd);
 	if (p.encoding)
 		parts.push(p.encoding);
+	if (p.recoded_lines)
+		parts.push(`${plural(p.recoded_lines, 'line', 'lines')} read as ${p.recoded_as}`);
 	if (p.delimiter)
 		parts.push(`separated by ${DELIMS[p.delimiter] || `“${p.delimiter}”`}`);
 	return parts.join(' · ');
@@ -55,6 +57,7 @@ export function mappingStep(flow, onstate) {
 	let chosen = new Map();	// column index → the user's target
 	let shape = null, building = 0;	// the columns shown; the rows being made
 	let answer = null;
+	let encoding = null;	// the user's pick, or null: the server detects
 
 	const status = h('p.map-status', { id: `${id}-status`, role: 'status' });
 	const problem = h('p.warn', { id: `${id}-problem`, role: 'alert' });
@@ -67,8 +70,17 @@ export function mappingStep(flow, onstate) {
 	const tools = h('div.map-tools', { hidden: true }, search, count);
 	const list = h('ol.map-list', { id: `${id}-list`, 'aria-label': 'Columns of the file' });
 	const retry = h('button.btn', { type: 'button', hidden: true, onclick: () => ask() }, 'Try again');
+	// The encoding the server read the file in, and the others it offers:
+	// a pick asks again, and travels with the upload.
+	const encSelect = h('select.map-enc', { id: `${id}-enc` });
+	const encLabel = h('label.small', { for: `${id}-enc` }, 'Encoding ');
+	const enc = h('div.map-encoding', { hidden: true }, encLabel, encSelect);
+	encSelect.addEventListener('change', () => {
+		encoding = encSelect.value;
+		ask();
+	});
 	const box = h('section.mapping', { hidden: true, 'aria-labelledby': `${id}-title` },
-		h('div.map-head', h('h3', { id: `${id}-title` }, 'Columns of your file'), read),
+		h('div.map-head', h('h3', { id: `${id}-title` }, 'Columns of your file'), read, enc),
 		status, problem, retry, okLine, notes, tools, list);
 
 	function tell(ready, ok, reason) {
@@ -212,6 +224,14 @@ export function mappingStep(flow, onstate) {
 		}
 		tools.hidden = cols.length < FILTER_FROM;
 		read.textContent = `${plural(cols.length, 'column', 'columns')}; ${readAs(p)}`;
+		if (Array.isArray(p.encodings) && p.encoding) {
+			const names = p.encodings.map((e) => e.name);
+			const opts = names.includes(p.encoding) ? p.encodings
+				: [{ name: p.encoding, label: p.encoding }, ...p.encodings];
+			fill(encSelect, opts.map((e) => h('option', { value: e.name }, e.label || e.name)));
+			encSelect.value = p.encoding;
+			enc.hidden = false;
+		}
 		fill(notes, (p.notes || []).map((n) => h('li', n)));	// the server's, "as last time" included
 		notes.hidden = !p.notes?.length;
 		// The whole file seen and no row under its header: the import
@@ -239,6 +259,8 @@ export function mappingStep(flow, onstate) {
 		if (chosen.size)
 			body.append('mapping', JSON.stringify(Object.fromEntries(
 				[...chosen].map(([i, t]) => [`#${i}`, t]))));
+		if (encoding)
+			body.append('encoding', encoding);
 		if (file.size <= HEAD)
 			body.append('complete', '1');
 		body.append('file', file.slice(0, HEAD), file.name);
@@ -277,6 +299,8 @@ export function mappingStep(flow, onstate) {
 			rows = new Map();
 			chosen = new Map();
 			answer = null;
+			encoding = null;
+			enc.hidden = true;
 			shape = null;
 			building++;
 			list.replaceChildren();
@@ -292,6 +316,7 @@ export function mappingStep(flow, onstate) {
 				ctl?.abort();
 		},
 		mapping: () => (cols.length ? encode(cols) : null),
+		encoding: () => encoding,
 		stop() { ctl?.abort(); asked++; building++; },
 	};
 }
