@@ -41,7 +41,9 @@ setsid "$BINDIR/intake-watchd" -f -c "$RUN/intake.conf" \
     >>"$RUN/watchd2.log" 2>&1 < /dev/null &
 echo $! > "$RUN/watchd2.pid"
 n=0
-while [ "$(ls "$RUN/spool/incoming" "$RUN/spool/active" | grep -c -- -)" -gt 0 ]; do
+# (drops only: ls of two folders also prints their names, which hold "-")
+while [ "$(find "$RUN/spool/incoming" "$RUN/spool/active" -mindepth 1 \
+    -maxdepth 1 | wc -l)" -gt 0 ]; do
 	n=$((n + 1)); [ $n -lt 600 ] || break
 	sleep 0.1
 done
