@@ -458,13 +458,22 @@ int		 match_find(struct import *, const struct rowv *,
  * or as a spreadsheet re-saves it? Equal bytes; or both only digits,
  * spaces and + - ( ) . / with the same digits once leading zeros are
  * dropped ("+1 555 0100" = "15550100", "030 1234" = "301234"). */
-#define MATCH_PHONE_DIGITS(x) \
-	"TRIM(LEADING '0' FROM REGEXP_REPLACE(" x ", '[^0-9]', ''))"
-#define MATCH_PHONE_LIKE(x)	"(" x " REGEXP '^[-+0-9 ()./]+$')"
-#define MATCH_PHONE_SAME(a, b) \
-	"(BINARY " a " = BINARY " b " OR (" MATCH_PHONE_LIKE(a) " AND " \
-	MATCH_PHONE_LIKE(b) " AND " MATCH_PHONE_DIGITS(a) " <> '' AND " \
-	MATCH_PHONE_DIGITS(a) " = " MATCH_PHONE_DIGITS(b) "))"
+/* (written out, one per use: SQL is literal strings only, see
+ * tests/sqlcheck.pl) */
+#define MATCH_PHONE_SAME_UPDATE \
+	"(BINARY p.v = BINARY contacts.phone OR ((p.v REGEXP " \
+	"'^[-+0-9 ()./]+$') AND (contacts.phone REGEXP '^[-+0-9 " \
+	"()./]+$') AND TRIM(LEADING '0' FROM REGEXP_REPLACE(p.v, " \
+	"'[^0-9]', '')) <> '' AND TRIM(LEADING '0' FROM " \
+	"REGEXP_REPLACE(p.v, '[^0-9]', '')) = TRIM(LEADING '0' FROM " \
+	"REGEXP_REPLACE(contacts.phone, '[^0-9]', ''))))"
+#define MATCH_PHONE_SAME_SNAP \
+	"(BINARY v.phone = BINARY c.phone OR ((v.phone REGEXP " \
+	"'^[-+0-9 ()./]+$') AND (c.phone REGEXP '^[-+0-9 ()./]+$') " \
+	"AND TRIM(LEADING '0' FROM REGEXP_REPLACE(v.phone, " \
+	"'[^0-9]', '')) <> '' AND TRIM(LEADING '0' FROM " \
+	"REGEXP_REPLACE(v.phone, '[^0-9]', '')) = TRIM(LEADING '0' " \
+	"FROM REGEXP_REPLACE(c.phone, '[^0-9]', ''))))"
 
 /* export.c */
 /* The contacts a list or an export shows: the workspace, then an optional

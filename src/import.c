@@ -811,8 +811,8 @@ import_prepare(struct import *im)
 	    "first_name = COALESCE(?, first_name), "
 	    "last_name = COALESCE(?, last_name), "
 	    "email = COALESCE(?, email), "
-	    "phone = (SELECT IF(p.v IS NULL OR " MATCH_PHONE_SAME("p.v",
-	    "contacts.phone") ", contacts.phone, p.v) FROM (SELECT ? AS v) p), "
+	    "phone = (SELECT IF(p.v IS NULL OR " MATCH_PHONE_SAME_UPDATE
+	    ", contacts.phone, p.v) FROM (SELECT ? AS v) p), "
 	    "linkedin_url = COALESCE(?, linkedin_url), "
 	    "account_id = COALESCE(?, account_id), "
 	    "owner_id = COALESCE(?, owner_id), "

@@ -66,7 +66,7 @@
 /* ... and everything else (contact.c's update, value for value)? */
 #define SNAP_VALSAME \
 	"v.idx IS NOT NULL " \
-	"AND (v.phone IS NULL OR " MATCH_PHONE_SAME("v.phone", "c.phone") ") " \
+	"AND (v.phone IS NULL OR " MATCH_PHONE_SAME_SNAP ") " \
 	"AND (v.pv_result IS NULL OR BINARY v.pv_result <=> " \
 	"BINARY c.phone_verification_result) " \
 	"AND (v.pv_provider IS NULL OR BINARY v.pv_provider <=> " \

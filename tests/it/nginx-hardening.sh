@@ -106,8 +106,9 @@ for f in "$RUN/nginx.conf" "$SRCDIR/conf/nginx.conf.example"; do
 	    "1 location = /api/imports {" \
 	    "$(grep -c 'fastcgi_request_buffering off' "$f") $(grep -B3 \
 	    'fastcgi_request_buffering off' "$f" | grep -o 'location.*{')"
-	check_eq "$n: two body limits: 1m for /api/, the upload's" 2 \
-	    "$(grep -c '^[[:space:]]*client_max_body_size ' "$f")"
+	check_eq "$n: three body limits: 1m for /api/, the preview's 3m, the upload's" \
+	    "3 1" "$(grep -c '^[[:space:]]*client_max_body_size ' "$f") $(grep -A1 \
+	    'location = /api/imports/preview' "$f" | grep -c 'client_max_body_size 3m;')"
 done
 check_eq "client_max_body_size is the stack's max_upload for uploads" 1 \
     "$(grep -A1 'location = /api/imports' "$RUN/nginx.conf" |

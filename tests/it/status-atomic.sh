@@ -57,7 +57,9 @@ for r in file api; do
 	broken=$((reads - $(grep -c '^[a-z]* [0-9]*$' "$RUN/$r.parsed")))
 	seen=$(sort -u "$RUN/$r.parsed" | wc -l)
 	echo "# $r: $reads reads, $broken broken, $seen different rows_processed"
-	check "$r: at least 200 reads ($reads)" [ "$reads" -ge 200 ]
+	# (enough reads to have seen a write happen: 128 were seen on a
+	# loaded 2-core machine, about 400 on a quiet one)
+	check "$r: at least 100 reads ($reads)" [ "$reads" -ge 100 ]
 	check_eq "$r: no document was broken" 0 "$broken"
 	check "$r: the reads followed the import ($seen steps)" [ "$seen" -ge 10 ]
 done
