@@ -250,11 +250,31 @@ static const char *columns_company[] = {
 	"azienda",
 };
 
+/* Invisible characters people's tools leave in headers: a zero-width
+ * space or joiner, a BOM mid-line. Its length at in, else 0. */
+static size_t
+columns_invisible(const char *in)
+{
+	if (strncmp(in, "\xe2\x80\x8b", 3) == 0 ||
+	    strncmp(in, "\xe2\x80\x8c", 3) == 0 ||
+	    strncmp(in, "\xe2\x80\x8d", 3) == 0 ||
+	    strncmp(in, "\xef\xbb\xbf", 3) == 0)
+		return (3);
+	return (0);
+}
+
+/* A no-break space (two bytes) at in: a space to us. */
+static int
+columns_nbsp(const char *in)
+{
+	return (strncmp(in, "\xc2\xa0", 2) == 0);
+}
+
 /* Fold a header for comparison: "  E_mail  Address" → "e mail address". */
 void
 columns_normalize(const char *in, char *out, size_t size)
 {
-	size_t	n = 0;
+	size_t	n = 0, k;
 	int	space = 0;
 
 	if (strncmp(in, "\xef\xbb\xbf", 3) == 0)
@@ -262,17 +282,11 @@ columns_normalize(const char *in, char *out, size_t size)
 	for (; *in != '\0' && n + 1 < size; in++) {
 		unsigned char c = *in;
 
-		/* Invisible characters people's tools leave in headers:
-		 * zero-width space and joiners, a BOM mid-line (skipped),
-		 * and the no-break space (a space). */
-		if (strncmp(in, "\xe2\x80\x8b", 3) == 0 ||
-		    strncmp(in, "\xe2\x80\x8c", 3) == 0 ||
-		    strncmp(in, "\xe2\x80\x8d", 3) == 0 ||
-		    strncmp(in, "\xef\xbb\xbf", 3) == 0) {
-			in += 2;
+		if ((k = columns_invisible(in)) > 0) {
+			in += k - 1;
 			continue;
 		}
-		if (strncmp(in, "\xc2\xa0", 2) == 0) {
+		if (columns_nbsp(in)) {
 			in++;
 			space = 1;
 			continue;
@@ -322,20 +336,17 @@ static void
 columns_fold(const char *in, char *out, size_t size)
 {
 	const char	*l;
-	size_t		 n = 0;
+	size_t		 n = 0, k;
 	int		 space = 0, prev = 0, cls;	/* 1 lower, 2 upper, 3 digit */
 
 	for (; *in != '\0' && n + 4 < size; in++) {
 		unsigned char c = *in;
 
-		if (strncmp(in, "\xe2\x80\x8b", 3) == 0 ||
-		    strncmp(in, "\xe2\x80\x8c", 3) == 0 ||
-		    strncmp(in, "\xe2\x80\x8d", 3) == 0 ||
-		    strncmp(in, "\xef\xbb\xbf", 3) == 0) {
-			in += 2;
+		if ((k = columns_invisible(in)) > 0) {
+			in += k - 1;
 			continue;
 		}
-		if (strncmp(in, "\xc2\xa0", 2) == 0) {
+		if (columns_nbsp(in)) {
 			in++;
 			space = 1;
 			prev = 0;
@@ -621,90 +632,26 @@ columns_name(int col, const char *id_header)
 	return (columns_canonical[col]);
 }
 
-/* Trimmed copy of a header cell. */
-static char *
+/* A header cell as written, trimmed of spaces, a BOM, no-break spaces
+ * and the invisible characters around it. Owned by the caller. */
+char *
 columns_trim(const char *s)
 {
 	const char	*e;
+	size_t		 k;
 
-	if (strncmp(s, "\xef\xbb\xbf", 3) == 0)
-		s += 3;
-	while (isspace((unsigned char)*s) || strncmp(s, "\xc2\xa0", 2) == 0 ||
-	    strncmp(s, "\xe2\x80\x8b", 3) == 0)
-		s += isspace((unsigned char)*s) ? 1 : s[0] == '\xc2' ? 2 : 3;
+	for (;;) {
+		if ((k = columns_invisible(s)) > 0)
+			s += k;
+		else if (columns_nbsp(s))
+			s += 2;
+		else if (isspace((unsigned char)*s))
+			s++;
+		else
+			break;
+	}
 	e = s + strlen(s);
 	while (e > s && isspace((unsigned char)e[-1]))
 		e--;
 	return (xstrndup(s, e - s));
-}
-
-/*
- * Map a header record. Fails, with cause, on a blank header name or two
- * headers that mean the same column.
- */
-int
-columns_map(struct colmap *cm, const struct csvrec *hdr, const char *id_header,
-    char **cause)
-{
-	char	 a[256], b[256];
-	size_t	 i, j;
-	int	 k;
-
-	memset(cm, 0, sizeof *cm);
-	for (i = 0; i < COL__MAX; i++)
-		cm->pos[i] = -1;
-	cm->ncols = hdr->nfields;
-	cm->kind = xcalloc(hdr->nfields ? hdr->nfields : 1, sizeof *cm->kind);
-	cm->header = xcalloc(hdr->nfields ? hdr->nfields : 1,
-	    sizeof *cm->header);
-	for (i = 0; i < hdr->nfields; i++) {
-		cm->header[i] = columns_trim(hdr->fields[i]);
-		if (cm->header[i][0] == '\0') {
-			xasprintf(cause, "column %zu of the header has no name",
-			    i + 1);
-			goto fail;
-		}
-		k = columns_lookup(cm->header[i], id_header);
-		cm->kind[i] = k;
-		if (k != COL_CUSTOM) {
-			if (cm->pos[k] != -1) {
-				xasprintf(cause, "columns \"%s\" and \"%s\" both "
-				    "mean %s", cm->header[cm->pos[k]],
-				    cm->header[i], columns_name(k, id_header));
-				goto fail;
-			}
-			cm->pos[k] = i;
-			continue;
-		}
-		columns_normalize(cm->header[i], a, sizeof a);
-		for (j = 0; j < i; j++) {
-			if (cm->kind[j] != COL_CUSTOM)
-				continue;
-			columns_normalize(cm->header[j], b, sizeof b);
-			if (strcmp(a, b) == 0) {
-				xasprintf(cause, "columns \"%s\" and \"%s\" have "
-				    "the same name", cm->header[j],
-				    cm->header[i]);
-				goto fail;
-			}
-		}
-	}
-	return (0);
-
-fail:
-	columns_clear(cm);
-	return (-1);
-}
-
-void
-columns_clear(struct colmap *cm)
-{
-	size_t	i;
-
-	for (i = 0; i < cm->ncols; i++)
-		if (cm->header != NULL)
-			free(cm->header[i]);
-	free(cm->header);
-	free(cm->kind);
-	memset(cm, 0, sizeof *cm);
 }

@@ -448,9 +448,7 @@ void		 columns_normalize(const char *, char *, size_t);
 int		 columns_meaning(const char *, const char *, int *);
 int		 columns_lookup(const char *, const char *);
 const char	*columns_name(int, const char *);
-int		 columns_map(struct colmap *, const struct csvrec *,
-		     const char *, char **);
-void		 columns_clear(struct colmap *);
+char		*columns_trim(const char *);
 
 /* normalize.c */
 char		*norm_name(const char *);

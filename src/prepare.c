@@ -527,21 +527,6 @@ fail:
 	return (-1);
 }
 
-/* A trimmed copy of a header cell. */
-static char *
-prepare_trim(const char *s)
-{
-	const char	*e;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
-		s++;
-	e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r' ||
-	    e[-1] == '\n'))
-		e--;
-	return (xstrndup(s, e - s));
-}
-
 static void
 prepare_limits(const struct prepared *p, struct csvin_limits *lim)
 {
@@ -623,8 +608,7 @@ prepare_head(struct prepared *p, char **cause)
 	sm->ncols = rec->nfields;
 	sm->header = xcalloc(sm->ncols + 1, sizeof *sm->header);
 	for (j = 0; j < sm->ncols; j++)
-		sm->header[j] = prepare_trim(rec->fields[j] +
-		    (strncmp(rec->fields[j], "\xef\xbb\xbf", 3) == 0 ? 3 : 0));
+		sm->header[j] = columns_trim(rec->fields[j]);
 	sm->cells = xcalloc(SUGGEST_ROWS, sizeof *sm->cells);
 	while (sm->nrows < SUGGEST_ROWS && (n = csvin_next(in, &rec)) == 1) {
 		if (row_empty(rec))

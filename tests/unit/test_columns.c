@@ -97,17 +97,6 @@ test_lookup(void **state)
 	assert_int_equal(columns_lookup("EG-CON-ID", "Contact ID"), COL_CUSTOM);
 }
 
-static int
-map(const char **h, size_t n, struct colmap *cm, char **cause)
-{
-	struct csvrec	rec;
-
-	memset(&rec, 0, sizeof rec);
-	rec.nfields = n;
-	rec.fields = (char **)h;
-	return (columns_map(cm, &rec, "EG-CON-ID", cause));
-}
-
 /* How a header was understood: its name, an alias, split, a whole name. */
 static void
 test_meaning(void **state)
@@ -134,44 +123,29 @@ test_meaning(void **state)
 	assert_int_equal(how, COLUMNS_NOTFOUND);
 }
 
+/* A header cell as written, trimmed: spaces, a BOM, no-break spaces and
+ * zero-width characters around it go; what is inside stays. */
 static void
-test_map(void **state)
+test_trim(void **state)
 {
-	const char	*h[] = { " Company ", "E-mail", "Shoe size", "First" };
-	struct colmap	 cm;
-	char		*cause = NULL;
+	static const struct {
+		const char	*in, *want;
+	} cases[] = {
+		{ " Company ", "Company" },
+		{ "\xef\xbb\xbf" "First name", "First name" },
+		{ "\xc2\xa0Email\t", "Email" },
+		{ "\xe2\x80\x8b\xe2\x80\x8dShoe size", "Shoe size" },
+		{ "Shoe  size", "Shoe  size" },
+		{ "  ", "" },
+	};
+	size_t	i;
+	char	*t;
 
-	assert_int_equal(map(h, 4, &cm, &cause), 0);
-	assert_int_equal(cm.pos[COL_ACCOUNT], 0);
-	assert_int_equal(cm.pos[COL_EMAIL], 1);
-	assert_int_equal(cm.pos[COL_FIRST], 3);
-	assert_int_equal(cm.pos[COL_LAST], -1);
-	assert_int_equal(cm.kind[2], COL_CUSTOM);
-	assert_string_equal(cm.header[0], "Company");
-	assert_string_equal(cm.header[2], "Shoe size");
-	columns_clear(&cm);
-}
-
-static void
-test_refused(void **state)
-{
-	const char	*dup[] = { "Email", "E-mail" };
-	const char	*dupc[] = { "Shoe size", "shoe_size" };
-	const char	*blank[] = { "Email", "  " };
-	struct colmap	 cm;
-	char		*cause = NULL;
-
-	assert_int_equal(map(dup, 2, &cm, &cause), -1);
-	assert_string_equal(cause,
-	    "columns \"Email\" and \"E-mail\" both mean Email");
-	free(cause);
-	assert_int_equal(map(dupc, 2, &cm, &cause), -1);
-	assert_string_equal(cause,
-	    "columns \"Shoe size\" and \"shoe_size\" have the same name");
-	free(cause);
-	assert_int_equal(map(blank, 2, &cm, &cause), -1);
-	assert_string_equal(cause, "column 2 of the header has no name");
-	free(cause);
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		t = columns_trim(cases[i].in);
+		assert_string_equal(t, cases[i].want);
+		free(t);
+	}
 }
 
 int
@@ -180,8 +154,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_meaning),
-		cmocka_unit_test(test_map),
-		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_trim),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
