@@ -3,27 +3,13 @@
 // passes BASE, RUN (a temp dir), SHOTS (where screenshots go), CHROMIUM
 // and WATCHD_PID. Prints `ok - ...` / `not ok - ...` lines.
 import { chromium } from 'playwright-core';
+import { ok, notOk, check, eq, failed } from './tap.mjs';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const { BASE, RUN, SHOTS, CHROMIUM, WATCHD_PID } = process.env;
 const T = 15000;
 
-let failed = 0;
-function ok(what) { console.log(`ok - ${what}`); }
-function notOk(what, why) { failed++; console.log(`not ok - ${what}`); if (why) console.log(`#   ${String(why).split('\n')[0]}`); }
-async function check(what, fn) {
-	try {
-		const r = await fn();
-		if (r === false) notOk(what, 'false');
-		else ok(what);
-	} catch (e) {
-		notOk(what, e.message);
-	}
-}
-function eq(a, b) {
-	if (a !== b) throw new Error(`expected [${b}], got [${a}]`);
-}
 
 // Each session is its own browser with a fresh profile directory.
 async function session(email, password) {
@@ -253,5 +239,5 @@ writeFileSync(eventFile, csv([
 	await ctx.close();
 }
 
-console.log(`# browser: ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`# browser: ${failed()} failed`);
+process.exit(failed() ? 1 : 0);

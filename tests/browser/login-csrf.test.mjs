@@ -8,6 +8,7 @@
 // counts the sessions in the database afterwards. Prints `ok - ...` /
 // `not ok - ...` lines.
 import { chromium } from 'playwright-core';
+import { ok, notOk, check, eq, failed } from './tap.mjs';
 import { createServer } from 'node:http';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,21 +17,6 @@ const { BASE, RUN, CHROMIUM } = process.env;
 const EMAIL = 'ed@acme.test', PASSWORD = 'editor-pass-1';
 const T = 15000;
 
-let failed = 0;
-function ok(what) { console.log(`ok - ${what}`); }
-function notOk(what, why) { failed++; console.log(`not ok - ${what}`); if (why) console.log(`#   ${String(why).split('\n')[0]}`); }
-async function check(what, fn) {
-	try {
-		const r = await fn();
-		if (r === false) notOk(what, 'false');
-		else ok(what);
-	} catch (e) {
-		notOk(what, e.message);
-	}
-}
-function eq(a, b) {
-	if (a !== b) throw new Error(`expected [${b}], got [${a}]`);
-}
 
 const esc = (s) => s.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;');
 const login = `${BASE}/api/login`;
@@ -105,4 +91,4 @@ try {
 	await ctx.close();
 	server.close();
 }
-process.exit(failed ? 1 : 0);
+process.exit(failed() ? 1 : 0);

@@ -6,6 +6,7 @@
 // and 390 px. Run by tests/it/browser-mapping.sh, which passes BASE, RUN,
 // SHOTS, CHROMIUM, DBSOCK and DBPASS. Prints `ok - ...` / `not ok - ...`.
 import { chromium } from 'playwright-core';
+import { ok, notOk, check, eq, failed } from './tap.mjs';
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
@@ -14,21 +15,6 @@ import { join } from 'node:path';
 const { BASE, RUN, SHOTS, CHROMIUM, DBSOCK, DBPASS } = process.env;
 const T = 15000;
 
-let failed = 0;
-function ok(what) { console.log(`ok - ${what}`); }
-function notOk(what, why) { failed++; console.log(`not ok - ${what}`); if (why) console.log(`#   ${String(why).split('\n')[0]}`); }
-async function check(what, fn) {
-	try {
-		const r = await fn();
-		if (r === false) notOk(what, 'false');
-		else ok(what);
-	} catch (e) {
-		notOk(what, e.message);
-	}
-}
-function eq(a, b) {
-	if (a !== b) throw new Error(`expected [${b}], got [${a}]`);
-}
 function sql(q) {
 	return execFileSync('mariadb', ['--no-defaults', '-uintake', `-p${DBPASS}`, '--default-character-set=utf8mb4',
 		`--socket=${DBSOCK}`, '-N', '-B', 'intake', '-e', q], { encoding: 'utf8' }).trim();
@@ -252,7 +238,7 @@ await section('the LinkedIn import', async () => {
 		};
 	});
 	await dlg.getByRole('button', { name: 'Import' }).click();
-	await page.getByText('Import started. Processing contacts…').waitFor();
+	await page.getByText('Import started. Processing contacts…').last().waitFor();	// (an earlier import's may still show)
 	const sent = await page.evaluate(() => window.__sent || []);
 	await check('the upload carries the mapping, every column by number, before the file part', () => {
 		const keys = sent.map(([k]) => k);
@@ -469,5 +455,5 @@ await check('no console errors (CSP included)', () => {
 	if (page.consoleErrors.length) throw new Error(page.consoleErrors.join(' | '));
 });
 await ctx.close();
-console.log(`# browser-mapping: ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`# browser-mapping: ${failed()} failed`);
+process.exit(failed() ? 1 : 0);

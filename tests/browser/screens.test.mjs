@@ -9,6 +9,7 @@
 // RUN, SHOTS, CHROMIUM, WATCHD_PID, FAILED, SEED, TOUCH and ADA.
 // Prints `ok - ...` / `not ok - ...`.
 import { chromium } from 'playwright-core';
+import { ok, notOk, check, eq, failed } from './tap.mjs';
 import { createRequire } from 'node:module';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,21 +19,6 @@ const T = 15000;
 const WIDTHS = [1280, 390];
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-let failed = 0;
-function ok(what) { console.log(`ok - ${what}`); }
-function notOk(what, why) { failed++; console.log(`not ok - ${what}`); if (why) console.log(`#   ${String(why).split('\n')[0]}`); }
-async function check(what, fn) {
-	try {
-		const r = await fn();
-		if (r === false) notOk(what, 'false');
-		else ok(what);
-	} catch (e) {
-		notOk(what, e.message);
-	}
-}
-function eq(a, b) {
-	if (a !== b) throw new Error(`expected [${b}], got [${a}]`);
-}
 function has(text, re) {
 	if (!re.test(text)) throw new Error(`${re} not in [${String(text).slice(0, 200)}]`);
 }
@@ -630,5 +616,5 @@ await check('no console errors (CSP included)', () => {
 const slow = Object.entries(timing).sort((a, b) => b[1] - a[1]).slice(0, 3).map(([k, v]) => `${k} ${v} ms`);
 console.log(`# slowest screens: ${slow.join(', ')}`);
 await ctx.close();
-console.log(`# browser-screens: ${failed} failed`);
-process.exit(failed ? 1 : 0);
+console.log(`# browser-screens: ${failed()} failed`);
+process.exit(failed() ? 1 : 0);
