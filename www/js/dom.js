@@ -92,10 +92,14 @@ export function duration(secs) {
 	return `${Math.floor(secs / 3600)} h ${Math.round((secs % 3600) / 60)} min`;
 }
 
-// A screen-reader announcement and a visible toast.
+// A screen-reader announcement and a visible toast; a newer one takes
+// the place of the one before (two "Import started" toasts only stacked
+// over the page at 390 px).
 export function toast(text, kind = 'ok') {
 	const box = $('#toasts');
 	const t = h(`div.toast.${kind}`, { role: kind === 'error' ? 'alert' : 'status' }, text);
+	for (const old of box.querySelectorAll('.toast:not(.notice)'))
+		old.remove();
 	box.append(t);
 	setTimeout(() => t.remove(), 6000);
 }
