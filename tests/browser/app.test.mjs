@@ -185,6 +185,11 @@ writeFileSync(eventFile, csv([
 	await udlg.getByRole('button', { name: 'Import' }).click();
 	await page.getByText('Import started. Processing contacts…').last().waitFor();
 	await waitIdle(page);
+	await check('a newer toast takes the place of the one before (they stacked over the page)', async () => {
+		await page.evaluate(() => import('/js/dom.js').then((m) => { m.toast('first'); m.toast('second'); }));
+		eq(await page.locator('#toasts .toast:not(.notice)').count(), 1);
+		eq((await page.locator('#toasts .toast:not(.notice)').textContent()).trim(), 'second');
+	});
 	await check('Update with CSV changed the contact', async () => {
 		await page.getByLabel('Filter by tag').selectOption('');
 		await page.locator('tbody tr', { hasText: 'ada.lovelace@analytical.example' }).waitFor();
