@@ -133,8 +133,8 @@ test_trim(void **state)
 	} cases[] = {
 		{ " Company ", "Company" },
 		{ "\xef\xbb\xbf" "First name", "First name" },
-		{ "\xc2\xa0Email\t", "Email" },
-		{ "\xe2\x80\x8b\xe2\x80\x8dShoe size", "Shoe size" },
+		{ "\xc2\xa0" "Email\t", "Email" },
+		{ "\xe2\x80\x8b\xe2\x80\x8d" "Shoe size", "Shoe size" },
 		{ "Shoe  size", "Shoe  size" },
 		{ "  ", "" },
 	};
