@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 struct mem {
 	const uint8_t	*data;

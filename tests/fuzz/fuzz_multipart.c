@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 static size_t	total;
 

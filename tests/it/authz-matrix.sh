@@ -1,6 +1,6 @@
 #!/bin/bash
 # Who may do what, over every route of intake-fcgi. The routes are read
-# from the table in src/fcgi.c, so a new route this test has no case for
+# from the table in src/web/fcgi.c, so a new route this test has no case for
 # fails it. What each cell expects comes from the route's method, not
 # from its flags (the flags are what is under test):
 #   anonymous, and a made-up cookie: 401 (POST /api/login: no session
@@ -24,7 +24,7 @@ stack_intake workflow default --workspace acme acmesecretwf >/dev/null
 
 # The routes: "METHOD PATH", from the table (joined, so that a route
 # written over several lines is read too).
-ROUTES=$(sed -n '/routes\[\] = {/,/^};/p' "$SRCDIR/src/fcgi.c" |
+ROUTES=$(sed -n '/routes\[\] = {/,/^};/p' "$SRCDIR/src/web/fcgi.c" |
     tr -d '\n\t' | grep -oE '\{ *"[A-Z]+", *"/api/[^"]*"' |
     sed -E 's/^\{ *"([A-Z]+)", *"([^"]*)"$/\1 \2/')
 check "the route table is read ($(echo "$ROUTES" | wc -l) routes)" \

@@ -65,7 +65,7 @@ out=$($CHECK "$RUN/good.c")
 check_eq "the check passes prepared statements with literal SQL" "0 []" \
     "$? [$out]"
 
-out=$($CHECK "$SRCDIR"/src/*.c "$SRCDIR"/src/*.h)
+out=$($CHECK "$SRCDIR"/src/*/*.c "$SRCDIR"/src/*/*.h)
 check_eq "no SQL built from strings in src/" "0 []" "$? [$out]"
 
 # Cells full of SQL metacharacters, through the web upload.

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 static void
 test_lookup(void **state)

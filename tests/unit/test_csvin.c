@@ -12,7 +12,7 @@
 #include <string.h>
 #include <stdlib.h>
 
-#include "intake.h"
+#include "lib.h"
 
 struct mem {
 	const char	*data;

@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "intake.h"
+#include "lib.h"
 
 #define ID	"EG-CON-ID"
 

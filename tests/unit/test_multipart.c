@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 #define NEARLY		"----TestBoundary7MA4YWxkTrZu0g"
 #define BOUNDARY	NEARLY "W"

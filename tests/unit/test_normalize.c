@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 #define NBSP	"\xc2\xa0"
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 /* n copies of s. */
 static char *

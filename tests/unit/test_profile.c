@@ -9,8 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
-#include "db.h"
+#include "watchd.h"
 
 static const struct profile_map pdl = {
 	"data.first_name", "data.last_name", "data.job_company_name",

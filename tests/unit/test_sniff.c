@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "lib.h"
 
 /* Feed len bytes in chunks of step; 0 if taken as CSV. */
 static int

@@ -18,7 +18,7 @@
 
 #include <json-c/json.h>
 
-#include "intake.h"
+#include "spool.h"
 
 static char	spool[256];
 

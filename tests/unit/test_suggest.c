@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
+#include "spool.h"
 
 #define ID	"EG-CON-ID"
 

@@ -11,8 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "intake.h"
-#include "db.h"
+#include "watchd.h"
 
 static struct twins *
 table(void)

@@ -1,0 +1,656 @@
+/*
+ * intake-watchd: takes complete drops from the spool and imports them, and
+ * turns files dropped over SFTP (spool/drop/SLUG/) into drops.
+ *
+ * The directory is the truth, inotify only a wake-up (Postfix pickup): at
+ * start, on every event, on queue overflow and on a timer the whole of
+ * incoming/ and of the drop folders is scanned, and scanning repeats until
+ * a pass finds nothing. A drop is claimed by renaming it into active/; of
+ * several watchers (on this host or others sharing the spool) only one
+ * rename wins. Imports of one workspace take turns through a lock row in
+ * the database (wslock.c); other workspaces go on in parallel.
+ *
+ * Nothing a drop holds can stop the watcher: a drop that fails is moved to
+ * failed/ with a status that says why, and a drop that keeps failing (or
+ * killing its watcher) without progress is given up after
+ * conf.max_attempts tries.
+ *
+ * Signals: SIGTERM and SIGINT finish the current batch (its checkpoint
+ * commits) and exit 0; SIGHUP reopens the log and reloads the config.
+ */
+#include <sys/file.h>
+#include <sys/inotify.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+
+#include "watchd.h"
+
+#define WATCHD_HOUSEKEEP	3600	/* seconds between housekeeping */
+#define WATCHD_BACKOFF		5000	/* ms after losing the database */
+#define WATCHD_RESTATUS		5000	/* ms between status checks */
+
+static MYSQL			*watchd_db;
+static volatile sig_atomic_t	 watchd_hup;
+static const char		*watchd_conf;
+static int			 watchd_foreground;
+static long long		 watchd_restatused;
+
+static void
+watchd_signal(int sig)
+{
+	if (sig == SIGHUP)
+		watchd_hup = 1;
+	else
+		import_quit = 1;
+}
+
+static __dead void
+watchd_usage(void)
+{
+	fprintf(stderr, "usage: intake-watchd [-fv] [--once] [-c file]\n");
+	exit(2);
+}
+
+/* A database connection, made again after a failure. */
+static MYSQL *
+watchd_connect(void)
+{
+	char	*cause = NULL;
+
+	if (watchd_db != NULL)
+		return (watchd_db);
+	if ((watchd_db = db_connect(0, &cause)) == NULL) {
+		log_warnx("%s", cause);
+		free(cause);
+	}
+	return (watchd_db);
+}
+
+static void
+watchd_disconnect(void)
+{
+	if (watchd_db != NULL) {
+		db_forget(watchd_db);
+		mysql_close(watchd_db);
+	}
+	watchd_db = NULL;
+}
+
+/* How far a drop's import got: its checkpoint row, 0 if none, -1 if the
+ * database cannot say. */
+static long long
+watchd_progress(MYSQL *db, const char *id)
+{
+	struct dbstmt	*s;
+	long long	 row = -1;
+
+	if ((s = db_prepare(db, "SELECT checkpoint_row FROM imports "
+	    "WHERE id = ?")) == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	if (db_exec(s) == 0) {
+		switch (db_fetch(s)) {
+		case 1:
+			row = db_col_int(s, 0);
+			break;
+		case 0:
+			row = 0;
+			break;
+		}
+	}
+	db_close(s);
+	return (row);
+}
+
+/* Change a status JSON, keeping what else it says: state and message
+ * (if not NULL), or the waiting note. */
+static void
+watchd_status_set(const char *id, const char *state, const char *message,
+    const char *waiting)
+{
+	json_object	*o;
+	char		*path, now[32];
+
+	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
+	if ((o = json_object_from_file(path)) == NULL ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(id));
+	}
+	randid_now(now, sizeof now);
+	if (state != NULL) {
+		json_object_object_add(o, "state",
+		    json_object_new_string(state));
+		json_object_object_add(o, "message",
+		    json_object_new_string(message));
+		json_object_object_add(o, "finished_at",
+		    json_object_new_string(now));
+	}
+	json_object_object_add(o, "waiting",
+	    waiting ? json_object_new_string(waiting) : NULL);
+	json_object_object_add(o, "updated_at", json_object_new_string(now));
+	status_put(conf.spool_dir, id, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	free(path);
+}
+
+static void
+watchd_status_failed(const char *id, const char *why)
+{
+	watchd_status_set(id, "failed", why, NULL);
+}
+
+/* Whether a file is read through a converted copy: not UTF-8 (a UTF-16
+ * byte order mark, or bytes UTF-8 does not allow). */
+static int
+watchd_converted(int fd)
+{
+	struct textenc_state	 st;
+	unsigned char		 buf[65536];
+	ssize_t			 n;
+	size_t			 bom;
+	enum textenc		 enc;
+	int			 first = 1;
+
+	memset(&st, 0, sizeof st);
+	while ((n = read(fd, buf, sizeof buf)) > 0) {
+		if (first && (enc = textenc_bom(buf, n, &bom)) !=
+		    TEXTENC_UNKNOWN)
+			return (enc != TEXTENC_UTF8);
+		first = 0;
+		if (textenc_utf8(&st, buf, n) == -1)
+			return (1);
+	}
+	return (st.need != 0);
+}
+
+/*
+ * Whether a claimed drop's try failed for want of room in the spool: its
+ * file needs a converted copy (UTF-8 of Windows-1252 takes up to three
+ * times its size), none is there yet, and the spool keeps less free. import_run says only "try again"; this
+ * tells the spool's trouble from the database's.
+ */
+static int
+watchd_no_room(const char *id)
+{
+	struct stat	 sb;
+	char		*p;
+	int		 fd, r = 0;
+
+	p = spool_path(conf.spool_dir, "active", id, "data.utf8.csv");
+	if (stat(p, &sb) == -1) {
+		free(p);
+		p = spool_path(conf.spool_dir, "active", id, "data.csv");
+		if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) != -1) {
+			if (fstat(fd, &sb) == 0 && spool_free_space(
+			    conf.spool_dir, 3 * (long long)sb.st_size) == -1)
+				r = watchd_converted(fd);
+			close(fd);
+		}
+	}
+	free(p);
+	return (r);
+}
+
+/* Say what a drop waits for (the database, or room in the spool), and
+ * until when (wall ms). */
+static void
+watchd_status_waiting(const char *id, long long retry_at, int room)
+{
+	struct timespec	ts;
+	char		why[160];
+	long long	s;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	s = (retry_at - ((long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000)
+	    + 999) / 1000;
+	snprintf(why, sizeof why, room ? "Waiting for room in the spool "
+	    "(its disk is full); trying again in %lld s" : "Waiting for the "
+	    "database (busy, full or unavailable); trying again in %lld s",
+	    s > 0 ? s : 1);
+	log_info("%s: %s", id, why);
+	watchd_status_set(id, NULL, NULL, why);
+}
+
+/* The workspace slug a claimed drop's manifest names, or NULL. */
+static char *
+watchd_workspace(const char *id)
+{
+	json_object	*o, *v;
+	char		*path, *ws = NULL;
+
+	path = spool_path(conf.spool_dir, "active", id, "manifest.json");
+	if ((o = json_object_from_file(path)) != NULL &&
+	    json_object_object_get_ex(o, "workspace", &v) &&
+	    json_object_is_type(v, json_type_string))
+		ws = xstrdup(json_object_get_string(v));
+	json_object_put(o);
+	free(path);
+	return (ws);
+}
+
+/* Give a claimed drop up: failed/, with why in its status and in the
+ * imports table, and its workspace let go. */
+static void
+watchd_give_up(MYSQL *db, const char *id, const char *why)
+{
+	const char	*args[2] = { why, id };
+
+	log_warnx("%s: giving up: %s", id, why);
+	watchd_status_failed(id, why);
+	if (db != NULL) {
+		db_run(db, "UPDATE imports SET state = 'failed', message = ?, "
+		    "updated_at = NOW(3), finished_at = NOW(3) WHERE id = ?",
+		    2, args);
+		db_run(db, "UPDATE import_locks SET import_id = NULL, "
+		    "holder = NULL WHERE import_id = ?", 1, &args[1]);
+	}
+	if (spool_finish(conf.spool_dir, id, 0) == -1)
+		log_warn("%s: finish", id);
+}
+
+/*
+ * Claim and import one drop. 1 if it was worked on (done or failed), 0 if
+ * not ours, 2 if its workspace is busy with another import (or another
+ * watcher still holds the drop, giving it back), 3 if it should
+ * be tried again soon (a deadlock, a lock wait timeout), -1 if the
+ * database is away.
+ */
+static int
+watchd_one(const char *id)
+{
+	MYSQL		*db;
+	struct attempt	 at;
+	long long	 row;
+	char		*ws;
+	int		 fd, r;
+
+	if ((fd = spool_claim(conf.spool_dir, id)) == -1)
+		/* Taken by another watcher, or still locked by one giving
+		 * it back: look again a little later. */
+		return (errno == EWOULDBLOCK ? 2 : 0);
+	if ((db = watchd_connect()) == NULL) {
+		spool_release(conf.spool_dir, id);
+		close(fd);
+		return (-1);
+	}
+	/* A workspace another import holds is found out before this
+	 * import's set-up, with one plain read. */
+	if ((ws = watchd_workspace(id)) != NULL) {
+		r = wslock_busy(db, ws, id);
+		free(ws);
+		if (r == 1) {
+			spool_release(conf.spool_dir, id);
+			close(fd);
+			return (2);
+		}
+	}
+	if ((row = watchd_progress(db, id)) == -1) {
+		watchd_disconnect();
+		spool_release(conf.spool_dir, id);
+		close(fd);
+		return (-1);
+	}
+	/* Counted before the import: an attempt that kills us counts too.
+	 * Given up only when the drop has been tried max_attempts times
+	 * without getting further and for stall_timeout seconds: a fast
+	 * kill loop, or trouble of the database's, is waited out. */
+	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TRY, &at);
+	if (at.n > (int)conf.max_attempts &&
+	    time(NULL) - at.since >= (time_t)conf.stall_timeout) {
+		watchd_give_up(db, id, "The import was tried again and again "
+		    "without getting further (it stopped its watcher each "
+		    "time); ask your administrator to look at the watcher's "
+		    "log");
+		close(fd);
+		return (1);
+	}
+	log_info("%s: importing%s", id, at.n > 1 ? " (again)" : "");
+	r = import_run(db, conf.spool_dir, id);
+	switch (r) {
+	case 0:
+	case -1:
+		if (spool_finish(conf.spool_dir, id, r == 0) == -1)
+			log_warn("%s: finish", id);
+		close(fd);
+		return (1);
+	case -3:
+		/* Another import has the workspace: not an attempt. */
+		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
+		spool_release(conf.spool_dir, id);
+		close(fd);
+		return (2);
+	}
+	if (import_quit) {
+		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
+		spool_release(conf.spool_dir, id);
+		close(fd);
+		return (-1);
+	}
+	/* The open batch was rolled back: a deadlock, a lock wait, a Galera
+	 * conflict, too many connections, a full disk or table, the server
+	 * gone; or the spool had no room to convert the file. None of it is
+	 * the file's: not an attempt, and the drop waits a little longer
+	 * each time. */
+	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TROUBLE, &at);
+	watchd_status_waiting(id, at.retry_at, watchd_no_room(id));
+	spool_release(conf.spool_dir, id);
+	close(fd);
+	if (mysql_ping(db) == 0)
+		return (3);
+	watchd_disconnect();
+	return (-1);
+}
+
+static int
+watchd_listed(char **list, size_t n, const char *id)
+{
+	size_t	i;
+
+	for (i = 0; i < n; i++)
+		if (strcmp(list[i], id) == 0)
+			return (1);
+	return (0);
+}
+
+/*
+ * Scan incoming/ until a pass finds nothing new. Returns 0, -1 when the
+ * database is away, or the milliseconds after which busy drops (their
+ * workspace taken by another watcher) or drops waiting out the
+ * database's trouble should be looked at.
+ */
+static int
+watchd_scan(void)
+{
+	char		**ids, **busy = NULL;
+	size_t		  n, i, nbusy = 0;
+	long long	  due, wait = -1;
+	int		  worked, r = 0;
+
+	do {
+		worked = 0;
+		if (spool_scan(conf.spool_dir, &ids, &n) == -1)
+			return (-1);
+		for (i = 0; i < n; i++) {
+			/* A drop waiting out the database's trouble is
+			 * looked at when it is due. */
+			if ((due = spool_attempt_due(conf.spool_dir,
+			    ids[i])) > 0) {
+				if (wait == -1 || due < wait)
+					wait = due;
+				free(ids[i]);
+				continue;
+			}
+			if (!import_quit && r == 0 &&
+			    !watchd_listed(busy, nbusy, ids[i])) {
+				switch (watchd_one(ids[i])) {
+				case 1:
+					worked = 1;
+					break;
+				case 2:
+					busy = xreallocarray(busy, nbusy + 1,
+					    sizeof *busy);
+					busy[nbusy++] = xstrdup(ids[i]);
+					break;
+				case 3:
+					worked = 1;	/* it waits now */
+					break;
+				case -1:
+					r = -1;
+					break;
+				}
+			}
+			free(ids[i]);
+		}
+		free(ids);
+	} while (worked && !import_quit && r == 0);
+	for (i = 0; i < nbusy; i++)
+		free(busy[i]);
+	free(busy);
+	if (r == -1)
+		return (-1);
+	if (nbusy > 0 && (wait == -1 || wait > 1000))
+		wait = 1000;
+	return (wait == -1 ? 0 : wait < 50 ? 50 : (int)wait);
+}
+
+/* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops,
+ * expired sessions. */
+static void
+watchd_housekeep(void)
+{
+	int	n;
+
+	if ((n = spool_clean_tmp(conf.spool_dir, conf.tmp_max_age)) > 0)
+		log_info("cleaned %d drops from tmp/", n);
+	spool_expire(conf.spool_dir, "done",
+	    (time_t)conf.done_keep_days * 86400);
+	/* Sessions past their expiry, failed logins no longer counted. */
+	if (watchd_connect() != NULL) {
+		if ((n = auth_purge(watchd_db)) == -1)
+			watchd_disconnect();
+		else if (n > 0)
+			log_info("purged %d expired sessions and failed logins",
+			    n);
+	}
+}
+
+/* SIGHUP: the log again, and the config if it reads right (checked in a
+ * child first, so a broken file leaves the running config alone). */
+static void
+watchd_reload(void)
+{
+	char	*cause = NULL, *spool;
+	pid_t	 pid;
+	int	 status;
+
+	log_init("intake-watchd", watchd_foreground);
+	if ((pid = fork()) == -1) {
+		log_warn("reload: fork");
+		return;
+	}
+	if (pid == 0) {
+		if (conf_load(conf_path(watchd_conf), &cause) == -1) {
+			log_warnx("reload: %s; keeping the running config",
+			    cause);
+			_exit(1);
+		}
+		_exit(0);
+	}
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return;
+	spool = xstrdup(conf.spool_dir);
+	if (conf_load(conf_path(watchd_conf), &cause) == -1)
+		fatalx("reload: %s", cause);
+	if (strcmp(spool, conf.spool_dir) != 0) {
+		log_warnx("reload: spool_dir changes on restart only");
+		free(conf.spool_dir);
+		conf.spool_dir = spool;
+	} else
+		free(spool);
+	watchd_disconnect();	/* the database settings may have changed */
+	log_info("reloaded %s", conf_path(watchd_conf));
+}
+
+/* Read the inotify queue; it only tells us to look again. 1 if it
+ * overflowed (events were lost: rescan and watch everything again). */
+static int
+watchd_drain(int ifd)
+{
+	char			 buf[8192] __attribute__((aligned(
+			    __alignof__(struct inotify_event))));
+	struct inotify_event	*ev;
+	ssize_t			 n;
+	char			*p;
+	int			 overflow = 0;
+
+	while ((n = read(ifd, buf, sizeof buf)) > 0) {
+		for (p = buf; p < buf + n; p += sizeof *ev + ev->len) {
+			ev = (struct inotify_event *)p;
+			if (ev->mask & IN_Q_OVERFLOW)
+				overflow = 1;
+		}
+	}
+	if (overflow)
+		log_warnx("inotify queue overflowed; scanning everything");
+	return (overflow);
+}
+
+/*
+ * One round: drops left unlocked in active/, drop folders, then incoming/.
+ * The poll timeout for the next round, in milliseconds; *quiet is set when
+ * that is a backoff, which events must not cut short: giving a drop back
+ * to incoming/ is an event of our own.
+ */
+static int
+watchd_round(int ifd, int *quiet)
+{
+	int	wait, t, r;
+
+	*quiet = 0;
+	/* Every round, not only at start: a drop whose claim lost a race
+	 * with a watcher giving it back must not wait for a restart. */
+	spool_recover(conf.spool_dir);
+	drop_watch(ifd);	/* folders made since the last round */
+	r = drop_scan(watchd_connect(), &wait);
+	if (r == -1)
+		watchd_disconnect();
+	t = watchd_scan();
+	/* Status files that say otherwise than the database (a write that
+	 * failed, a file lost) are made true. */
+	if (t != -1 && mono_ms() - watchd_restatused > WATCHD_RESTATUS &&
+	    watchd_connect() != NULL) {
+		watchd_restatused = mono_ms();
+		if (restatus_scan(watchd_db) == -1)
+			watchd_disconnect();
+	}
+	if (t == -1 || r == -1) {
+		*quiet = 1;
+		return (WATCHD_BACKOFF);
+	}
+	if (t > 0)
+		*quiet = 1;	/* busy workspaces or retries: a pause */
+	if (t == 0)
+		t = (int)conf.scan_interval * 1000;
+	if (wait != -1 && wait * 1000 < t)
+		t = wait > 0 ? wait * 1000 : 200;
+	if (t > WATCHD_RESTATUS)
+		t = WATCHD_RESTATUS;	/* the status check's pace */
+	return (t);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct sigaction sa;
+	struct pollfd	 pfd;
+	char		*cause = NULL, *incoming;
+	long long	 housekept;
+	int		 ch, once = 0, ifd, timeout, wait, quiet;
+
+	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			watchd_conf = optarg;
+			break;
+		case 'f':
+			watchd_foreground = 1;
+			break;
+		case 'o':
+			once = 1;
+			watchd_foreground = 1;
+			break;
+		case 'v':
+			log_verbose(1);
+			break;
+		default:
+			watchd_usage();
+		}
+	}
+	if (optind != argc)
+		watchd_usage();
+	log_init("intake-watchd", 1);
+	if (conf_load(conf_path(watchd_conf), &cause) == -1)
+		fatalx("%s", cause);
+	if (spool_init(conf.spool_dir) == -1)
+		fatalx("cannot set up the spool in %s", conf.spool_dir);
+	if (!watchd_foreground && daemon(0, 0) == -1)
+		fatal("daemon");
+	log_init("intake-watchd", watchd_foreground);
+	srandom(getpid() ^ time(NULL));
+
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = watchd_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);
+
+	if ((ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC)) == -1)
+		fatal("inotify_init1");
+	incoming = spool_path(conf.spool_dir, "incoming", NULL, NULL);
+	if (inotify_add_watch(ifd, incoming, IN_MOVED_TO | IN_CREATE) == -1)
+		fatal("inotify_add_watch %s", incoming);
+	free(incoming);
+
+	/* What a dead watcher left: its claimed drops, its SFTP files. */
+	spool_recover(conf.spool_dir);
+	watchd_housekeep();
+	housekept = mono_ms();
+	if (once) {
+		if (watchd_connect() == NULL)
+			exit(1);
+		drop_scan(watchd_db, &wait);
+		ch = watchd_scan();
+		watchd_disconnect();
+		exit(ch == -1 ? 1 : 0);
+	}
+
+	log_info("watching %s", conf.spool_dir);
+	timeout = 0;
+	quiet = 0;
+	while (!import_quit) {
+		/* A negative fd is not polled: a backoff sleeps it out. */
+		pfd.fd = quiet ? -1 : ifd;
+		pfd.events = POLLIN;
+		if (poll(&pfd, 1, timeout) == -1 && errno != EINTR)
+			fatal("poll");
+		if (import_quit)
+			break;
+		if (watchd_hup) {
+			watchd_hup = 0;
+			watchd_reload();
+		}
+		watchd_drain(ifd);
+		if (mono_ms() - housekept > WATCHD_HOUSEKEEP * 1000LL) {
+			watchd_housekeep();
+			housekept = mono_ms();
+		}
+		timeout = watchd_round(ifd, &quiet);
+	}
+	log_info("stopping");
+	watchd_disconnect();
+	close(ifd);
+	return (0);
+}
