@@ -1,13 +1,13 @@
 #!/usr/bin/perl
 # sqlcheck.pl FILE...: find SQL built from strings in C sources. Every
 # statement must be a prepared one whose text is a string literal, with
-# user data bound to its '?' parameters (src/db.c's db_prepare/db_run,
-# src/bulk.c's bulk_prepare).
+# user data bound to its '?' parameters (src/db/db.c's db_prepare/db_run,
+# src/watchd/bulk.c's bulk_prepare).
 # Reported, as FILE:LINE: why, and the exit status is 1:
 #   - db_prepare, db_run or mysql_stmt_prepare given SQL that is not
 #     string literals only (a variable, a call, a concatenation);
 #   - mysql_query, mysql_real_query or mysql_send_query anywhere (the text
-#     protocol has no parameters), but src/migrate.c running migrations;
+#     protocol has no parameters), but src/db/migrate.c running migrations;
 #   - a string-building call (sprintf and friends, strcat/strcpy, buf_add)
 #     with a string literal that looks like SQL.
 # Constant SQL may also be a macro of the same file defined as string

@@ -1,6 +1,6 @@
 #!/bin/bash
 # One way in: the web upload, `intake import` and an SFTP sidecar check
-# the import options through one module (src/options.c) and the content
+# the import options through one module (src/lib/options.c) and the content
 # through one sniffing decision (sniff_feed), so what one entry takes the
 # others take, and what the watcher would refuse is refused before
 # anything is queued: a 129-character tag, 51 tags, a yes/no that is
