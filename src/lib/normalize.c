@@ -393,6 +393,49 @@ norm_cell_word(const char *s, size_t off, size_t len,
 }
 
 /*
+ * The items of an Email cell other than the first address, joined by
+ * "; ": valid ones each once, invalid ones as written. NULL if none.
+ */
+static char *
+norm_emails_others(const struct norm_item *items, size_t ni, size_t first,
+    const char *base, size_t len)
+{
+	char	*o, *r;
+	size_t	 i, j, n;
+
+	/* No address is longer than it was written; each adds "; ". */
+	o = r = xmalloc(len + 2 * ni + 1);
+	for (i = 0; i < ni; i++) {
+		if (i == first)
+			continue;
+		if (items[i].addr != NULL) {
+			for (j = 0; j < i; j++)
+				if (items[j].addr != NULL &&
+				    strcmp(items[j].addr, items[i].addr) == 0)
+					break;
+			if (j < i || strcmp(items[first].addr,
+			    items[i].addr) == 0)
+				continue;
+		}
+		if (o > r) {
+			memcpy(o, "; ", 2);
+			o += 2;
+		}
+		if (items[i].addr != NULL) {
+			n = strlen(items[i].addr);
+			memcpy(o, items[i].addr, n);
+		} else
+			memcpy(o, base + items[i].off, (n = items[i].len));
+		o += n;
+	}
+	*o = '\0';
+	if (o > r)
+		return (r);
+	free(r);
+	return (NULL);
+}
+
+/*
  * Read an Email cell as people paste it: a list of addresses separated
  * by ',', ';', '/' or whitespace, each of them bare, "mailto:" (any
  * case, with or without "?subject=..."), or in angle brackets after a
@@ -411,8 +454,8 @@ norm_emails(const char *in, char **out, char **others)
 {
 	struct norm_item	*items = NULL;
 	const char		*p, *w, *q, *end, *base;
-	char			*s = NULL, *o, *r;
-	size_t			 len, ni = 0, i, j, n, sp, first = 0;
+	char			*s = NULL;
+	size_t			 len, ni = 0, i, sp, first = 0;
 	size_t			 names = 0, name_off = 0;
 	int			 depth, rc = -1;
 
@@ -491,36 +534,7 @@ norm_emails(const char *in, char **out, char **others)
 	if (first == ni)
 		goto fail;
 
-	/* No address is longer than it was written; each adds "; ". */
-	o = r = xmalloc(len + 2 * ni + 1);
-	for (i = 0; i < ni; i++) {
-		if (i == first)
-			continue;
-		if (items[i].addr != NULL) {
-			for (j = 0; j < i; j++)
-				if (items[j].addr != NULL &&
-				    strcmp(items[j].addr, items[i].addr) == 0)
-					break;
-			if (j < i || strcmp(items[first].addr,
-			    items[i].addr) == 0)
-				continue;
-		}
-		if (o > r) {
-			memcpy(o, "; ", 2);
-			o += 2;
-		}
-		if (items[i].addr != NULL) {
-			n = strlen(items[i].addr);
-			memcpy(o, items[i].addr, n);
-		} else
-			memcpy(o, base + items[i].off, (n = items[i].len));
-		o += n;
-	}
-	*o = '\0';
-	if (o > r)
-		*others = r;
-	else
-		free(r);
+	*others = norm_emails_others(items, ni, first, base, len);
 	*out = items[first].addr;
 	items[first].addr = NULL;
 	rc = 0;
