@@ -8,12 +8,16 @@
  * nothing is done twice. The status JSON is rewritten after each commit.
  *
  * Shared by every way a file arrives (web, CLI, SFTP): they all become
- * drops, and only this file turns drops into rows.
+ * drops, and only this file turns drops into rows. import_run is the
+ * driver, in phases (import_start ... import_batches); a batch is read,
+ * matched and written by batch.c, each row decided by decide.c and
+ * applied by apply.c, its outcome recorded by outcome.c; the next batch
+ * is read meanwhile by reader.c, and new contacts linked by linker.c; the
+ * `imports` row is src/db/imports.c's.
  */
 #include <sys/stat.h>
 
 #include <errno.h>
-#include <pthread.h>
 #include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>

@@ -122,7 +122,7 @@ struct batchrow {
 	struct profile	 *profile;
 	char		 *why;		/* when FAILED */
 
-	/* Read before the batch's transaction (import.c, snap.c): */
+	/* Read before the batch's transaction (batch.c, snap.c): */
 	struct rowv	  rv;
 	int		  rvok;		/* rv holds the row */
 	const char	 *skip_code;	/* or the row is skipped: why */
@@ -287,7 +287,7 @@ struct import {
 	struct acctcache raccts;	/* the reader's (contact_ahead) */
 	struct dbstmt	*s_raccount;
 
-	/* Two batches: one written (import.c) while the next is read and
+	/* Two batches: one written (batch.c) while the next is read and
 	 * its snapshot taken (lookup.c, row.c, snap.c), on a connection of
 	 * its own (rdb). */
 	struct batch	 bufs[2];
