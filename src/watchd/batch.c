@@ -334,20 +334,6 @@ batch_may_update(const struct import *im, int touch)
 	return (0);
 }
 
-/* Queue what the batch's rows left to write; the outcomes too. */
-static int
-batch_flush(struct import *im)
-{
-	if (contact_flush(im) == -1)
-		return (-1);
-	if (bulk_flush(im->b_outcome) == -1) {
-		if (db_refused(bulk_errno(im->b_outcome)))
-			im->refused = 1;
-		return (-1);
-	}
-	return (0);
-}
-
 /*
  * Write the batch read into im->batch in one transaction, with its
  * checkpoint; last: it ends the file. 0, or -1 (the caller rolls back).
@@ -377,7 +363,7 @@ batch_txn(struct import *im, int last)
 			return (-1);
 		im->st.rows_processed++;
 	}
-	if (batch_flush(im) == -1)
+	if (contact_flush(im) == -1 || outcome_flush(im) == -1)
 		return (-1);
 	/* New contacts are linked after their batch, by the linker while
 	 * the next one is written; what it does not link is linked here:
@@ -424,7 +410,7 @@ batch_write(struct import *im, int last)
 			return (0);
 		db_rollback(im->db);
 		contact_reset(im);
-		bulk_reset(im->b_outcome);
+		outcome_reset(im);
 		status_rewind(&im->st, &mark);
 		if (!im->refused || !im->fast)
 			return (-1);

@@ -55,3 +55,22 @@ outcome_failed(struct import *im, unsigned long row)
 	return (outcome_add(im, row, "failed", "database_error",
 	    "The database refused this row's values", NULL, NULL, NULL));
 }
+
+/* Write the batch's queued outcomes (in its transaction). 0, or -1. */
+int
+outcome_flush(struct import *im)
+{
+	if (bulk_flush(im->b_outcome) == -1) {
+		if (db_refused(bulk_errno(im->b_outcome)))
+			im->refused = 1;
+		return (-1);
+	}
+	return (0);
+}
+
+/* Forget the queued outcomes: their batch was rolled back. */
+void
+outcome_reset(struct import *im)
+{
+	bulk_reset(im->b_outcome);
+}

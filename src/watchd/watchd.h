@@ -399,6 +399,8 @@ int		 outcome_add(struct import *, unsigned long, const char *,
 int		 outcome_skip(struct import *, unsigned long, const char *,
 		     const char *, const char *, const char *);
 int		 outcome_failed(struct import *, unsigned long);
+int		 outcome_flush(struct import *);
+void		 outcome_reset(struct import *);
 
 /* profile.c */
 int		 profile_parse(const char *, const struct profile_map *,
