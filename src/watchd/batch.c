@@ -16,7 +16,6 @@
 
 #include "watchd.h"
 
-#define BATCH_ROW_MAX		(8 << 20)	/* bytes of cells in a row */
 
 /* Copy a record into slot i, reusing its buffers. */
 static void
@@ -128,45 +127,6 @@ batch_free(struct batch *b)
 	memset(b, 0, sizeof *b);
 }
 
-/* Why a record cannot be read as a row, or NULL: set into br. */
-static int
-batch_row_refused(const struct import *im, struct batchrow *br)
-{
-	struct csvrec	*rec = &br->rec;
-	size_t		 i, total;
-
-	if (rec->flags & CSVREC_NUL) {
-		br->skip_code = "nul_byte";
-		br->skip_msg = xstrdup("This row has a NUL byte: it is not "
-		    "text");
-		return (1);
-	}
-	if (rec->flags & CSVREC_TOOLARGE) {
-		br->skip_code = "field_too_large";
-		xasprintf(&br->skip_msg, "A cell of this row is larger than %u "
-		    "bytes", conf.max_field);
-		return (1);
-	}
-	for (i = total = 0; i < rec->nfields; i++)
-		total += rec->lens[i];
-	if (total > BATCH_ROW_MAX) {
-		/* One statement carries a row: it must fit the server's
-		 * packet limit (16 MB), or the import could never pass it. */
-		br->skip_code = "row_too_large";
-		xasprintf(&br->skip_msg, "This row holds more than %d MB",
-		    BATCH_ROW_MAX >> 20);
-		return (1);
-	}
-	if (rec->flags & CSVREC_TOOWIDE || rec->nfields != im->cm.ncols) {
-		br->skip_code = "wrong_field_count";
-		xasprintf(&br->skip_msg, "This row has %s%zu fields but the "
-		    "header has %zu columns", rec->flags & CSVREC_TOOWIDE ?
-		    "more than " : "", rec->nfields, im->cm.ncols);
-		return (1);
-	}
-	return (0);
-}
-
 /*
  * Read a row of the batch, before its transaction: rv, or why it is
  * skipped. Returns 0, or -1 if the database failed.
@@ -178,7 +138,8 @@ batch_row_read(struct import *im, struct batchrow *br)
 	size_t		 i;
 	char		*msg;
 
-	if (batch_row_refused(im, br))
+	if (decide_record(rec, im->cm.ncols, conf.max_field, &br->skip_code,
+	    &br->skip_msg))
 		return (0);
 	/* Undo the export's formula escaping: "'+1 555" is "+1 555". */
 	for (i = 0; i < rec->nfields; i++)

@@ -1,7 +1,7 @@
 /*
  * A row's decision: what becomes of it (created, updated, a duplicate
- * made, skipped and why), from the row as read, the contacts it matched
- * and the import's options. Pure: no database, no struct import, so that
+ * made, skipped and why), from its record (decide_record), the row as
+ * read, the contacts it matched and the import's options. Pure: no database, no struct import, so that
  * every outcome can be told by a table test (tests/unit/test_decide.c).
  * Applying it is apply.c's; asking for the match, batch.c's.
  */
@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "watchd.h"
+
+#define DECIDE_ROW_MAX		(8 << 20)	/* bytes of cells in a row */
 
 /* A matching key, in the words of a message. */
 static const char *
@@ -161,6 +163,47 @@ decide_by_id(const struct decide_opts *o, const struct decide_row *in,
 		break;
 	}
 	decide_update(o, in, m, d);
+}
+
+/*
+ * Whether a record cannot be read as a row at all (ncols: the header's;
+ * max_field: conf.max_field): 1, with *code and *msg (owned) why; else 0.
+ */
+int
+decide_record(const struct csvrec *rec, size_t ncols, unsigned max_field,
+    const char **code, char **msg)
+{
+	size_t	i, total;
+
+	if (rec->flags & CSVREC_NUL) {
+		*code = "nul_byte";
+		*msg = xstrdup("This row has a NUL byte: it is not text");
+		return (1);
+	}
+	if (rec->flags & CSVREC_TOOLARGE) {
+		*code = "field_too_large";
+		xasprintf(msg, "A cell of this row is larger than %u bytes",
+		    max_field);
+		return (1);
+	}
+	for (i = total = 0; i < rec->nfields; i++)
+		total += rec->lens[i];
+	if (total > DECIDE_ROW_MAX) {
+		/* One statement carries a row: it must fit the server's
+		 * packet limit (16 MB), or the import could never pass it. */
+		*code = "row_too_large";
+		xasprintf(msg, "This row holds more than %d MB",
+		    DECIDE_ROW_MAX >> 20);
+		return (1);
+	}
+	if (rec->flags & CSVREC_TOOWIDE || rec->nfields != ncols) {
+		*code = "wrong_field_count";
+		xasprintf(msg, "This row has %s%zu fields but the header has "
+		    "%zu columns", rec->flags & CSVREC_TOOWIDE ? "more than " :
+		    "", rec->nfields, ncols);
+		return (1);
+	}
+	return (0);
 }
 
 /* Which contacts a row must be matched to before it is decided. */

@@ -369,6 +369,8 @@ int		 batch_may_update(const struct import *, int);
 int		 batch_write(struct import *, int);
 
 /* decide.c */
+int		 decide_record(const struct csvrec *, size_t, unsigned,
+		     const char **, char **);
 enum decide_match decide_match(const struct decide_opts *,
 		     const struct decide_row *);
 void		 decide_row(const struct decide_opts *,

@@ -1,5 +1,5 @@
 /* A row's decision (decide.c), as a table: the import's options, the row
- * as read, what it matched; the match it asks for, what is done, the
+ * as read (or why its record is not one: test_record), what it matched; the match it asks for, what is done, the
  * outcome's code and message. Every outcome code decide.c writes and
  * every policy: flow create/update x on_existing skip/update/duplicate x
  * matched or not, by which key, one or several; identity missing;
@@ -380,12 +380,67 @@ test_written(void **state)
 	}
 }
 
+/* A record that cannot be a row: each reason, in the order they are
+ * told. */
+static void
+test_record(void **state)
+{
+	static const struct {
+		int		 flags;
+		size_t		 nfields;
+		size_t		 len;		/* of each field */
+		const char	*code;		/* NULL: a row */
+		const char	*msg;
+	} r[] = {
+		{ 0, 3, 5, NULL, NULL },
+		{ CSVREC_NUL | CSVREC_TOOLARGE, 3, 5, "nul_byte",
+		  "This row has a NUL byte: it is not text" },
+		{ CSVREC_TOOLARGE | CSVREC_TOOWIDE, 3, 5, "field_too_large",
+		  "A cell of this row is larger than 1000 bytes" },
+		{ 0, 3, 3 << 20, "row_too_large",
+		  "This row holds more than 8 MB" },
+		{ 0, 3, (8 << 20) / 3, NULL, NULL },
+		{ 0, 2, 5, "wrong_field_count",
+		  "This row has 2 fields but the header has 3 columns" },
+		{ CSVREC_TOOWIDE, 3, 5, "wrong_field_count",
+		  "This row has more than 3 fields but the header has 3 "
+		  "columns" },
+	};
+	struct csvrec	 rec;
+	size_t		 lens[3];
+	const char	*code;
+	char		*msg;
+	size_t		 i, f;
+
+	(void)state;
+	for (i = 0; i < sizeof r / sizeof r[0]; i++) {
+		memset(&rec, 0, sizeof rec);
+		rec.flags = r[i].flags;
+		rec.nfields = r[i].nfields;
+		for (f = 0; f < 3; f++)
+			lens[f] = r[i].len;
+		rec.lens = lens;
+		code = NULL;
+		msg = NULL;
+		assert_int_equal(decide_record(&rec, 3, 1000, &code, &msg),
+		    r[i].code != NULL);
+		if (r[i].code == NULL) {
+			assert_null(msg);
+			continue;
+		}
+		assert_string_equal(code, r[i].code);
+		assert_string_equal(msg, r[i].msg);
+		free(msg);
+	}
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_written),
+		cmocka_unit_test(test_record),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
