@@ -113,7 +113,47 @@ int		 export_run(MYSQL *, long long, const char *, const char *,
 		     export_writefn, void *);
 
 /* imports.c: the `imports` row, one owner */
+/* Its counters and checkpoint, as the importer keeps them. */
+struct imports_row {
+	const char	*state;		/* "running", "done", ... */
+	long long	 rows_processed;
+	long long	 created;
+	long long	 updated;
+	long long	 unchanged;
+	long long	 skipped;
+	long long	 failed;
+	long long	 warnings;
+	long long	 errors_total;
+	long long	 checkpoint_row;
+	long long	 checkpoint_offset;
+	long long	 rows_total;	/* -1: not known (NULL) */
+	const char	*message;
+	long long	 tagged;
+	long long	 queued;	/* queued_to_workflow */
+	long long	 dnt;
+	long long	 enriched;
+	long long	 enrich_failed;
+};
+/* Where an import stood when it was read back (imports_resume). */
+enum imports_state {
+	IMPORTS_GOING,		/* queued or running */
+	IMPORTS_DONE,
+	IMPORTS_FAILED
+};
+typedef void (*imports_errorfn)(void *, unsigned long, const char *,
+    const char *, const char *, const char *, const char *);
 int		 imports_register(MYSQL *, const struct manifest *, char **);
 long long	 imports_workflow(MYSQL *, long long, const char *);
+struct dbstmt	*imports_checkpoint_prepare(MYSQL *);
+int		 imports_checkpoint(struct dbstmt *, const char *,
+		     const struct imports_row *);
+int		 imports_resume(MYSQL *, const char *, struct imports_row *,
+		     char **);
+int		 imports_errors(MYSQL *, const char *, unsigned,
+		     imports_errorfn, void *);
+int		 imports_running(MYSQL *, const char *);
+int		 imports_fail(MYSQL *, const char *, const char *);
+int		 imports_names(MYSQL *, const char *, char **, char **,
+		     char **);
 
 #endif /* DB_H */

@@ -1,7 +1,9 @@
 /*
  * The `imports` row: what a drop becomes in the database as soon as it is
  * queued, so the web and the CLI can list it before a watcher claims it.
- * The uploader side registers it here; the importer keeps its counters.
+ * The uploader side registers it here; the importer keeps its counters
+ * and checkpoint here, in each batch's transaction, and reads them back
+ * on a resume.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -86,4 +88,179 @@ imports_workflow(MYSQL *db, long long ws, const char *name)
 		id = db_col_int(s, 0);
 	db_close(s);
 	return (id);
+}
+
+/* The checkpoint's statement, on the writer's connection. */
+struct dbstmt *
+imports_checkpoint_prepare(MYSQL *db)
+{
+	return (db_prepare(db, "UPDATE imports SET "
+	    "state = ?, rows_processed = ?, created = ?, updated = ?, "
+	    "skipped = ?, failed = ?, warnings = ?, errors_total = ?, "
+	    "checkpoint_row = ?, checkpoint_offset = ?, rows_total = ?, "
+	    "message = ?, tagged = ?, queued_to_workflow = ?, dnt = ?, "
+	    "enriched = ?, enrich_failed = ?, unchanged = ?, "
+	    "updated_at = NOW(3), "
+	    "finished_at = IF(? IN ('done', 'failed'), NOW(3), NULL) "
+	    "WHERE id = ?"));
+}
+
+/* Save import id's counters and checkpoint (s: imports_checkpoint_
+ * prepare); part of the caller's transaction. 0, or -1. */
+int
+imports_checkpoint(struct dbstmt *s, const char *id,
+    const struct imports_row *ir)
+{
+	db_bind_str(s, 0, ir->state);
+	db_bind_int(s, 1, ir->rows_processed);
+	db_bind_int(s, 2, ir->created);
+	db_bind_int(s, 3, ir->updated);
+	db_bind_int(s, 4, ir->skipped);
+	db_bind_int(s, 5, ir->failed);
+	db_bind_int(s, 6, ir->warnings);
+	db_bind_int(s, 7, ir->errors_total);
+	db_bind_int(s, 8, ir->checkpoint_row);
+	db_bind_int(s, 9, ir->checkpoint_offset);
+	if (ir->rows_total >= 0)
+		db_bind_int(s, 10, ir->rows_total);
+	else
+		db_bind_null(s, 10);
+	db_bind_str(s, 11, ir->message);
+	db_bind_int(s, 12, ir->tagged);
+	db_bind_int(s, 13, ir->queued);
+	db_bind_int(s, 14, ir->dnt);
+	db_bind_int(s, 15, ir->enriched);
+	db_bind_int(s, 16, ir->enrich_failed);
+	db_bind_int(s, 17, ir->unchanged);
+	db_bind_str(s, 18, ir->state);
+	db_bind_str(s, 19, id);
+	return (db_exec(s));
+}
+
+/*
+ * Read import id's counters and checkpoint back into ir (state and
+ * message are left alone), and *created_at (owned) when it was made.
+ * Returns an enum imports_state, or -1 on error.
+ */
+int
+imports_resume(MYSQL *db, const char *id, struct imports_row *ir,
+    char **created_at)
+{
+	struct dbstmt	*s;
+	const char	*state;
+	int		 r = -1;
+
+	s = db_prepare(db, "SELECT state, rows_processed, created, "
+	    "updated, skipped, failed, warnings, errors_total, checkpoint_row, "
+	    "checkpoint_offset, DATE_FORMAT(created_at, "
+	    "'%Y-%m-%dT%H:%i:%s.%fZ'), tagged, queued_to_workflow, dnt, "
+	    "enriched, enrich_failed, unchanged FROM imports WHERE id = ?");
+	if (s == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	if (db_exec(s) == -1 || db_fetch(s) != 1)
+		goto out;
+	state = db_col_str(s, 0);
+	ir->rows_processed = db_col_int(s, 1);
+	ir->created = db_col_int(s, 2);
+	ir->updated = db_col_int(s, 3);
+	ir->skipped = db_col_int(s, 4);
+	ir->failed = db_col_int(s, 5);
+	ir->warnings = db_col_int(s, 6);
+	ir->errors_total = db_col_int(s, 7);
+	ir->checkpoint_row = db_col_int(s, 8);
+	ir->checkpoint_offset = db_col_int(s, 9);
+	*created_at = xstrdup(db_col_str(s, 10));
+	ir->tagged = db_col_int(s, 11);
+	ir->queued = db_col_int(s, 12);
+	ir->dnt = db_col_int(s, 13);
+	ir->enriched = db_col_int(s, 14);
+	ir->enrich_failed = db_col_int(s, 15);
+	ir->unchanged = db_col_int(s, 16);
+	r = strcmp(state, "done") == 0 ? IMPORTS_DONE :
+	    strcmp(state, "failed") == 0 ? IMPORTS_FAILED : IMPORTS_GOING;
+out:
+	db_close(s);
+	return (r);
+}
+
+/* Give fn import id's first limit row outcomes that went wrong (not
+ * updates, not unchanged), in their order. 0, or -1. */
+int
+imports_errors(MYSQL *db, const char *id, unsigned limit,
+    imports_errorfn fn, void *arg)
+{
+	struct dbstmt	*s;
+
+	s = db_prepare(db, "SELECT row_no, code, message, severity, "
+	    "column_name, contact FROM import_rows WHERE import_id = ? "
+	    "AND severity NOT IN ('updated', 'unchanged') "
+	    "ORDER BY id LIMIT ?");
+	if (s == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	db_bind_int(s, 1, limit);
+	if (db_exec(s) == -1) {
+		db_close(s);
+		return (-1);
+	}
+	while (db_fetch(s) == 1)
+		fn(arg, db_col_int(s, 0), db_col_str(s, 1), db_col_str(s, 2),
+		    db_col_str(s, 3), db_col_str(s, 4), db_col_str(s, 5));
+	db_close(s);
+	return (0);
+}
+
+/* The import has started (again): its first start is kept. */
+int
+imports_running(MYSQL *db, const char *id)
+{
+	return (db_run(db, "UPDATE imports SET state = 'running', started_at = "
+	    "COALESCE(started_at, NOW(3)) WHERE id = ?", 1, &id));
+}
+
+/* Mark import id failed, why, unless it is done: for an import that
+ * fails before its checkpoint's statement is prepared. 0, or -1 if the
+ * statement could not be prepared (a failure to run it is logged). */
+int
+imports_fail(MYSQL *db, const char *id, const char *why)
+{
+	struct dbstmt	*s;
+
+	if ((s = db_prepare(db, "UPDATE imports SET state = 'failed', "
+	    "message = LEFT(?, 1024), finished_at = NOW(3), "
+	    "updated_at = NOW(3) WHERE id = ? AND state <> 'done'")) == NULL)
+		return (-1);
+	db_bind_str(s, 0, why);
+	db_bind_str(s, 1, id);
+	if (db_exec(s) == -1)
+		log_warnx("could not record the failure in the database");
+	db_close(s);
+	return (0);
+}
+
+/* The workspace (slug), file name and uploader (email) an import's row
+ * names, each owned or NULL; *workspace is NULL if no row was read.
+ * 0, or -1 if the statement could not be prepared. */
+int
+imports_names(MYSQL *db, const char *id, char **workspace, char **file,
+    char **uploader)
+{
+	struct dbstmt	*s;
+
+	*workspace = *file = *uploader = NULL;
+	if ((s = db_prepare(db, "SELECT w.slug, i.file_name, u.email "
+	    "FROM imports i JOIN workspaces w ON w.id = i.workspace_id "
+	    "LEFT JOIN users u ON u.id = i.uploader_id WHERE i.id = ?")) == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	if (db_exec(s) == 0 && db_fetch(s) == 1) {
+		*workspace = xstrdup(db_col_str(s, 0));
+		if (db_col_str(s, 1) != NULL)
+			*file = xstrdup(db_col_str(s, 1));
+		if (db_col_str(s, 2) != NULL)
+			*uploader = xstrdup(db_col_str(s, 2));
+	}
+	db_close(s);
+	return (0);
 }

@@ -1,7 +1,7 @@
 /*
  * Linking an import's new contacts to its tags and workflow. A batch's
- * new contacts are linked after it commits, by the reader's connection
- * while the next batch is written (import.c): the tag links and the
+ * new contacts are linked after it commits, by the linker's connection
+ * while the next batch is written (linker.c): the tag links and the
  * enrolments were a third of the writer's time. What is linked is a
  * range of contact ids with the import's id; import_links.linked_to says
  * how far linking has got, in the same transaction, so that an import
@@ -13,11 +13,17 @@
 
 #include "watchd.h"
 
+/* A link on db for im's contacts: its id, tags and workflow are
+ * copied (the tags resolved already, import_options). */
 int
-link_open(struct link *l, MYSQL *db)
+link_open(struct link *l, MYSQL *db, const struct import *im)
 {
 	memset(l, 0, sizeof *l);
 	l->db = db;
+	l->import_id = im->id;
+	memcpy(l->tag_ids, im->tag_ids, im->ntags * sizeof *l->tag_ids);
+	l->ntags = im->ntags;
+	l->workflow_id = im->workflow_id;
 	/* One statement per tag: no join, and the tag is a constant. */
 	l->s_tag = db_prepare(db, "INSERT IGNORE INTO contact_tags "
 	    "(contact_id, tag_id) SELECT c.id, ? FROM contacts c "
@@ -56,40 +62,38 @@ link_wanted(const struct import *im)
  * that they are, all in the caller's transaction. 0, or -1 on error.
  */
 int
-link_range(struct link *l, const struct import *im, long long lo,
-    long long hi)
+link_range(struct link *l, long long lo, long long hi)
 {
 	size_t	i;
 
-	for (i = 0; i < im->ntags; i++) {
-		db_bind_int(l->s_tag, 0, im->tag_ids[i]);
+	for (i = 0; i < l->ntags; i++) {
+		db_bind_int(l->s_tag, 0, l->tag_ids[i]);
 		db_bind_int(l->s_tag, 1, lo);
 		db_bind_int(l->s_tag, 2, hi);
-		db_bind_str(l->s_tag, 3, im->id);
+		db_bind_str(l->s_tag, 3, l->import_id);
 		if (db_exec(l->s_tag) == -1)
 			return (-1);
 	}
-	if (im->workflow_id != 0) {
-		db_bind_int(l->s_enrol, 0, im->workflow_id);
-		db_bind_str(l->s_enrol, 1, im->id);
+	if (l->workflow_id != 0) {
+		db_bind_int(l->s_enrol, 0, l->workflow_id);
+		db_bind_str(l->s_enrol, 1, l->import_id);
 		db_bind_int(l->s_enrol, 2, lo);
 		db_bind_int(l->s_enrol, 3, hi);
-		db_bind_str(l->s_enrol, 4, im->id);
+		db_bind_str(l->s_enrol, 4, l->import_id);
 		if (db_exec(l->s_enrol) == -1)
 			return (-1);
 	}
 	db_bind_int(l->s_done, 0, hi);
-	db_bind_str(l->s_done, 1, im->id);
+	db_bind_str(l->s_done, 1, l->import_id);
 	return (db_exec(l->s_done));
 }
 
 /* Link (lo, hi] in a transaction of its own on the link's connection.
  * 0, or -1 (rolled back). */
 int
-link_commit(struct link *l, const struct import *im, long long lo,
-    long long hi)
+link_commit(struct link *l, long long lo, long long hi)
 {
-	if (db_begin(l->db) == -1 || link_range(l, im, lo, hi) == -1 ||
+	if (db_begin(l->db) == -1 || link_range(l, lo, hi) == -1 ||
 	    db_commit(l->db) == -1) {
 		db_rollback(l->db);
 		return (-1);

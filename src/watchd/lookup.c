@@ -127,7 +127,7 @@ lookup_apply(struct import *im, struct enrich_req *r)
 }
 
 /* Has the batch rows lookup_batch would look up? (Without the database:
- * import.c reads batches in a thread, and leaves these to itself.) */
+ * reader.c reads batches in a thread, and leaves these to itself.) */
 int
 lookup_wanted(struct import *im)
 {

@@ -6,6 +6,8 @@
 #ifndef WATCHD_H
 #define WATCHD_H
 
+#include <pthread.h>
+
 #include "spool.h"
 
 struct enrich;
@@ -120,7 +122,7 @@ struct batchrow {
 	struct profile	 *profile;
 	char		 *why;		/* when FAILED */
 
-	/* Read before the batch's transaction (import.c, snap.c): */
+	/* Read before the batch's transaction (batch.c, snap.c): */
 	struct rowv	  rv;
 	int		  rvok;		/* rv holds the row */
 	const char	 *skip_code;	/* or the row is skipped: why */
@@ -153,9 +155,97 @@ struct row_owner {
  * on one connection. */
 struct link {
 	MYSQL		*db;
+	const char	*import_id;		/* borrowed */
+	long long	 tag_ids[OPTIONS_MAX_TAGS];
+	size_t		 ntags;
+	long long	 workflow_id;		/* 0: none */
 	struct dbstmt	*s_tag;
 	struct dbstmt	*s_enrol;
 	struct dbstmt	*s_done;
+};
+
+/* Where the next batch stands when the reader thread ends (reader.c). */
+enum reader_state {
+	READER_READ,		/* batch_read */
+	READER_ROWS,		/* and its rows read (batch_rows_read) */
+	READER_SNAP		/* and its snapshot taken, the batch before it
+				 * being written meanwhile */
+};
+
+/* The reader thread's own: the batch it fills and the file it reads.
+ * Through im it uses only the reader's part of the import (rdb and its
+ * statements, raccts, the snapshot's): row.c, lookup.c, snap.c and
+ * contact_ahead take the whole struct import still. */
+struct reader {
+	pthread_t	 thread;
+	struct import	*im;
+	struct batch	*next;
+	struct csvin	*in;
+	int		 snap;		/* also take the snapshot */
+	int		 n;		/* batch_read's answer */
+	enum reader_state state;	/* reached */
+	int		 failed;	/* the database failed under it */
+};
+
+/* The linker thread's own: nothing of the import but its link. */
+struct linker {
+	pthread_t	 thread;
+	struct link	*link;		/* the import's llink, on ldb */
+	long long	 lo, hi;	/* links (lo, hi] */
+	int		 failed;
+};
+
+/* A row's decision (decide.c): what to do with it, the outcome's code
+ * and message. */
+enum decide_action {
+	DECIDE_SKIP,		/* code, message: why */
+	DECIDE_CREATE,
+	DECIDE_UPDATE,		/* target */
+	DECIDE_UNCHANGED,	/* target: the snapshot says nothing changes */
+	DECIDE_DUPLICATE	/* a new contact made of target */
+};
+
+/* What a row must be matched to before it is decided. */
+enum decide_match {
+	DECIDE_MATCH_NONE,
+	DECIDE_MATCH_KEYS,	/* LinkedIn URL, email, name (match.c) */
+	DECIDE_MATCH_ID		/* Update with CSV: the id column */
+};
+
+/* The import's options a decision depends on. */
+struct decide_opts {
+	enum flow	 flow;
+	enum on_existing on_existing;
+	int		 override_owners;
+	long long	 uploader_id;	/* the owner when the row names none */
+	const char	*id_header;	/* conf.id_header */
+};
+
+/* A row, as its decision sees it. */
+struct decide_row {
+	const struct rowv *rv;		/* NULL: not read, skip_* say why */
+	const char	*skip_code;
+	const char	*skip_msg;
+	const char	*id;		/* Update with CSV: the id cell */
+	int		 same;		/* updating the contact matched changes
+					 * nothing (the snapshot), and no row
+					 * before it in the batch updated it */
+	int		 trusted;	/* the match is the snapshot's, and
+					 * updating it moves no key */
+};
+
+struct decision {
+	enum decide_action action;
+	const char	*code;		/* of the outcome */
+	char		*message;	/* owned (decide_clear) */
+	const char	*contact;	/* the match's public id, borrowed */
+	const char	*key;		/* the match's key, borrowed */
+	long long	 target;	/* the contact updated or duplicated */
+	int		 target_dnt;
+	long long	 owner;		/* an update's new owner, or 0 */
+	int		 drop_owner_warnings;	/* owners are not changed */
+	int		 enrich_failed;	/* counts as an enrichment failure */
+	int		 stale;		/* rows after it: match one by one */
 };
 
 /* One import at work: the drop's options resolved against the database,
@@ -197,7 +287,7 @@ struct import {
 	struct acctcache raccts;	/* the reader's (contact_ahead) */
 	struct dbstmt	*s_raccount;
 
-	/* Two batches: one written (import.c) while the next is read and
+	/* Two batches: one written (batch.c) while the next is read and
 	 * its snapshot taken (lookup.c, row.c, snap.c), on a connection of
 	 * its own (rdb). */
 	struct batch	 bufs[2];
@@ -252,15 +342,43 @@ struct import {
 };
 
 /* import.c */
+/* What import_run says (watchd.c acts on it). */
+enum import_result {
+	IMPORT_GOON = 1,	/* a phase's answer: go on (never import_run's) */
+	IMPORT_DONE = 0,
+	IMPORT_FAILED = -1,	/* for good: the status says why */
+	IMPORT_RETRY = -2,	/* for now: resumes from its checkpoint */
+	IMPORT_WAIT = -3	/* another import holds the workspace */
+};
 extern volatile sig_atomic_t import_quit;
-int		 import_run(MYSQL *, const char *, const char *);
+enum import_result import_run(MYSQL *, const char *, const char *);
 int		 import_outcome(struct import *, unsigned long, const char *,
 		     const char *, const char *, const char *, const char *,
 		     const char *);
+int		 import_checkpoint(struct import *, unsigned long, off_t);
+
+/* apply.c */
+int		 apply_row(struct import *, const struct decide_opts *,
+		     struct batchrow *, struct decision *);
 
 /* batch.c */
 int		 batch_read(struct batch *, struct csvin *, size_t);
 void		 batch_free(struct batch *);
+int		 batch_rows_read(struct import *, struct batch *);
+int		 batch_may_update(const struct import *, int);
+int		 batch_write(struct import *, int);
+
+/* decide.c */
+int		 decide_record(const struct csvrec *, size_t, unsigned,
+		     const char **, char **);
+enum decide_match decide_match(const struct decide_opts *,
+		     const struct decide_row *);
+void		 decide_row(const struct decide_opts *,
+		     const struct decide_row *, const struct match *,
+		     struct decision *);
+void		 decide_written(const struct decide_opts *, struct decision *,
+		     int);
+void		 decide_clear(struct decision *);
 
 /* enrich.c */
 struct enrich	*enrich_create(char **);
@@ -276,6 +394,16 @@ int		 lookup_wanted(struct import *);
 int		 lookup_fill(struct import *, struct batchrow *, struct rowv *,
 		     const char **, char **);
 
+/* outcome.c */
+int		 outcome_add(struct import *, unsigned long, const char *,
+		     const char *, const char *, const char *, const char *,
+		     const char *);
+int		 outcome_skip(struct import *, unsigned long, const char *,
+		     const char *, const char *, const char *);
+int		 outcome_failed(struct import *, unsigned long);
+int		 outcome_flush(struct import *);
+void		 outcome_reset(struct import *);
+
 /* profile.c */
 int		 profile_parse(const char *, const struct profile_map *,
 		     struct profile *);
@@ -283,6 +411,12 @@ char		*profile_encode(const struct profile *);
 int		 profile_decode(const char *, struct profile *);
 struct profile	*profile_copy(const struct profile *);
 void		 profile_clear(struct profile *);
+
+/* reader.c */
+void		 reader_thread_enter(void);
+int		 reader_start(struct reader *, struct import *);
+void		 reader_join(struct reader *);
+int		 reader_finish(struct import *, enum reader_state);
 
 /* restatus.c */
 int		 restatus_scan(MYSQL *);
@@ -356,14 +490,16 @@ int		 match_find(struct import *, const struct rowv *,
 	"FROM REGEXP_REPLACE(c.phone, '[^0-9]', ''))))"
 
 /* link.c */
-int		 link_open(struct link *, MYSQL *);
+int		 link_open(struct link *, MYSQL *, const struct import *);
 void		 link_close(struct link *);
 int		 link_wanted(const struct import *);
-int		 link_range(struct link *, const struct import *, long long,
-		    long long);
-int		 link_commit(struct link *, const struct import *, long long,
-		    long long);
+int		 link_range(struct link *, long long, long long);
+int		 link_commit(struct link *, long long, long long);
 int		 link_resume(struct import *);
+
+/* linker.c */
+int		 linker_start(struct linker *, struct import *);
+int		 linker_join(struct linker *);
 
 /* contact.c */
 long long	 contact_account(struct import *, const char *, const char *);
