@@ -75,9 +75,7 @@ struct rowv {
 	const char	*domain_cell;
 	const char	*linkedin_cell;	/* as written, for why it was refused */
 	const char	*phone;
-	const char	*pv_result;
-	const char	*pv_provider;
-	const char	*phone_type;
+	const char	*cell[COL__MAX];	/* COLUMNS_READ_CELL's cells */
 	int		 intent;		/* -1: none */
 	char		*custom;		/* JSON object, or NULL */
 	long long	 owner_id;		/* 0: none named */
@@ -366,6 +364,22 @@ int		 link_commit(struct link *, const struct import *, long long,
 int		 link_resume(struct import *);
 
 /* contact.c */
+/* A row's values of the stored columns (lib.h's COLUMNS_TABLE), by
+ * column, as the writes bind them: TEXT in s (NULL: none), INT and FLAG
+ * in i (an INT < 0: none). */
+struct contact_vals {
+	const char	*s[COL__MAX];
+	long long	 i[COL__MAX];
+};
+/* a column's type as bulk_prepare's types say it */
+#define CONTACT_CH_TEXT		"s"
+#define CONTACT_CH_INT		"i"
+#define CONTACT_CH_FLAG		"i"
+void		 contact_vals(const struct import *, const struct rowv *,
+		     long long, long long, const char *,
+		     struct contact_vals *);
+void		 contact_bulk(struct bulk *, unsigned *,
+		     const struct contact_vals *, int);
 long long	 contact_account(struct import *, const char *, const char *);
 long long	 contact_account_find(struct import *, const char *);
 long long	 contact_create(struct import *, const struct rowv *, char *);
