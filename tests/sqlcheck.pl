@@ -14,9 +14,10 @@
 # literals only, or `cond ? "..." : "..."`. The wrappers themselves are
 # the exceptions below. Comments are ignored; adjacent string literals
 # are one, as in C.
-# One function-like macro is understood: the column table, lib.h's
-# COLUMNS_TABLE(X), where X names a macro that makes a row's piece of a
-# statement ("SELECT " COLUMNS_TABLE(EXPORT_COL) "c.custom FROM ...").
+# Two function-like macros are understood, the tables: lib.h's column
+# table COLUMNS_TABLE(X) and watchd.h's matching keys MATCH_KEYS(X),
+# where X names a macro that makes a row's piece of a statement
+# ("SELECT " COLUMNS_TABLE(EXPORT_COL) "c.custom FROM ...").
 # Such SQL is expanded by the C preprocessor (cpp, with the #defines of
 # the file and of the headers) and must then be string literals only,
 # as any other: the table's rows and X are fixed text of the sources, so
@@ -38,8 +39,8 @@ my %ALLOW = map { $_ => 1 } ('db.c mysql_stmt_prepare sql', 'db.c db_prepare sql
     'migrate.c mysql_real_query text');
 my $SQL = qr/\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE|WHERE|VALUES)\b/;
 my $LIT = qr/"(?:[^"\\\n]|\\.)*"/s;
-# An expansion of the column table (see above).
-my $TABLE = qr/\bCOLUMNS_TABLE\s*\(\s*[A-Z_][A-Z0-9_]*\s*\)/;
+# An expansion of a table (see above).
+my $TABLE = qr/\b(?:COLUMNS_TABLE|MATCH_KEYS)\s*\(\s*[A-Z_][A-Z0-9_]*\s*\)/;
 my $CPP = $ENV{SQLCHECK_CPP} || 'cpp';
 
 my $bad = 0;
@@ -100,7 +101,7 @@ sub defines {
 	return $out;
 }
 
-# Is SQL that expands the column table string literals only once the
+# Is SQL that expands a table string literals only once the
 # preprocessor has expanded it (with the headers' and the file's
 # #defines)?
 sub table_literal {

@@ -112,36 +112,49 @@
 	"SELECT m.idx, m.kind, c.id, c.public_id, c.dnt, " \
 	"NOT (" SNAP_KEYSAME "), (" SNAP_KEYSAME ") AND (" SNAP_VALSAME ") "
 
-/* match.c's rules: the first key that finds anyone decides, and a
- * namesake with another email is not found by name. The batch's
- * keys drive each join (STRAIGHT_JOIN): a MEMORY table has no statistics,
- * and a plan that starts from the workspace's accounts reads every
- * contact; names are looked up within the account (common names would
- * otherwise be read across the whole workspace). (Not NOT EXISTS for "no match by an earlier key": MariaDB
- * turns that into a materialised scan of the workspace.) */
-#define SNAP_MATCH \
-	SNAP_COLS "FROM (SELECT u.idx, u.kind, u.id, " \
-	"MIN(u.kind) OVER (PARTITION BY u.idx) AS first FROM (" \
-	"SELECT k.idx, 0 AS kind, c.id FROM import_keys k " \
+/* Each matching key's join of the batch's keys k to its contacts c
+ * (watchd.h's MATCH_KEYS): c.workspace_id is the parameter. */
+#define SNAP_JOIN_LINKEDIN \
 	"STRAIGHT_JOIN contacts c " \
-	"ON c.workspace_id = ? AND c.linkedin_url = k.linkedin " \
-	"UNION ALL SELECT k.idx, 1, c.id FROM import_keys k " \
+	"ON c.workspace_id = ? AND c.linkedin_url = k.linkedin"
+#define SNAP_JOIN_EMAIL \
 	"STRAIGHT_JOIN contacts c " \
-	"ON c.workspace_id = ? AND c.email = k.email " \
-	"UNION ALL SELECT k.idx, 2, c.id FROM import_keys k " \
+	"ON c.workspace_id = ? AND c.email = k.email"
+#define SNAP_JOIN_NAME \
 	"STRAIGHT_JOIN accounts a ON a.workspace_id = ? " \
 	"AND a.domain = k.domain " \
 	"STRAIGHT_JOIN contacts c FORCE INDEX (contacts_account_name) " \
 	"ON c.account_id = a.id AND c.last_name = k.last_name " \
 	"AND c.first_name = k.first_name AND (k.email IS NULL OR " \
-	"COALESCE(c.email, '') = '' OR c.email = k.email)) u) m" SNAP_TAIL
+	"COALESCE(c.email, '') = '' OR c.email = k.email)"
+#define SNAP_STR(x)	#x
+#define SNAP_KEY_JOIN(name, kind, key) \
+	"SELECT k.idx, " SNAP_STR(kind) " AS kind, c.id " \
+	"FROM import_keys k " SNAP_JOIN_##name " UNION ALL "
 
+/* match.c's rules: the first key that finds anyone decides (the lowest
+ * kind), and a namesake with another email is not found by name. The
+ * batch's keys drive each join (STRAIGHT_JOIN): a MEMORY table has no
+ * statistics, and a plan that starts from the workspace's accounts reads
+ * every contact; names are looked up within the account (common names
+ * would otherwise be read across the whole workspace). (Not NOT EXISTS
+ * for "no match by an earlier key": MariaDB turns that into a
+ * materialised scan of the workspace.) The union's last member, which
+ * finds nothing, ends the keys' "UNION ALL". */
+#define SNAP_MATCH \
+	SNAP_COLS "FROM (SELECT u.idx, u.kind, u.id, " \
+	"MIN(u.kind) OVER (PARTITION BY u.idx) AS first FROM (" \
+	MATCH_KEYS(SNAP_KEY_JOIN) \
+	"SELECT NULL, NULL, NULL FROM DUAL WHERE FALSE) u) m" SNAP_TAIL
+
+/* Update with CSV's: by the id cell, kind MATCH_KEY_ID. */
+_Static_assert(MATCH_KEY_ID == 3, "SNAP_BYID's kind is MATCH_KEY_ID");
 #define SNAP_BYID \
 	SNAP_COLS "FROM (SELECT k.idx, 3 AS kind, c.id, 3 AS first " \
 	"FROM import_keys k STRAIGHT_JOIN contacts c " \
 	"ON c.workspace_id = ? AND c.public_id = k.pub) m" SNAP_TAIL
 
-static const char *snap_kinds[] = { "linkedin", "email", "name", "id" };
+static const char *snap_kinds[] = { MATCH_KEYS(MATCH_KEY_NAMES) "id" };
 
 /* Does the import update matched contacts (and so want to know whether
  * an update would change anything)? */
@@ -352,7 +365,7 @@ snap_twins_tell(struct import *im)
 		}
 		for (i = 0; i < 3; i++)
 			hex[i] = db_col_str(s, 3 + i);
-		twin_key_hex(im->twins, idx, 2, hex, 3);
+		twin_key_hex(im->twins, idx, MATCH_KEY_NAME, hex, 3);
 	}
 	if (r == -1)
 		return (db_errno(s));
@@ -391,9 +404,9 @@ snap_queue(struct import *im, size_t i)
 	name[1] = snap_fit(rv->last, 255, &br->unsure);
 	name[2] = snap_fit(rv->first, 255, &br->unsure);
 	if (im->m.flow != FLOW_UPDATE) {
-		wild |= twin_key(im->twins, i, 0, &li, 1);
-		wild |= twin_key(im->twins, i, 1, &em, 1);
-		wild |= twin_key(im->twins, i, 2, name, 3);
+		wild |= twin_key(im->twins, i, MATCH_KEY_LINKEDIN, &li, 1);
+		wild |= twin_key(im->twins, i, MATCH_KEY_EMAIL, &em, 1);
+		wild |= twin_key(im->twins, i, MATCH_KEY_NAME, name, 3);
 		im->nwild += wild;
 	}
 	bulk_int(b, 0, i);
@@ -477,7 +490,7 @@ snap_batch(struct import *im, int keep)
 	while ((r = db_fetch(s)) == 1) {
 		idx = db_col_int(s, 0);
 		kind = db_col_int(s, 1);
-		if (idx >= im->next->n || kind < 0 || kind > 3)
+		if (idx >= im->next->n || kind < 0 || kind > MATCH_KEY_ID)
 			continue;
 		br = &im->next->rows[idx];
 		if (br->m.n > MATCH_MAX)

@@ -95,6 +95,27 @@ struct acctcache {
 	size_t			 n;
 };
 
+/*
+ * The matching keys, in precedence order: the first key that finds
+ * anyone decides. One row each: enum match_key's suffix, its number (its
+ * precedence, and the snapshot's kind: the rows are numbered 0, 1, ... in
+ * order, which match.c checks when it is compiled), its name (an
+ * outcome's match_key). match.c tries a row's keys in this order, with
+ * import.c's s_match[number]; snap.c's SNAP_MATCH joins each key
+ * (SNAP_JOIN_<suffix>) and keeps the lowest kind that found anyone.
+ */
+#define MATCH_KEYS(X)							\
+	X(LINKEDIN, 0, "linkedin")					\
+	X(EMAIL, 1, "email")						\
+	X(NAME, 2, "name")
+#define MATCH_KEY_ENUM(name, kind, key)	MATCH_KEY_##name = kind,
+enum match_key {
+	MATCH_KEYS(MATCH_KEY_ENUM)
+	MATCH_KEY_ID,		/* Update with CSV's: the id cell (snap.c) */
+	MATCH__KEYS = MATCH_KEY_ID
+};
+#define MATCH_KEY_NAMES(name, kind, key)	key,
+
 /* Existing contacts a row matched, and by which key. */
 #define MATCH_MAX		10
 
