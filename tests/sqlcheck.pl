@@ -14,6 +14,16 @@
 # literals only, or `cond ? "..." : "..."`. The wrappers themselves are
 # the exceptions below. Comments are ignored; adjacent string literals
 # are one, as in C.
+# Two function-like macros are understood, the tables: lib.h's column
+# table COLUMNS_TABLE(X) and watchd.h's matching keys MATCH_KEYS(X),
+# where X names a macro that makes a row's piece of a statement
+# ("SELECT " COLUMNS_TABLE(EXPORT_COL) "c.custom FROM ...").
+# Such SQL is expanded by the C preprocessor (cpp, with the #defines of
+# the file and of the headers) and must then be string literals only,
+# as any other: the table's rows and X are fixed text of the sources, so
+# what comes out is decided when the program is compiled, and no runtime
+# value can get into it (a variable anywhere in it stays a name, and is
+# reported). Any other function-like macro is still refused.
 use strict;
 use warnings;
 
@@ -29,6 +39,9 @@ my %ALLOW = map { $_ => 1 } ('db.c mysql_stmt_prepare sql', 'db.c db_prepare sql
     'migrate.c mysql_real_query text');
 my $SQL = qr/\b(?:SELECT|INSERT|UPDATE|DELETE|REPLACE|WHERE|VALUES)\b/;
 my $LIT = qr/"(?:[^"\\\n]|\\.)*"/s;
+# An expansion of a table (see above).
+my $TABLE = qr/\b(?:COLUMNS_TABLE|MATCH_KEYS)\s*\(\s*[A-Z_][A-Z0-9_]*\s*\)/;
+my $CPP = $ENV{SQLCHECK_CPP} || 'cpp';
 
 my $bad = 0;
 
@@ -78,6 +91,35 @@ sub args {
 	return @a;
 }
 
+# The #define directives of a (comment-free) text, one a line.
+sub defines {
+	my ($t) = @_;
+	my $out = '';
+	while ($t =~ /^([ \t]*#[ \t]*define\b(?:\\\n|[^\n])*)/mg) {
+		$out .= "$1\n";
+	}
+	return $out;
+}
+
+# Is SQL that expands a table string literals only once the
+# preprocessor has expanded it (with the headers' and the file's
+# #defines)?
+sub table_literal {
+	my ($defs, $sql) = @_;
+	my ($fh, $tmp);
+	$tmp = "/tmp/sqlcheck.$$.c";
+	open($fh, '>', $tmp) or die "$tmp: $!\n";
+	print $fh $defs, "\n__SQLCHECK__ ", $sql, "\n";
+	close $fh;
+	my $out = `$CPP -P -undef -w $tmp 2>/dev/null`;
+	my $rc = $?;
+	unlink $tmp;
+	die "sqlcheck: $CPP failed\n" if $rc != 0;
+	return 0 unless $out =~ /__SQLCHECK__(.*)\z/s;
+	($out = $1) =~ s/^\s+|\s+$//g;
+	return $out =~ /^(?:$LIT\s*)+$/;
+}
+
 sub report {
 	my ($file, $line, $why) = @_;
 	print "$file:$line: $why\n";
@@ -88,6 +130,7 @@ sub report {
 # CONTACTS_FILTER), known in every file.
 my %hmacro;
 my %seen;
+my $hdefs = '';		# every #define of the headers, for cpp
 for my $file (@ARGV) {
 	(my $dir = $file) =~ s{/[^/]*$}{};
 	$dir = '.' if $dir eq $file;
@@ -96,6 +139,7 @@ for my $file (@ARGV) {
 		open(my $fh, '<', $h) or next;
 		my $t = uncomment(do { local $/; <$fh> });
 		close $fh;
+		$hdefs .= defines($t);
 		while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT)+)$/mg) {
 			my ($name, $v) = ($1, $2);
 			$v =~ s/\\\n/ /g;
@@ -112,14 +156,17 @@ for my $file (@ARGV) {
 	(my $base = $file) =~ s{.*/}{};
 	# Object-like macros that are string literals only.
 	my %macro = %hmacro;
-	# (one may use another defined before it)
-	while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT|[A-Z_][A-Z0-9_]*)+)$/mg) {
+	my $defs = $hdefs . defines($t);
+	# (one may use another defined before it; and expand the column
+	# table, checked with cpp where it is used)
+	while ($t =~ /^[ \t]*#[ \t]*define[ \t]+([A-Z_][A-Z0-9_]*)[ \t]*((?:\\\n|[ \t]|$LIT|$TABLE|[A-Z_][A-Z0-9_]*)+)$/mg) {
 		my ($name, $v) = ($1, $2);
 		$v =~ s/\\\n/ /g;
 		$v =~ s/^\s+|\s+$//g;
-		$v =~ s/($LIT)|\b([A-Z_][A-Z0-9_]*)\b/defined $1 ? $1 :
-		    (exists $macro{$2} ? $macro{$2} : $2)/ge;
-		$macro{$name} = $v if $v =~ /^\s*(?:$LIT\s*)+$/;
+		$v =~ s/($LIT)|($TABLE)|\b([A-Z_][A-Z0-9_]*)\b/defined $1 ? $1 :
+		    defined $2 ? $2 :
+		    (exists $macro{$3} ? $macro{$3} : $3)/ge;
+		$macro{$name} = $v if $v =~ /^\s*(?:(?:$LIT|$TABLE)\s*)+$/;
 	}
 	while ($t =~ /\b([A-Za-z_]\w*)\s*\(/g) {
 		my ($fn, $at, $open) = ($1, $-[0], $+[0] - 1);
@@ -131,10 +178,14 @@ for my $file (@ARGV) {
 		my $sql = defined $a[1] ? $a[1] : '';
 		(my $arg = $sql) =~ s/^\s+|\s+$//g;
 		(my $expanded = $arg) =~
-		    s/($LIT)|\b([A-Z_][A-Z0-9_]*)\b/defined $1 ? $1 :
-		    (exists $macro{$2} ? $macro{$2} : $2)/ge;
+		    s/($LIT)|($TABLE)|\b([A-Z_][A-Z0-9_]*)\b/defined $1 ? $1 :
+		    defined $2 ? $2 :
+		    (exists $macro{$3} ? $macro{$3} : $3)/ge;
 		my $literal = $expanded =~ /^(?:$LIT\s*)+$/ ||
 		    $expanded =~ /^[^"?]*\?\s*(?:$LIT\s*)+:\s*(?:$LIT\s*)+$/;
+		$literal = table_literal($defs, $expanded)
+		    if !$literal && $expanded =~ $TABLE &&
+		    $expanded =~ /^\s*(?:(?:$LIT|$TABLE)\s*)+$/;
 		if ($TEXT{$fn} && $base ne 'migrate.c') {
 			report($file, $line, "$fn: the text protocol; use db_prepare");
 		} elsif (($PREPARE{$fn} || $TEXT{$fn}) && !$literal &&

@@ -22,14 +22,31 @@
 #define EXPORT_MAX_KEYS	1000
 
 
-/* The fixed columns, in export order: the create flow's names. */
-static const int export_cols[] = {
-	COL_ID, COL_FIRST, COL_LAST, COL_EMAIL, COL_PHONE, COL_ACCOUNT,
-	COL_DOMAIN, COL_LINKEDIN, COL_OWNER, COL_PV_RESULT, COL_PV_PROVIDER,
-	COL_PHONE_TYPE, COL_PHONE_INTENT, COL_TAGS, COL_DNT, COL_CREATED_AT,
-	COL_UPDATED_AT
-};
-#define EXPORT_NCOLS (sizeof export_cols / sizeof export_cols[0])
+/*
+ * What the export writes of each column (lib.h's COLUMNS_TABLE, whose
+ * order is the export order: the create flow's names), by the table's
+ * out, then the custom data. A string literal (tests/sqlcheck.pl).
+ */
+#define EXPORT_OUT_C(sql)	"c." sql
+#define EXPORT_OUT_ACCOUNT(sql)	"a.name"
+#define EXPORT_OUT_DOMAIN(sql)	"a.domain"
+#define EXPORT_OUT_OWNER(sql)	"u.email"
+#define EXPORT_OUT_TAGS(sql)						\
+	"(SELECT GROUP_CONCAT(IF(t.name REGEXP '[,;\"]', "		\
+	"CONCAT('\"', REPLACE(t.name, '\"', '\"\"'), '\"'), t.name) "	\
+	"ORDER BY t.name SEPARATOR '; ') "				\
+	"FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "		\
+	"WHERE ct.contact_id = c.id)"
+#define EXPORT_OUT_YESNO(sql)	"IF(c." sql ", 'Yes', 'No')"
+#define EXPORT_OUT_DATE(sql)	"DATE_FORMAT(c." sql ", '%Y-%m-%d %H:%i:%s')"
+#define EXPORT_COL(name, header, sql, read, write, type, cmp, out)	\
+	EXPORT_OUT_##out(sql) ", "
+#define EXPORT_SELECT							\
+	"SELECT " COLUMNS_TABLE(EXPORT_COL) "c.custom "			\
+	"FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "	\
+	"LEFT JOIN users u ON u.id = c.owner_id "			\
+	"WHERE " CONTACTS_FILTER " ORDER BY c.id"
+#define EXPORT_NCOLS	COL__MAX
 
 struct export {
 	export_writefn	 write;
@@ -173,21 +190,7 @@ export_run(MYSQL *db, long long ws, const char *tag, const char *q,
 	e.like = export_like(q);
 	if (export_keys(db, &e, ws, tag) == -1)
 		goto out;
-	s = db_prepare(db, "SELECT c.public_id, c.first_name, c.last_name, "
-	    "c.email, c.phone, a.name, a.domain, c.linkedin_url, u.email, "
-	    "c.phone_verification_result, c.phone_verification_provider, "
-	    "c.phone_type, c.phone_intent_score, "
-	    "(SELECT GROUP_CONCAT(IF(t.name REGEXP '[,;\"]', "
-	    "CONCAT('\"', REPLACE(t.name, '\"', '\"\"'), '\"'), t.name) "
-	    "ORDER BY t.name SEPARATOR '; ') "
-	    "FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id "
-	    "WHERE ct.contact_id = c.id), "
-	    "IF(c.dnt, 'Yes', 'No'), "
-	    "DATE_FORMAT(c.created_at, '%Y-%m-%d %H:%i:%s'), "
-	    "DATE_FORMAT(c.updated_at, '%Y-%m-%d %H:%i:%s'), c.custom "
-	    "FROM contacts c LEFT JOIN accounts a ON a.id = c.account_id "
-	    "LEFT JOIN users u ON u.id = c.owner_id "
-	    "WHERE " CONTACTS_FILTER " ORDER BY c.id");
+	s = db_prepare(db, EXPORT_SELECT);
 	if (s == NULL)
 		goto out;
 	export_bind_filter(s, ws, tag, e.like);
@@ -198,7 +201,7 @@ export_run(MYSQL *db, long long ws, const char *tag, const char *q,
 	if (write(arg, "\xef\xbb\xbf", 3) == -1)
 		goto out;
 	for (i = 0; i < EXPORT_NCOLS; i++)
-		export_field(&e, columns_name(export_cols[i], conf.id_header));
+		export_field(&e, columns_name(i, conf.id_header));
 	for (i = 0; i < e.nkeys; i++)
 		export_field(&e, e.keys[i]);
 	if (export_flush(&e) == -1)

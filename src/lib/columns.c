@@ -13,24 +13,12 @@
 
 #include "lib.h"
 
-static const char *columns_canonical[COL__MAX] = {
-	[COL_ID] = NULL,	/* conf.id_header */
-	[COL_FIRST] = "First name",
-	[COL_LAST] = "Last name",
-	[COL_EMAIL] = "Email",
-	[COL_PHONE] = "Phone",
-	[COL_ACCOUNT] = "Account Name",
-	[COL_DOMAIN] = "Domain",
-	[COL_LINKEDIN] = "Contact LinkedIn URL",
-	[COL_OWNER] = "Contact Owner Email",
-	[COL_PV_RESULT] = "Phone Verification Result",
-	[COL_PV_PROVIDER] = "Phone Verification Provider",
-	[COL_PHONE_TYPE] = "Phone Type",
-	[COL_PHONE_INTENT] = "Phone Intent Score",
-	[COL_TAGS] = "Tags",
-	[COL_DNT] = "Do Not Touch",
-	[COL_CREATED_AT] = "Created At",
-	[COL_UPDATED_AT] = "Updated At",
+/* The column table (lib.h) as C data, by enum col. */
+#define COLUMNS_ROW(name, header, sql, read, write, type, cmp, out)	\
+	[COL_##name] = { header, sql, COLUMNS_READ_##read,		\
+	    COLUMNS_WRITE_##write, COLUMNS_TYPE_##type, COLUMNS_CMP_##cmp },
+static const struct column columns_table[COL__MAX] = {
+	COLUMNS_TABLE(COLUMNS_ROW)
 };
 
 /*
@@ -629,7 +617,16 @@ columns_name(int col, const char *id_header)
 		return (id_header);
 	if (col < 0 || col >= COL__MAX)
 		return (NULL);
-	return (columns_canonical[col]);
+	return (columns_table[col].header);
+}
+
+/* A column's row of the table, or NULL for none of ours. */
+const struct column *
+columns_get(int col)
+{
+	if (col < 0 || col >= COL__MAX)
+		return (NULL);
+	return (&columns_table[col]);
 }
 
 /* A header cell as written, trimmed of spaces, a BOM, no-break spaces

@@ -109,26 +109,97 @@ struct csvin_limits {
 	const char *recoded_as;	/* their encoding (copied) */
 };
 
-/* The columns intake understands. The order is the export order. */
+/*
+ * The contact columns, one row each: the one list the header's meaning,
+ * the export, and the contacts writes (INSERT, UPDATE, duplicate) and the
+ * batch snapshot (watchd/contact.c, watchd/snap.c, db/export.c) are made
+ * from. The order is the export order (enum col). Adding a column is a
+ * migration and a row here (a row.c reader if its cell is not taken as
+ * written). Per row:
+ *
+ *   name    enum col's COL_ suffix
+ *   header  the name we show and export (NULL: conf.id_header); its
+ *           aliases are columns.c's columns_aliases
+ *   sql     its contacts column, or "" (stored elsewhere, or nowhere)
+ *   read    how row.c reads a cell: CELL as written (trimmed, NULL when
+ *           blank); NAME, EMAIL, PHONE, DOMAIN, LINKEDIN, INTENT, YESNO
+ *           by its normaliser (normalize.c, row.c); OWNER a user; TAGS
+ *           names; ID the Update with CSV key; NONE never read
+ *   write   how a write sets it: NEW only in a new contact; GIVEN a
+ *           value overwrites, none keeps (empty cells never erase);
+ *           PHONE as GIVEN, but the number as written is kept when it is
+ *           the same number; FLAG only ever set; NONE never written
+ *   type    its value: TEXT (NULL: none), INT (< 0: none), FLAG (0 or 1)
+ *   cmp     whether an update would change it, as the snapshot tells
+ *           (snap.c): KEY by the matching keys, VAL from import_vals,
+ *           NONE not written on update
+ *   out     what the export writes: C the contacts column; ACCOUNT,
+ *           DOMAIN the account's name and domain; OWNER the owner's
+ *           email; TAGS the tag names; YESNO Yes or No; DATE a time
+ *
+ * Account Name and Domain are one account_id: the Domain row stores it
+ * (a cell's domain finds or makes the account, named by Account Name).
+ * Custom data (the columns that are none of these) is a JSON object in
+ * contacts.custom, after the columns in every list.
+ *
+ * Expansions of COLUMNS_TABLE are compile-time string literals when they
+ * are SQL: tests/sqlcheck.pl expands them (and only them) with cpp and
+ * checks that what comes out is literals only.
+ */
+#define COLUMNS_TABLE(X)						\
+	X(ID, NULL, "public_id", ID, NEW, TEXT, NONE, C)		\
+	X(FIRST, "First name", "first_name", NAME, GIVEN, TEXT, KEY, C)	\
+	X(LAST, "Last name", "last_name", NAME, GIVEN, TEXT, KEY, C)	\
+	X(EMAIL, "Email", "email", EMAIL, GIVEN, TEXT, KEY, C)		\
+	X(PHONE, "Phone", "phone", PHONE, PHONE, TEXT, VAL, C)		\
+	X(ACCOUNT, "Account Name", "", NAME, NONE, TEXT, NONE, ACCOUNT)	\
+	X(DOMAIN, "Domain", "account_id", DOMAIN, GIVEN, INT, KEY, DOMAIN) \
+	X(LINKEDIN, "Contact LinkedIn URL", "linkedin_url", LINKEDIN,	\
+	    GIVEN, TEXT, KEY, C)					\
+	X(OWNER, "Contact Owner Email", "owner_id", OWNER, GIVEN, INT,	\
+	    VAL, OWNER)							\
+	X(PV_RESULT, "Phone Verification Result",			\
+	    "phone_verification_result", CELL, GIVEN, TEXT, VAL, C)	\
+	X(PV_PROVIDER, "Phone Verification Provider",			\
+	    "phone_verification_provider", CELL, GIVEN, TEXT, VAL, C)	\
+	X(PHONE_TYPE, "Phone Type", "phone_type", CELL, GIVEN, TEXT,	\
+	    VAL, C)							\
+	X(PHONE_INTENT, "Phone Intent Score", "phone_intent_score",	\
+	    INTENT, GIVEN, INT, VAL, C)					\
+	X(TAGS, "Tags", "", TAGS, NONE, TEXT, NONE, TAGS)		\
+	X(DNT, "Do Not Touch", "dnt", YESNO, FLAG, FLAG, VAL, YESNO)	\
+	X(CREATED_AT, "Created At", "created_at", NONE, NONE, TEXT,	\
+	    NONE, DATE)							\
+	X(UPDATED_AT, "Updated At", "updated_at", NONE, NONE, TEXT,	\
+	    NONE, DATE)
+
+#define COLUMNS_ENUM(name, header, sql, read, write, type, cmp, out)	\
+	COL_##name,
 enum col {
-	COL_ID,
-	COL_FIRST,
-	COL_LAST,
-	COL_EMAIL,
-	COL_PHONE,
-	COL_ACCOUNT,
-	COL_DOMAIN,
-	COL_LINKEDIN,
-	COL_OWNER,
-	COL_PV_RESULT,
-	COL_PV_PROVIDER,
-	COL_PHONE_TYPE,
-	COL_PHONE_INTENT,
-	COL_TAGS,
-	COL_DNT,
-	COL_CREATED_AT,
-	COL_UPDATED_AT,
+	COLUMNS_TABLE(COLUMNS_ENUM)
 	COL__MAX
+};
+
+/* A column's row of the table, for C code (columns_get). */
+enum columns_read {
+	COLUMNS_READ_NONE, COLUMNS_READ_CELL, COLUMNS_READ_ID,
+	COLUMNS_READ_NAME, COLUMNS_READ_EMAIL, COLUMNS_READ_PHONE,
+	COLUMNS_READ_DOMAIN, COLUMNS_READ_LINKEDIN, COLUMNS_READ_OWNER,
+	COLUMNS_READ_INTENT, COLUMNS_READ_TAGS, COLUMNS_READ_YESNO
+};
+enum columns_write {
+	COLUMNS_WRITE_NONE, COLUMNS_WRITE_NEW, COLUMNS_WRITE_GIVEN,
+	COLUMNS_WRITE_PHONE, COLUMNS_WRITE_FLAG
+};
+enum columns_type { COLUMNS_TYPE_TEXT, COLUMNS_TYPE_INT, COLUMNS_TYPE_FLAG };
+enum columns_cmp { COLUMNS_CMP_NONE, COLUMNS_CMP_KEY, COLUMNS_CMP_VAL };
+struct column {
+	const char		*header;
+	const char		*sql;
+	enum columns_read	 read;
+	enum columns_write	 write;
+	enum columns_type	 type;
+	enum columns_cmp	 cmp;
 };
 #define COL_CUSTOM	(-1)	/* kept as custom data, under its key */
 #define COL_IGNORE	(-2)	/* read, never stored */
@@ -350,6 +421,7 @@ void		 columns_normalize(const char *, char *, size_t);
 int		 columns_meaning(const char *, const char *, int *);
 int		 columns_lookup(const char *, const char *);
 const char	*columns_name(int, const char *);
+const struct column *columns_get(int);
 char		*columns_trim(const char *);
 
 /* normalize.c */

@@ -244,13 +244,152 @@ contact_failed(struct import *im, struct bulk *b)
 	return (-1);
 }
 
-#define CONTACT_INSERT \
-	"INSERT INTO contacts " \
-	"(workspace_id, public_id, first_name, last_name, email, phone, " \
-	"linkedin_url, account_id, owner_id, phone_verification_result, " \
-	"phone_verification_provider, phone_type, phone_intent_score, " \
-	"dnt, custom, created_by_import) " \
-	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+/*
+ * The contacts writes, made from lib.h's COLUMNS_TABLE: each column whose
+ * write is not NONE, in the table's order, then the custom data. The
+ * statements are string literals (tests/sqlcheck.pl expands the table),
+ * and their values are bound in that same order (contact_bind), so no
+ * position is counted by hand.
+ */
+/* x, for a column a new contact has (its write is not NONE) */
+#define CONTACT_NEW_NONE(x)
+#define CONTACT_NEW_NEW(x)	x
+#define CONTACT_NEW_GIVEN(x)	x
+#define CONTACT_NEW_PHONE(x)	x
+#define CONTACT_NEW_FLAG(x)	x
+#define CONTACT_INS_COL(name, header, sql, read, write, type, cmp, out) \
+	CONTACT_NEW_##write(sql ", ")
+#define CONTACT_INS_ARG(name, header, sql, read, write, type, cmp, out) \
+	CONTACT_NEW_##write("?, ")
+#define CONTACT_INS_TYPE(name, header, sql, read, write, type, cmp, out) \
+	CONTACT_NEW_##write(CONTACT_CH_##type)
+
+#define CONTACT_INSERT_COLS						\
+	"INSERT INTO contacts (workspace_id, "				\
+	COLUMNS_TABLE(CONTACT_INS_COL) "custom, created_by_import) "
+#define CONTACT_INSERT							\
+	CONTACT_INSERT_COLS "VALUES (?, " COLUMNS_TABLE(CONTACT_INS_ARG)	\
+	"?, ?)"
+/* its bulk types: the workspace, the columns, custom, the import */
+#define CONTACT_INSERT_TYPES	"i" COLUMNS_TABLE(CONTACT_INS_TYPE) "ss"
+
+/* An update of a matched contact, by the column's write: empty cells
+ * (NULL) never erase; DNT is only ever set; a phone that is the same
+ * number as a spreadsheet writes it is kept as it was (the subquery
+ * names the cell once: one parameter); custom data is merged, the
+ * file's keys winning, none keeps it. updated_at moves by itself when
+ * a value changed (migration 003); the import that changed it is noted
+ * after (b_touch). */
+#define CONTACT_SET_NONE(sql)
+#define CONTACT_SET_NEW(sql)
+#define CONTACT_SET_GIVEN(sql)	sql " = COALESCE(?, " sql "), "
+#define CONTACT_SET_PHONE(sql)						\
+	sql " = (SELECT IF(p.v IS NULL OR " MATCH_PHONE_SAME_UPDATE	\
+	", contacts." sql ", p.v) FROM (SELECT ? AS v) p), "
+#define CONTACT_SET_FLAG(sql)	sql " = " sql " OR ?, "
+#define CONTACT_SET_COL(name, header, sql, read, write, type, cmp, out) \
+	CONTACT_SET_##write(sql)
+#define CONTACT_UPDATE							\
+	"UPDATE contacts SET " COLUMNS_TABLE(CONTACT_SET_COL)		\
+	"custom = IF(? IS NULL, custom, "				\
+	"JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(custom, '{}'), ?))) "	\
+	"WHERE id = ?"
+
+/* A new contact from an existing one c, overlaid with the row's values
+ * (Update with CSV's "Create a new duplicate contact"). */
+#define CONTACT_DUP_NONE(sql)
+#define CONTACT_DUP_NEW(sql)	"?, "
+#define CONTACT_DUP_GIVEN(sql)	"COALESCE(?, c." sql "), "
+#define CONTACT_DUP_PHONE(sql)	"COALESCE(?, c." sql "), "
+#define CONTACT_DUP_FLAG(sql)	"c." sql " OR ?, "
+#define CONTACT_DUP_COL(name, header, sql, read, write, type, cmp, out) \
+	CONTACT_DUP_##write(sql)
+#define CONTACT_DUPLICATE						\
+	CONTACT_INSERT_COLS "SELECT c.workspace_id, "			\
+	COLUMNS_TABLE(CONTACT_DUP_COL) "IF(? IS NULL, c.custom, "	\
+	"JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(c.custom, '{}'), ?))), ? "	\
+	"FROM contacts c WHERE c.id = ?"
+
+/* Is col in a new contact's columns (CONTACT_NEW_*), and in an
+ * update's (CONTACT_SET_*)? */
+static int
+contact_in_new(int col)
+{
+	return (columns_get(col)->write != COLUMNS_WRITE_NONE);
+}
+
+static int
+contact_in_update(int col)
+{
+	return (contact_in_new(col) &&
+	    columns_get(col)->write != COLUMNS_WRITE_NEW);
+}
+
+/*
+ * A row's values of the stored columns, by column. acct is its account
+ * (< 0: none), owner its owner (< 0: keep), pubid the new contact's id.
+ * The cells read as written (COLUMNS_READ_CELL) need nothing here.
+ */
+void
+contact_vals(const struct import *im, const struct rowv *rv, long long acct,
+    long long owner, const char *pubid, struct contact_vals *v)
+{
+	int	col;
+
+	memset(v, 0, sizeof *v);
+	for (col = 0; col < COL__MAX; col++)
+		if (columns_get(col)->read == COLUMNS_READ_CELL)
+			v->s[col] = rv->cell[col];
+	v->s[COL_ID] = pubid;
+	v->s[COL_FIRST] = rv->first;
+	v->s[COL_LAST] = rv->last;
+	v->s[COL_EMAIL] = rv->email;
+	v->s[COL_PHONE] = rv->phone;
+	v->i[COL_DOMAIN] = acct;
+	v->s[COL_LINKEDIN] = rv->linkedin;
+	v->i[COL_OWNER] = owner;
+	v->i[COL_PHONE_INTENT] = rv->intent;
+	v->i[COL_DNT] = im->m.dnt || rv->dnt;
+}
+
+/* Bind col's value as parameter *n of s (and move *n on). */
+static void
+contact_bind(struct dbstmt *s, unsigned *n, const struct contact_vals *v,
+    int col)
+{
+	switch (columns_get(col)->type) {
+	case COLUMNS_TYPE_TEXT:
+		db_bind_str(s, (*n)++, v->s[col]);
+		break;
+	case COLUMNS_TYPE_INT:
+		contact_bind_opt(s, (*n)++, v->i[col]);
+		break;
+	case COLUMNS_TYPE_FLAG:
+		db_bind_int(s, (*n)++, v->i[col]);
+		break;
+	}
+}
+
+/* Queue col's value as column *n of b (and move *n on). */
+void
+contact_bulk(struct bulk *b, unsigned *n, const struct contact_vals *v,
+    int col)
+{
+	switch (columns_get(col)->type) {
+	case COLUMNS_TYPE_TEXT:
+		bulk_str(b, (*n)++, v->s[col]);
+		break;
+	case COLUMNS_TYPE_INT:
+		if (v->i[col] >= 0)
+			bulk_int(b, (*n)++, v->i[col]);
+		else
+			bulk_int_null(b, (*n)++);
+		break;
+	case COLUMNS_TYPE_FLAG:
+		bulk_int(b, (*n)++, v->i[col]);
+		break;
+	}
+}
 
 /* Queue a new contact's values. 0, or -1 if a flush the queue made
  * failed. */
@@ -258,27 +397,19 @@ static int
 contact_queue(struct import *im, const struct rowv *rv, long long acct,
     const char *pubid)
 {
-	struct bulk	*b = im->b_contact;
+	struct bulk		*b = im->b_contact;
+	struct contact_vals	 v;
+	unsigned		 n = 0;
+	int			 col;
 
-	bulk_int(b, 0, im->ws_id);
-	bulk_str(b, 1, pubid);
-	bulk_str(b, 2, rv->first);
-	bulk_str(b, 3, rv->last);
-	bulk_str(b, 4, rv->email);
-	bulk_str(b, 5, rv->phone);
-	bulk_str(b, 6, rv->linkedin);
-	bulk_int(b, 7, acct);
-	bulk_int(b, 8, rv->owner_id > 0 ? rv->owner_id : im->uploader_id);
-	bulk_str(b, 9, rv->pv_result);
-	bulk_str(b, 10, rv->pv_provider);
-	bulk_str(b, 11, rv->phone_type);
-	if (rv->intent >= 0)
-		bulk_int(b, 12, rv->intent);
-	else
-		bulk_int_null(b, 12);
-	bulk_int(b, 13, im->m.dnt || rv->dnt);
-	bulk_str(b, 14, rv->custom);
-	bulk_str(b, 15, im->id);
+	contact_vals(im, rv, acct, rv->owner_id > 0 ? rv->owner_id :
+	    im->uploader_id, pubid, &v);
+	bulk_int(b, n++, im->ws_id);
+	for (col = 0; col < COL__MAX; col++)
+		if (contact_in_new(col))
+			contact_bulk(b, &n, &v, col);
+	bulk_str(b, n++, rv->custom);
+	bulk_str(b, n++, im->id);
 	return (bulk_next(b));
 }
 
@@ -319,27 +450,22 @@ int
 contact_update(struct import *im, const struct rowv *rv, long long id,
     long long owner)
 {
-	struct dbstmt	*s = im->s_update;
-	long long	 acct = -1;
+	struct dbstmt		*s = im->s_update;
+	struct contact_vals	 v;
+	long long		 acct = -1;
+	unsigned		 n = 0;
+	int			 col;
 
 	if (rv->domain != NULL &&
 	    (acct = contact_account(im, rv->domain, rv->account)) == -1)
 		return (-1);
-	db_bind_str(s, 0, rv->first);
-	db_bind_str(s, 1, rv->last);
-	db_bind_str(s, 2, rv->email);
-	db_bind_str(s, 3, rv->phone);
-	db_bind_str(s, 4, rv->linkedin);
-	contact_bind_opt(s, 5, acct);
-	contact_bind_opt(s, 6, owner > 0 ? owner : -1);
-	db_bind_str(s, 7, rv->pv_result);
-	db_bind_str(s, 8, rv->pv_provider);
-	db_bind_str(s, 9, rv->phone_type);
-	contact_bind_opt(s, 10, rv->intent);
-	db_bind_int(s, 11, im->m.dnt || rv->dnt);
-	db_bind_str(s, 12, rv->custom);
-	db_bind_str(s, 13, rv->custom);
-	db_bind_int(s, 14, id);
+	contact_vals(im, rv, acct, owner > 0 ? owner : -1, NULL, &v);
+	for (col = 0; col < COL__MAX; col++)
+		if (contact_in_update(col))
+			contact_bind(s, &n, &v, col);
+	db_bind_str(s, n++, rv->custom);
+	db_bind_str(s, n++, rv->custom);
+	db_bind_int(s, n++, id);
 	if (db_exec(s) == -1)
 		return (db_refused(db_errno(s)) ? 0 : -1);
 	if (db_affected(s) == 0)
@@ -359,30 +485,25 @@ long long
 contact_duplicate(struct import *im, const struct rowv *rv, long long from,
     char *pubid)
 {
-	struct dbstmt	*s = im->s_duplicate;
-	long long	 acct = -1;
+	struct dbstmt		*s = im->s_duplicate;
+	struct contact_vals	 v;
+	long long		 acct = -1;
+	unsigned		 n = 0;
+	int			 col;
 
 	if (rv->domain != NULL &&
 	    (acct = contact_account(im, rv->domain, rv->account)) == -1)
 		return (-1);
 	randid_contact(pubid);
-	db_bind_str(s, 0, pubid);
-	db_bind_str(s, 1, rv->first);
-	db_bind_str(s, 2, rv->last);
-	db_bind_str(s, 3, rv->email);
-	db_bind_str(s, 4, rv->phone);
-	db_bind_str(s, 5, rv->linkedin);
-	contact_bind_opt(s, 6, acct);
-	contact_bind_opt(s, 7, rv->owner_id > 0 ? rv->owner_id : -1);
-	db_bind_str(s, 8, rv->pv_result);
-	db_bind_str(s, 9, rv->pv_provider);
-	db_bind_str(s, 10, rv->phone_type);
-	contact_bind_opt(s, 11, rv->intent);
-	db_bind_int(s, 12, im->m.dnt || rv->dnt);
-	db_bind_str(s, 13, rv->custom);
-	db_bind_str(s, 14, rv->custom);
-	db_bind_str(s, 15, im->id);
-	db_bind_int(s, 16, from);
+	contact_vals(im, rv, acct, rv->owner_id > 0 ? rv->owner_id : -1, pubid,
+	    &v);
+	for (col = 0; col < COL__MAX; col++)
+		if (contact_in_new(col))
+			contact_bind(s, &n, &v, col);
+	db_bind_str(s, n++, rv->custom);
+	db_bind_str(s, n++, rv->custom);
+	db_bind_str(s, n++, im->id);
+	db_bind_int(s, n++, from);
 	if (db_exec(s) == -1)
 		return (db_refused(db_errno(s)) ? 0 : -1);
 	return (db_insert_id(s));
@@ -535,7 +656,9 @@ int
 contact_open(struct import *im)
 {
 	im->b_contact = bulk_prepare(im->db, CONTACT_INSERT,
-	    "issssssiisssiiss", conf.batch_size);
+	    CONTACT_INSERT_TYPES, conf.batch_size);
+	im->s_update = db_prepare(im->db, CONTACT_UPDATE);
+	im->s_duplicate = db_prepare(im->db, CONTACT_DUPLICATE);
 	im->b_tag = bulk_prepare(im->db, "INSERT IGNORE INTO contact_tags "
 	    "(contact_id, tag_id) VALUES (?, ?)", "ii", conf.batch_size);
 	im->b_enrol = bulk_prepare(im->db, "INSERT IGNORE INTO "
@@ -577,6 +700,7 @@ contact_open(struct import *im)
 	im->s_new_max = db_prepare(im->db, "SELECT COALESCE(MAX(id), ?) "
 	    "FROM contacts WHERE id > ? AND created_by_import = ?");
 	if (im->b_contact == NULL ||
+	    im->s_update == NULL || im->s_duplicate == NULL ||
 	    im->b_tag == NULL || im->b_enrol == NULL || im->b_touch == NULL ||
 	    im->b_ntag == NULL || im->b_dnt == NULL ||
 	    im->s_ntag_link == NULL || im->s_ntag_clear == NULL ||
@@ -667,6 +791,9 @@ contact_close(struct import *im)
 	bulk_close(im->b_touch);
 	bulk_close(im->b_ntag);
 	bulk_close(im->b_dnt);
+	db_close(im->s_update);
+	db_close(im->s_duplicate);
+	im->s_update = im->s_duplicate = NULL;
 	db_close(im->s_mark);
 	db_close(im->s_new_max);
 	db_close(im->s_tag_find);

@@ -137,47 +137,8 @@ import_prepare(struct import *im)
 
 	im->s_account = db_prepare(im->db, IMPORT_ACCOUNT);
 	im->s_raccount = db_prepare(im->rdb, IMPORT_ACCOUNT);
-	/* Empty cells (NULL) never erase; DNT is only ever set; a phone
-	 * that is the same number as a spreadsheet writes it is kept as it
-	 * was (the subquery names the cell once: one parameter). */
-	im->s_update = db_prepare(im->db, "UPDATE contacts SET "
-	    "first_name = COALESCE(?, first_name), "
-	    "last_name = COALESCE(?, last_name), "
-	    "email = COALESCE(?, email), "
-	    "phone = (SELECT IF(p.v IS NULL OR " MATCH_PHONE_SAME_UPDATE
-	    ", contacts.phone, p.v) FROM (SELECT ? AS v) p), "
-	    "linkedin_url = COALESCE(?, linkedin_url), "
-	    "account_id = COALESCE(?, account_id), "
-	    "owner_id = COALESCE(?, owner_id), "
-	    "phone_verification_result = COALESCE(?, "
-	    "phone_verification_result), "
-	    "phone_verification_provider = COALESCE(?, "
-	    "phone_verification_provider), "
-	    "phone_type = COALESCE(?, phone_type), "
-	    "phone_intent_score = COALESCE(?, phone_intent_score), "
-	    "dnt = dnt OR ?, "
-	    "custom = IF(? IS NULL, custom, "
-	    "JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(custom, '{}'), ?))) "
-	    "WHERE id = ?");
-	/* updated_at moves by itself when a value changed (migration 003);
-	 * the import that changed it is noted after (contact.c). */
 	im->s_byid = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND public_id = ?");
-	im->s_duplicate = db_prepare(im->db, "INSERT INTO contacts "
-	    "(workspace_id, public_id, first_name, last_name, email, phone, "
-	    "linkedin_url, account_id, owner_id, phone_verification_result, "
-	    "phone_verification_provider, phone_type, phone_intent_score, "
-	    "dnt, custom, created_by_import) "
-	    "SELECT c.workspace_id, ?, COALESCE(?, c.first_name), "
-	    "COALESCE(?, c.last_name), COALESCE(?, c.email), "
-	    "COALESCE(?, c.phone), COALESCE(?, c.linkedin_url), "
-	    "COALESCE(?, c.account_id), COALESCE(?, c.owner_id), "
-	    "COALESCE(?, c.phone_verification_result), "
-	    "COALESCE(?, c.phone_verification_provider), "
-	    "COALESCE(?, c.phone_type), COALESCE(?, c.phone_intent_score), "
-	    "c.dnt OR ?, IF(? IS NULL, c.custom, "
-	    "JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(c.custom, '{}'), ?))), ? "
-	    "FROM contacts c WHERE c.id = ?");
 	im->b_outcome = bulk_prepare(im->db, "INSERT INTO import_rows "
 	    "(import_id, row_no, severity, code, message, column_name, "
 	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)",
@@ -207,10 +168,9 @@ import_prepare(struct import *im)
 	    "found = VALUES(found), profile = VALUES(profile), "
 	    "fetched_at = NOW()");
 	if (im->s_account == NULL || im->s_raccount == NULL ||
-	    im->s_update == NULL ||
 	    im->b_outcome == NULL || im->s_owner == NULL ||
 	    im->s_checkpoint == NULL || im->s_byid == NULL ||
-	    im->s_duplicate == NULL || im->s_acct_find == NULL ||
+	    im->s_acct_find == NULL ||
 	    im->s_cache_get == NULL || im->s_cache_put == NULL)
 		return (-1);
 	for (i = 0; i < 3; i++)
@@ -512,14 +472,12 @@ import_free(struct import *im)
 	row_owners_free(im);
 	db_close(im->s_account);
 	db_close(im->s_raccount);
-	db_close(im->s_update);
 	bulk_close(im->b_outcome);
 	db_close(im->s_owner);
 	db_close(im->s_checkpoint);
 	for (i = 0; i < 3; i++)
 		db_close(im->s_match[i]);
 	db_close(im->s_byid);
-	db_close(im->s_duplicate);
 	db_close(im->s_acct_find);
 	db_close(im->s_cache_get);
 	db_close(im->s_cache_put);

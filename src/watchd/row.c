@@ -396,6 +396,7 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 {
 	const char	*v;
 	char		*msg, *others = NULL, *phones = NULL;
+	int		 col;
 
 	memset(rv, 0, sizeof *rv);
 	rv->row = rec->row;
@@ -441,9 +442,10 @@ row_read(struct import *im, struct csvrec *rec, struct rowv *rv)
 		    "data \"%s\"", rv->phone, ROW_OTHER_PHONES);
 		row_warn(rv, "several_phones", "Phone", msg);
 	}
-	rv->pv_result = row_cell(im, rec, COL_PV_RESULT);
-	rv->pv_provider = row_cell(im, rec, COL_PV_PROVIDER);
-	rv->phone_type = row_cell(im, rec, COL_PHONE_TYPE);
+	/* the columns taken as written (lib.h's COLUMNS_TABLE) */
+	for (col = 0; col < COL__MAX; col++)
+		if (columns_get(col)->read == COLUMNS_READ_CELL)
+			rv->cell[col] = row_cell(im, rec, col);
 	rv->owner_cell = row_cell(im, rec, COL_OWNER);
 	rv->custom = row_custom(im, rec);
 	if (others != NULL) {

@@ -41,14 +41,35 @@
 	"HEX(WEIGHT_STRING(domain)), HEX(WEIGHT_STRING(last_name)), " \
 	"HEX(WEIGHT_STRING(first_name)) FROM import_keys WHERE wild = 1"
 
-/* The other values an update would write, when the import updates. */
+/*
+ * The other values an update would write, when the import updates: the
+ * columns lib.h's COLUMNS_TABLE compares as VAL, in its order, then the
+ * custom data. String literals (tests/sqlcheck.pl expands the table);
+ * snap_queue binds them in the same order.
+ */
+#define SNAP_IF_NONE(x)
+#define SNAP_IF_KEY(x)
+#define SNAP_IF_VAL(x)		x
+#define SNAP_DEF_TEXT		" TEXT NULL, "
+#define SNAP_DEF_INT		" BIGINT NULL, "
+#define SNAP_DEF_FLAG		" TINYINT NOT NULL, "
+#define SNAP_VAL_DEF(name, header, sql, read, write, type, cmp, out)	\
+	SNAP_IF_##cmp(sql SNAP_DEF_##type)
+#define SNAP_VAL_COL(name, header, sql, read, write, type, cmp, out)	\
+	SNAP_IF_##cmp(sql ", ")
+#define SNAP_VAL_ARG(name, header, sql, read, write, type, cmp, out)	\
+	SNAP_IF_##cmp("?, ")
+#define SNAP_VAL_TYPE(name, header, sql, read, write, type, cmp, out)	\
+	SNAP_IF_##cmp(CONTACT_CH_##type)
 #define SNAP_VALS \
 	"CREATE TEMPORARY TABLE IF NOT EXISTS import_vals (" \
-	"idx INT UNSIGNED NOT NULL PRIMARY KEY, phone TEXT NULL, " \
-	"pv_result TEXT NULL, pv_provider TEXT NULL, phone_type TEXT NULL, " \
-	"intent INT NULL, custom LONGTEXT NULL, owner BIGINT NULL, " \
-	"dnt TINYINT NOT NULL) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 " \
-	"COLLATE=utf8mb4_unicode_ci"
+	"idx INT UNSIGNED NOT NULL PRIMARY KEY, " \
+	COLUMNS_TABLE(SNAP_VAL_DEF) "custom LONGTEXT NULL) " \
+	"ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_unicode_ci"
+#define SNAP_VALS_INSERT \
+	"INSERT INTO import_vals (idx, " COLUMNS_TABLE(SNAP_VAL_COL) \
+	"custom) VALUES (?, " COLUMNS_TABLE(SNAP_VAL_ARG) "?)"
+#define SNAP_VALS_TYPES	"i" COLUMNS_TABLE(SNAP_VAL_TYPE) "s"
 
 /* Would an update from the row leave c's keys as they are? Bytes, not
  * collation: when unsure, say no. ka is the account of the row's
@@ -62,19 +83,20 @@
 	"BINARY k.last_name <=> BINARY c.last_name) " \
 	"AND (k.domain IS NULL OR (ka.id IS NOT NULL AND ka.id = c.account_id))"
 
-/* ... and everything else (contact.c's update, value for value)? */
+/* ... and everything else (contact.c's update, value for value, by the
+ * column's write)? */
+#define SNAP_SAME_GIVEN_TEXT(sql) \
+	"AND (v." sql " IS NULL OR BINARY v." sql " <=> BINARY c." sql ") "
+#define SNAP_SAME_GIVEN_INT(sql) \
+	"AND (v." sql " IS NULL OR v." sql " <=> c." sql ") "
+#define SNAP_SAME_PHONE_TEXT(sql) \
+	"AND (v." sql " IS NULL OR " MATCH_PHONE_SAME_SNAP ") "
+#define SNAP_SAME_FLAG_FLAG(sql) \
+	"AND (v." sql " = 0 OR c." sql " = 1) "
+#define SNAP_SAME_COL(name, header, sql, read, write, type, cmp, out)	\
+	SNAP_IF_##cmp(SNAP_SAME_##write##_##type(sql))
 #define SNAP_VALSAME \
-	"v.idx IS NOT NULL " \
-	"AND (v.phone IS NULL OR " MATCH_PHONE_SAME_SNAP ") " \
-	"AND (v.pv_result IS NULL OR BINARY v.pv_result <=> " \
-	"BINARY c.phone_verification_result) " \
-	"AND (v.pv_provider IS NULL OR BINARY v.pv_provider <=> " \
-	"BINARY c.phone_verification_provider) " \
-	"AND (v.phone_type IS NULL OR " \
-	"BINARY v.phone_type <=> BINARY c.phone_type) " \
-	"AND (v.intent IS NULL OR v.intent <=> c.phone_intent_score) " \
-	"AND (v.owner IS NULL OR v.owner <=> c.owner_id) " \
-	"AND (v.dnt = 0 OR c.dnt = 1) " \
+	"v.idx IS NOT NULL " COLUMNS_TABLE(SNAP_SAME_COL) \
 	"AND (v.custom IS NULL OR BINARY c.custom <=> BINARY " \
 	"JSON_COMPACT(JSON_MERGE_PATCH(COALESCE(c.custom, '{}'), v.custom)))"
 
@@ -90,36 +112,49 @@
 	"SELECT m.idx, m.kind, c.id, c.public_id, c.dnt, " \
 	"NOT (" SNAP_KEYSAME "), (" SNAP_KEYSAME ") AND (" SNAP_VALSAME ") "
 
-/* match.c's rules: the first key that finds anyone decides, and a
- * namesake with another email is not found by name. The batch's
- * keys drive each join (STRAIGHT_JOIN): a MEMORY table has no statistics,
- * and a plan that starts from the workspace's accounts reads every
- * contact; names are looked up within the account (common names would
- * otherwise be read across the whole workspace). (Not NOT EXISTS for "no match by an earlier key": MariaDB
- * turns that into a materialised scan of the workspace.) */
-#define SNAP_MATCH \
-	SNAP_COLS "FROM (SELECT u.idx, u.kind, u.id, " \
-	"MIN(u.kind) OVER (PARTITION BY u.idx) AS first FROM (" \
-	"SELECT k.idx, 0 AS kind, c.id FROM import_keys k " \
+/* Each matching key's join of the batch's keys k to its contacts c
+ * (watchd.h's MATCH_KEYS): c.workspace_id is the parameter. */
+#define SNAP_JOIN_LINKEDIN \
 	"STRAIGHT_JOIN contacts c " \
-	"ON c.workspace_id = ? AND c.linkedin_url = k.linkedin " \
-	"UNION ALL SELECT k.idx, 1, c.id FROM import_keys k " \
+	"ON c.workspace_id = ? AND c.linkedin_url = k.linkedin"
+#define SNAP_JOIN_EMAIL \
 	"STRAIGHT_JOIN contacts c " \
-	"ON c.workspace_id = ? AND c.email = k.email " \
-	"UNION ALL SELECT k.idx, 2, c.id FROM import_keys k " \
+	"ON c.workspace_id = ? AND c.email = k.email"
+#define SNAP_JOIN_NAME \
 	"STRAIGHT_JOIN accounts a ON a.workspace_id = ? " \
 	"AND a.domain = k.domain " \
 	"STRAIGHT_JOIN contacts c FORCE INDEX (contacts_account_name) " \
 	"ON c.account_id = a.id AND c.last_name = k.last_name " \
 	"AND c.first_name = k.first_name AND (k.email IS NULL OR " \
-	"COALESCE(c.email, '') = '' OR c.email = k.email)) u) m" SNAP_TAIL
+	"COALESCE(c.email, '') = '' OR c.email = k.email)"
+#define SNAP_STR(x)	#x
+#define SNAP_KEY_JOIN(name, kind, key) \
+	"SELECT k.idx, " SNAP_STR(kind) " AS kind, c.id " \
+	"FROM import_keys k " SNAP_JOIN_##name " UNION ALL "
 
+/* match.c's rules: the first key that finds anyone decides (the lowest
+ * kind), and a namesake with another email is not found by name. The
+ * batch's keys drive each join (STRAIGHT_JOIN): a MEMORY table has no
+ * statistics, and a plan that starts from the workspace's accounts reads
+ * every contact; names are looked up within the account (common names
+ * would otherwise be read across the whole workspace). (Not NOT EXISTS
+ * for "no match by an earlier key": MariaDB turns that into a
+ * materialised scan of the workspace.) The union's last member, which
+ * finds nothing, ends the keys' "UNION ALL". */
+#define SNAP_MATCH \
+	SNAP_COLS "FROM (SELECT u.idx, u.kind, u.id, " \
+	"MIN(u.kind) OVER (PARTITION BY u.idx) AS first FROM (" \
+	MATCH_KEYS(SNAP_KEY_JOIN) \
+	"SELECT NULL, NULL, NULL FROM DUAL WHERE FALSE) u) m" SNAP_TAIL
+
+/* Update with CSV's: by the id cell, kind MATCH_KEY_ID. */
+_Static_assert(MATCH_KEY_ID == 3, "SNAP_BYID's kind is MATCH_KEY_ID");
 #define SNAP_BYID \
 	SNAP_COLS "FROM (SELECT k.idx, 3 AS kind, c.id, 3 AS first " \
 	"FROM import_keys k STRAIGHT_JOIN contacts c " \
 	"ON c.workspace_id = ? AND c.public_id = k.pub) m" SNAP_TAIL
 
-static const char *snap_kinds[] = { "linkedin", "email", "name", "id" };
+static const char *snap_kinds[] = { MATCH_KEYS(MATCH_KEY_NAMES) "id" };
 
 /* Does the import update matched contacts (and so want to know whether
  * an update would change anything)? */
@@ -189,9 +224,7 @@ snap_open(struct import *im)
 	im->b_keys = bulk_prepare(im->rdb, "INSERT INTO import_keys "
 	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "issssssi", conf.batch_size);
-	im->b_vals = bulk_prepare(im->rdb, "INSERT INTO import_vals "
-	    "(idx, phone, pv_result, pv_provider, phone_type, intent, custom, "
-	    "owner, dnt) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", "issssisii",
+	im->b_vals = bulk_prepare(im->rdb, SNAP_VALS_INSERT, SNAP_VALS_TYPES,
 	    conf.batch_size);
 	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->rdb,
 	    SNAP_BYID) : db_prepare(im->rdb, SNAP_MATCH);
@@ -332,7 +365,7 @@ snap_twins_tell(struct import *im)
 		}
 		for (i = 0; i < 3; i++)
 			hex[i] = db_col_str(s, 3 + i);
-		twin_key_hex(im->twins, idx, 2, hex, 3);
+		twin_key_hex(im->twins, idx, MATCH_KEY_NAME, hex, 3);
 	}
 	if (r == -1)
 		return (db_errno(s));
@@ -356,12 +389,14 @@ snap_none(struct import *im)
 static int
 snap_queue(struct import *im, size_t i)
 {
-	struct batchrow	*br = &im->next->rows[i];
-	struct rowv	*rv = &br->rv;
-	struct bulk	*b = im->b_keys, *v = im->b_vals;
-	long long	 owner = 0;
-	const char	*li, *em, *name[3];
-	int		 wild = 0;
+	struct batchrow		*br = &im->next->rows[i];
+	struct rowv		*rv = &br->rv;
+	struct bulk		*b = im->b_keys, *v = im->b_vals;
+	struct contact_vals	 cv;
+	long long		 owner = 0;
+	const char		*li, *em, *name[3];
+	unsigned		 n = 0;
+	int			 col, wild = 0;
 
 	li = snap_fit(rv->linkedin, 512, &br->unsure);
 	em = snap_fit(rv->email, 254, &br->unsure);
@@ -369,9 +404,9 @@ snap_queue(struct import *im, size_t i)
 	name[1] = snap_fit(rv->last, 255, &br->unsure);
 	name[2] = snap_fit(rv->first, 255, &br->unsure);
 	if (im->m.flow != FLOW_UPDATE) {
-		wild |= twin_key(im->twins, i, 0, &li, 1);
-		wild |= twin_key(im->twins, i, 1, &em, 1);
-		wild |= twin_key(im->twins, i, 2, name, 3);
+		wild |= twin_key(im->twins, i, MATCH_KEY_LINKEDIN, &li, 1);
+		wild |= twin_key(im->twins, i, MATCH_KEY_EMAIL, &em, 1);
+		wild |= twin_key(im->twins, i, MATCH_KEY_NAME, name, 3);
 		im->nwild += wild;
 	}
 	bulk_int(b, 0, i);
@@ -386,24 +421,15 @@ snap_queue(struct import *im, size_t i)
 		return (-1);
 	if (!snap_updates(im))
 		return (0);
-	/* as import.c's update would: the owner only when overriding */
+	/* as contact.c's update would: the owner only when overriding */
 	if (im->m.override_owners)
 		owner = rv->owner_id > 0 ? rv->owner_id : im->uploader_id;
-	bulk_int(v, 0, i);
-	bulk_str(v, 1, rv->phone);
-	bulk_str(v, 2, rv->pv_result);
-	bulk_str(v, 3, rv->pv_provider);
-	bulk_str(v, 4, rv->phone_type);
-	if (rv->intent >= 0)
-		bulk_int(v, 5, rv->intent);
-	else
-		bulk_int_null(v, 5);
-	bulk_str(v, 6, rv->custom);
-	if (owner > 0)
-		bulk_int(v, 7, owner);
-	else
-		bulk_int_null(v, 7);
-	bulk_int(v, 8, im->m.dnt || rv->dnt);
+	contact_vals(im, rv, -1, owner > 0 ? owner : -1, NULL, &cv);
+	bulk_int(v, n++, i);
+	for (col = 0; col < COL__MAX; col++)
+		if (columns_get(col)->cmp == COLUMNS_CMP_VAL)
+			contact_bulk(v, &n, &cv, col);
+	bulk_str(v, n++, rv->custom);
 	return (bulk_next(v));
 }
 
@@ -464,7 +490,7 @@ snap_batch(struct import *im, int keep)
 	while ((r = db_fetch(s)) == 1) {
 		idx = db_col_int(s, 0);
 		kind = db_col_int(s, 1);
-		if (idx >= im->next->n || kind < 0 || kind > 3)
+		if (idx >= im->next->n || kind < 0 || kind > MATCH_KEY_ID)
 			continue;
 		br = &im->next->rows[idx];
 		if (br->m.n > MATCH_MAX)

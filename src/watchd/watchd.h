@@ -77,9 +77,7 @@ struct rowv {
 	const char	*domain_cell;
 	const char	*linkedin_cell;	/* as written, for why it was refused */
 	const char	*phone;
-	const char	*pv_result;
-	const char	*pv_provider;
-	const char	*phone_type;
+	const char	*cell[COL__MAX];	/* COLUMNS_READ_CELL's cells */
 	int		 intent;		/* -1: none */
 	char		*custom;		/* JSON object, or NULL */
 	long long	 owner_id;		/* 0: none named */
@@ -98,6 +96,27 @@ struct acctcache {
 	struct import_acct	*slots;
 	size_t			 n;
 };
+
+/*
+ * The matching keys, in precedence order: the first key that finds
+ * anyone decides. One row each: enum match_key's suffix, its number (its
+ * precedence, and the snapshot's kind: the rows are numbered 0, 1, ... in
+ * order, which match.c checks when it is compiled), its name (an
+ * outcome's match_key). match.c tries a row's keys in this order, with
+ * import.c's s_match[number]; snap.c's SNAP_MATCH joins each key
+ * (SNAP_JOIN_<suffix>) and keeps the lowest kind that found anyone.
+ */
+#define MATCH_KEYS(X)							\
+	X(LINKEDIN, 0, "linkedin")					\
+	X(EMAIL, 1, "email")						\
+	X(NAME, 2, "name")
+#define MATCH_KEY_ENUM(name, kind, key)	MATCH_KEY_##name = kind,
+enum match_key {
+	MATCH_KEYS(MATCH_KEY_ENUM)
+	MATCH_KEY_ID,		/* Update with CSV's: the id cell (snap.c) */
+	MATCH__KEYS = MATCH_KEY_ID
+};
+#define MATCH_KEY_NAMES(name, kind, key)	key,
 
 /* Existing contacts a row matched, and by which key. */
 #define MATCH_MAX		10
@@ -502,6 +521,22 @@ int		 linker_start(struct linker *, struct import *);
 int		 linker_join(struct linker *);
 
 /* contact.c */
+/* A row's values of the stored columns (lib.h's COLUMNS_TABLE), by
+ * column, as the writes bind them: TEXT in s (NULL: none), INT and FLAG
+ * in i (an INT < 0: none). */
+struct contact_vals {
+	const char	*s[COL__MAX];
+	long long	 i[COL__MAX];
+};
+/* a column's type as bulk_prepare's types say it */
+#define CONTACT_CH_TEXT		"s"
+#define CONTACT_CH_INT		"i"
+#define CONTACT_CH_FLAG		"i"
+void		 contact_vals(const struct import *, const struct rowv *,
+		     long long, long long, const char *,
+		     struct contact_vals *);
+void		 contact_bulk(struct bulk *, unsigned *,
+		     const struct contact_vals *, int);
 long long	 contact_account(struct import *, const char *, const char *);
 long long	 contact_account_find(struct import *, const char *);
 long long	 contact_create(struct import *, const struct rowv *, char *);

@@ -148,6 +148,76 @@ test_trim(void **state)
 	}
 }
 
+/* The export's header is the table's names in the table's order (an
+ * export read back by Update with CSV depends on it). */
+static void
+test_table_order(void **state)
+{
+	static const char *want[COL__MAX] = {
+		"Contact ID", "First name", "Last name", "Email", "Phone",
+		"Account Name", "Domain", "Contact LinkedIn URL",
+		"Contact Owner Email", "Phone Verification Result",
+		"Phone Verification Provider", "Phone Type",
+		"Phone Intent Score", "Tags", "Do Not Touch", "Created At",
+		"Updated At",
+	};
+	int	col;
+
+	for (col = 0; col < COL__MAX; col++) {
+		assert_string_equal(columns_name(col, "Contact ID"), want[col]);
+		/* and a column's own name finds it */
+		assert_int_equal(columns_lookup(want[col], "Contact ID"), col);
+	}
+	assert_null(columns_get(COL__MAX));
+	assert_null(columns_get(COL_CUSTOM));
+}
+
+/*
+ * The rows of the table agree with what the writes and the snapshot make
+ * of them (watchd/contact.c, watchd/snap.c): a column that is written has
+ * a contacts column; a cell read as written is text; a flag is only ever
+ * set; the snapshot compares (VAL) only what an update writes.
+ */
+static void
+test_table_rows(void **state)
+{
+	const struct column	*c;
+	int			 col, nwritten = 0;
+
+	for (col = 0; col < COL__MAX; col++) {
+		c = columns_get(col);
+		assert_non_null(c);
+		assert_true(col == COL_ID || c->header != NULL);
+		if (c->write != COLUMNS_WRITE_NONE) {
+			nwritten++;
+			if (c->sql[0] == '\0')
+				fail_msg("%s: written, but no SQL column",
+				    c->header);
+		}
+		if (c->read == COLUMNS_READ_CELL &&
+		    c->type != COLUMNS_TYPE_TEXT)
+			fail_msg("%s: a cell as written is text", c->header);
+		if ((c->write == COLUMNS_WRITE_FLAG) !=
+		    (c->type == COLUMNS_TYPE_FLAG))
+			fail_msg("%s: a flag is only ever set", c->header);
+		if (c->write == COLUMNS_WRITE_PHONE &&
+		    strcmp(c->sql, "phone") != 0)
+			fail_msg("%s: the phone rule compares contacts.phone",
+			    c->header);
+		if (c->cmp == COLUMNS_CMP_VAL &&
+		    (c->write == COLUMNS_WRITE_NONE ||
+		    c->write == COLUMNS_WRITE_NEW))
+			fail_msg("%s: compared, but not updated", c->header);
+		if (c->cmp == COLUMNS_CMP_NONE &&
+		    c->write != COLUMNS_WRITE_NONE &&
+		    c->write != COLUMNS_WRITE_NEW)
+			fail_msg("%s: updated, but the snapshot does not "
+			    "tell whether it changes", c->header);
+	}
+	/* public_id ... dnt: the contacts INSERT's columns */
+	assert_int_equal(nwritten, 13);
+}
+
 int
 main(void)
 {
@@ -155,6 +225,8 @@ main(void)
 		cmocka_unit_test(test_lookup),
 		cmocka_unit_test(test_meaning),
 		cmocka_unit_test(test_trim),
+		cmocka_unit_test(test_table_order),
+		cmocka_unit_test(test_table_rows),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
