@@ -155,7 +155,7 @@ contact_domain_slot(const char **set, size_t n, const char *domain)
 
 /*
  * Make the accounts of the next batch's new contacts ahead, on the
- * reader's connection, while the batch before it is written (import.c):
+ * reader's connection, while the batch before it is written (reader.c):
  * off the writer's path, which otherwise makes them one statement each.
  * They are committed together, before the batch is written, and made as
  * the rows would have made them: only for a domain whose first row in

@@ -35,16 +35,6 @@
 /* Set from a signal handler: stop after the current batch. */
 volatile sig_atomic_t	 import_quit;
 
-/* Until row.c says outcome_add (issue #18: outcomes are outcome.c's). */
-int
-import_outcome(struct import *im, unsigned long row, const char *severity,
-    const char *code, const char *message, const char *column,
-    const char *contact, const char *key)
-{
-	return (outcome_add(im, row, severity, code, message, column, contact,
-	    key));
-}
-
 static ssize_t
 import_read(void *arg, void *buf, size_t len)
 {
@@ -146,14 +136,14 @@ import_prepare(struct import *im)
 	im->s_owner = db_prepare(im->rdb, "SELECT id FROM users "
 	    "WHERE workspace_id = ? AND email = ?");
 	im->s_checkpoint = imports_checkpoint_prepare(im->db);
-	im->s_match[0] = db_prepare(im->db, "SELECT id, public_id, dnt "
+	im->s_match[MATCH_KEY_LINKEDIN] = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND linkedin_url = ? "
 	    "ORDER BY id LIMIT 11");
-	im->s_match[1] = db_prepare(im->db, "SELECT id, public_id, dnt "
+	im->s_match[MATCH_KEY_EMAIL] = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND email = ? "
 	    "ORDER BY id LIMIT 11");
 	/* A namesake with another email is another person (match.c). */
-	im->s_match[2] = db_prepare(im->db, "SELECT id, public_id, dnt "
+	im->s_match[MATCH_KEY_NAME] = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts FORCE INDEX (contacts_account_name) "
 	    "WHERE account_id = ? AND last_name = ? AND first_name = ? "
 	    "AND (? IS NULL OR COALESCE(email, '') = '' OR email = ?) "
@@ -173,7 +163,7 @@ import_prepare(struct import *im)
 	    im->s_acct_find == NULL ||
 	    im->s_cache_get == NULL || im->s_cache_put == NULL)
 		return (-1);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < MATCH__KEYS; i++)
 		if (im->s_match[i] == NULL)
 			return (-1);
 	return (0);
@@ -475,7 +465,7 @@ import_free(struct import *im)
 	bulk_close(im->b_outcome);
 	db_close(im->s_owner);
 	db_close(im->s_checkpoint);
-	for (i = 0; i < 3; i++)
+	for (i = 0; i < MATCH__KEYS; i++)
 		db_close(im->s_match[i]);
 	db_close(im->s_byid);
 	db_close(im->s_acct_find);

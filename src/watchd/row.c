@@ -476,7 +476,7 @@ row_warnings(struct import *im, struct rowv *rv)
 	size_t	i;
 
 	for (i = 0; i < rv->nwarn; i++)
-		if (import_outcome(im, rv->row, "warning", rv->warn[i].code,
+		if (outcome_add(im, rv->row, "warning", rv->warn[i].code,
 		    rv->warn[i].message, rv->warn[i].column, NULL, NULL) == -1)
 			return (-1);
 	return (0);

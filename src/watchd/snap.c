@@ -10,7 +10,7 @@
  *     in-file duplicate) is matched one by one, after the rows before it
  *     were written (row->collide; twin.c tells them);
  *   - an update that changes a matched contact's keys makes the rest of
- *     the batch match one by one (import.c sets im->dirty), so the
+ *     the batch match one by one (batch.c sets im->dirty), so the
  *     snapshot's "chg" column says whether an update would.
  *
  * Any trouble here only costs speed: a batch without a snapshot is

@@ -294,7 +294,7 @@ struct import {
 	struct dbstmt	*s_outcome;
 	struct dbstmt	*s_owner;
 	struct dbstmt	*s_checkpoint;
-	struct dbstmt	*s_match[3];
+	struct dbstmt	*s_match[MATCH__KEYS];
 	struct dbstmt	*s_byid;
 	struct dbstmt	*s_duplicate;
 	struct dbstmt	*s_acct_find;
@@ -371,9 +371,6 @@ enum import_result {
 };
 extern volatile sig_atomic_t import_quit;
 enum import_result import_run(MYSQL *, const char *, const char *);
-int		 import_outcome(struct import *, unsigned long, const char *,
-		     const char *, const char *, const char *, const char *,
-		     const char *);
 int		 import_checkpoint(struct import *, unsigned long, off_t);
 
 /* apply.c */
@@ -472,7 +469,7 @@ void		 snap_untouch(struct import *);
 void		 snap_close(struct import *);
 
 /* twin.c */
-#define TWIN_KINDS	3	/* LinkedIn URL, email, name at a domain */
+#define TWIN_KINDS	MATCH__KEYS	/* a kind per matching key */
 struct twins	*twin_create(void);
 void		 twin_free(struct twins *);
 void		 twin_weight(struct twins *, int, const char *);
