@@ -12,8 +12,8 @@
  *   intake export --workspace SLUG [--tag NAME] [-o FILE]
  *   intake status [ID]
  *
- * `intake import` writes the drop exactly as an upload does, then follows
- * the status the watcher writes.
+ * `intake import` writes the drop exactly as an upload does (options.c,
+ * submit.c), then follows the status the watcher writes.
  */
 #include <sys/stat.h>
 
@@ -462,128 +462,155 @@ cli_map(char **map, int ch, const char *arg, char **err)
 	return (r);
 }
 
-static int
-cli_import(int argc, char **argv)
+/* The flags of `intake import`: its own, then each option's (options.c)
+ * with CLI_OPTION + its place in options_table as getopt's value. */
+#define CLI_OPTION	0x100
+static struct option *
+cli_import_flags(void)
 {
-	static const struct option opts[] = {
+	static const struct option own[] = {
 		{ "workspace", required_argument, NULL, 'w' },
 		{ "as", required_argument, NULL, 'a' },
-		{ "update", no_argument, NULL, 'u' },
-		{ "tag", required_argument, NULL, 't' },
-		{ "workflow", required_argument, NULL, 'f' },
-		{ "on-existing", required_argument, NULL, 'e' },
-		{ "dnt", no_argument, NULL, 'd' },
-		{ "override-owners", no_argument, NULL, 'o' },
 		{ "no-wait", no_argument, NULL, 'n' },
 		{ "map", required_argument, NULL, 'm' },
 		{ "map-file", required_argument, NULL, 'M' },
-		{ "encoding", required_argument, NULL, 'E' },
-		{ NULL, 0, NULL, 0 }
 	};
-	struct manifest	 m;
-	char		*map = NULL;
-	struct drop	*d;
-	MYSQL		*db;
-	struct sniff	 sn;
-	const char	*ws = NULL, *as = NULL, *why;
-	char		*cause = NULL, *email = NULL, *err = NULL;
-	char		 buf[65536], id[INTAKE_ID_MAX];
-	int		 ch, nowait = 0, fd, editor = 0, r = 0;
-	long long	 wsid, uid;
-	ssize_t		 n;
+	const struct options_def	*d;
+	struct option			*opts;
+	size_t				 n = sizeof own / sizeof own[0];
 
-	memset(&m, 0, sizeof m);
+	for (d = options_table; d->name != NULL; d++)
+		n++;
+	opts = xcalloc(n + 1, sizeof *opts);
+	memcpy(opts, own, sizeof own);
+	n = sizeof own / sizeof own[0];
+	for (d = options_table; d->name != NULL; d++) {
+		if (d->flag == NULL)
+			continue;
+		opts[n].name = d->flag;
+		opts[n].has_arg = d->flag_value ? no_argument :
+		    required_argument;
+		opts[n++].val = CLI_OPTION + (d - options_table);
+	}
+	return (opts);
+}
+
+/* The arguments of `intake import` into m (the options, and the file's
+ * name) and *ws, *as, *nowait; the file is argv[optind]. */
+static void
+cli_import_args(int argc, char **argv, struct manifest *m, const char **ws,
+    const char **as, int *nowait)
+{
+	const struct options_def	*d;
+	struct option			*opts = cli_import_flags();
+	char				*map = NULL, *err = NULL;
+	int				 ch, r;
+
 	optind = 0;
 	while ((ch = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		/* The options go through options.c, as the web form's do. */
+		r = 0;
 		switch (ch) {
-		case 'w': ws = optarg; break;
-		case 'a': as = optarg; break;
-		case 'u': r = options_set(&m, "flow", "update", &err); break;
-		case 't': r = options_set(&m, "tags", optarg, &err); break;
-		case 'f': r = options_set(&m, "workflow", optarg, &err); break;
-		case 'e':
-			r = options_set(&m, "on_existing", optarg, &err);
-			break;
-		case 'd': r = options_set(&m, "dnt", "true", &err); break;
-		case 'o':
-			r = options_set(&m, "override_owners", "true", &err);
-			break;
-		case 'n': nowait = 1; break;
-		case 'E': r = options_set(&m, "encoding", optarg, &err); break;
+		case 'w': *ws = optarg; break;
+		case 'a': *as = optarg; break;
+		case 'n': *nowait = 1; break;
 		case 'm':
 		case 'M': r = cli_map(&map, ch, optarg, &err); break;
-		default: cli_usage();
+		default:
+			if (ch < CLI_OPTION)
+				cli_usage();
+			/* through options.c, as the web form's */
+			d = &options_table[ch - CLI_OPTION];
+			r = options_set(m, d->name, d->flag_value ?
+			    d->flag_value : optarg, &err);
 		}
 		if (r == -1)
 			fatalx("%s", err);
 	}
-	if (optind + 1 != argc || ws == NULL || as == NULL)
+	free(opts);
+	if (optind + 1 != argc || *ws == NULL || *as == NULL)
 		cli_usage();
-	if (map != NULL && options_set(&m, "mapping", map, &err) == -1)
+	if (map != NULL && options_set(m, "mapping", map, &err) == -1)
 		fatalx("%s", err);
 	free(map);
-	m.file_name = options_file_name(argv[optind]);
-	if (options_finish(&m, &err) == -1)
-		fatalx("%s", err);
-	if (norm_email(as, &email) != 0)
+	m->file_name = options_file_name(argv[optind]);
+}
+
+/* What submit_* refused for `intake import FILE`, in the CLI's words:
+ * the end (the database closed first; errno kept for SUBMIT_READ). */
+static __dead void
+cli_import_fail(MYSQL *db, enum submit_rc rc, const struct manifest *m,
+    const char *ws, const char *file, const char *cause)
+{
+	int	e = errno;
+
+	mysql_close(db);
+	errno = e;
+	switch (rc) {
+	case SUBMIT_NO_USER:
+		fatalx("%s is not a user of %s", m->uploader, ws);
+	case SUBMIT_NOT_EDITOR:
+		fatalx("%s has a view-only role in %s and cannot import",
+		    m->uploader, ws);
+	case SUBMIT_NO_WORKFLOW:
+		fatalx("no workflow \"%s\" in %s", m->workflow, ws);
+	case SUBMIT_BAD_OPTION:
+		fatalx("%s", cause);
+	case SUBMIT_NOT_CSV:
+		fatalx("%s: this is not a CSV file: it looks like %s", file,
+		    cause);
+	case SUBMIT_READ:
+		fatal("%s", file);
+	case SUBMIT_NO_SPACE:
+	case SUBMIT_STORE:
+		fatalx("spool: %s", cause ? cause : "write failed");
+	default:
+		fatalx("database error");
+	}
+}
+
+static int
+cli_import(int argc, char **argv)
+{
+	struct manifest	 m;
+	struct submit	*sub;
+	MYSQL		*db;
+	const char	*ws = NULL, *as = NULL, *file, *why;
+	char		*cause = NULL, id[INTAKE_ID_MAX];
+	int		 nowait = 0, fd;
+	long long	 wsid;
+	enum submit_rc	 rc;
+
+	memset(&m, 0, sizeof m);
+	cli_import_args(argc, argv, &m, &ws, &as, &nowait);
+	file = argv[optind];
+	if (norm_email(as, &m.uploader) != 0)
 		fatalx("%s is not an email address", as);
+	m.workspace = xstrdup(ws);
+	m.source = xstrdup("cli");
 
 	db = cli_db(0);
 	wsid = cli_workspace(db, ws);
-	if ((uid = auth_user_id(db, wsid, email, &editor)) <= 0)
-		fatalx("%s is not a user of %s", email, ws);
-	if (!editor)
-		fatalx("%s has a view-only role in %s and cannot import",
-		    email, ws);
-	switch (imports_workflow(db, wsid, m.workflow)) {
-	case -1:
-		fatalx("database error");
-	case -2:
-		fatalx("no workflow \"%s\" in %s", m.workflow, ws);
+	if ((rc = submit_check(db, wsid, &m, &cause)) != SUBMIT_OK)
+		cli_import_fail(db, rc, &m, ws, file, cause);
+	/* (the database is closed before any end: nothing seems leaked) */
+	if (sniff_name(file, &why) == -1) {
+		mysql_close(db);
+		fatalx("%s: %s", file, why);
 	}
-
-	if (sniff_name(argv[optind], &why) == -1)
-		fatalx("%s: %s", argv[optind], why);
-	if ((fd = open(argv[optind], O_RDONLY | O_CLOEXEC)) == -1)
-		fatal("%s", argv[optind]);
+	if ((fd = open(file, O_RDONLY | O_CLOEXEC)) == -1)
+		cli_import_fail(db, SUBMIT_READ, &m, ws, file, NULL);
 	if (spool_init(conf.spool_dir) == -1 ||
-	    (d = spool_begin(conf.spool_dir, &cause)) == NULL)
+	    (sub = submit_begin(&cause)) == NULL) {
+		mysql_close(db);
 		fatalx("spool: %s", cause ? cause : "cannot set up the spool");
-	sniff_init(&sn);
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		if (sniff_feed(&sn, buf, n, &why) == -1) {
-			spool_abort(d);
-			fatalx("%s: this is not a CSV file: it looks like %s",
-			    argv[optind], why);
-		}
-		if (spool_write(d, buf, n) == -1) {
-			spool_abort(d);
-			fatalx("spool: write failed");
-		}
 	}
-	if (n == -1) {
-		spool_abort(d);
-		fatal("%s", argv[optind]);
-	}
-	if (sniff_end(&sn, &why) == -1) {
-		spool_abort(d);
-		fatalx("%s: this is not a CSV file: it looks like %s",
-		    argv[optind], why);
+	if ((rc = submit_stream(sub, fd, &cause)) != SUBMIT_OK) {
+		submit_abort(sub);
+		cli_import_fail(db, rc, &m, ws, file, cause);
 	}
 	close(fd);
-	m.workspace = xstrdup(ws);
-	m.uploader = email;
-	m.source = xstrdup("cli");
-	if (spool_commit(d, &m, &cause) == -1)
-		fatalx("spool: %s", cause);
-	/* The drop is queued: the watcher registers it too, if this could
-	 * not. */
-	if (imports_register(db, &m, &cause) == -1) {
-		log_warnx("register: %s (the watcher will)", cause);
-		free(cause);
-		cause = NULL;
-	}
+	if ((rc = submit_commit(sub, db, &m, &cause)) != SUBMIT_OK)
+		cli_import_fail(db, rc, &m, ws, file, cause);
 	mysql_close(db);
 	snprintf(id, sizeof id, "%s", m.id);
 	manifest_clear(&m);

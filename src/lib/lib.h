@@ -343,18 +343,59 @@ void		 randid_hex(char *, size_t);
 int		 randid_drop_valid(const char *);
 void		 randid_now(char *, size_t);
 
-/* options.c: the limits of every import option */
+/* options.c: every import option, its default, limits and parser */
 #define OPTIONS_MAX_TAGS	50	/* tags one import adds */
 #define OPTIONS_TAG_MAX		128	/* characters: tags.name */
 #define OPTIONS_WORKFLOW_MAX	255	/* characters: workflows.name */
 #define OPTIONS_FILE_NAME_MAX	255	/* characters: imports.file_name */
 #define OPTIONS_MAPPING_MAX	(1 << 20)	/* bytes of a mapping's JSON */
 #define PREVIEW_HEAD		(1 << 20)	/* bytes of a file a preview reads */
+#define OPTIONS_XSTR(x)		#x
+#define OPTIONS_STR(x)		OPTIONS_XSTR(x)
+#define OPTIONS_ALIASES		2
+#define OPTIONS_STRICT		0x1	/* options_set_json: manifest types */
+struct json_object;
+/* What an option's JSON value is. */
+enum options_kind {
+	OPTIONS_CHOICE,		/* one of some words: a string */
+	OPTIONS_TEXT,		/* a string */
+	OPTIONS_YESNO,		/* true or false */
+	OPTIONS_LIST,		/* given again for each item: a list */
+	OPTIONS_OBJECT		/* JSON text: an object */
+};
+/* options_set_json's results. */
+enum options_rc {
+	OPTIONS_OK = 0,
+	OPTIONS_REFUSED = -1,	/* *why says why */
+	OPTIONS_TYPE = -2,	/* not of the option's JSON type */
+	OPTIONS_ITEM = -3	/* an item of a list is not a string */
+};
+struct options_def {
+	const char	*name;		/* form, sidecar, manifest */
+	const char	*alias[OPTIONS_ALIASES]; /* other form names: one item */
+	const char	*flag;		/* intake import --FLAG, or NULL */
+	const char	*flag_value;	/* the flag sets this; NULL: its arg */
+	enum options_kind kind;
+	const char	*type_why;	/* "is not a string": of a manifest */
+	const char	*item;		/* a list's item, for messages */
+	size_t		 max;		/* a list's items in a manifest */
+	int		(*set)(struct manifest *, const char *, char **);
+	void		(*dflt)(struct manifest *);	/* NULL: zero */
+	int		(*check)(const struct manifest *, char **);
+	void		(*encode)(const struct manifest *, struct json_object *);
+};
+extern const struct options_def options_table[];	/* ends at name NULL */
+char		*options_file_name(const char *);
+const struct options_def *options_find(const char *);
 int		 options_set(struct manifest *, const char *, const char *,
 		     char **);
+enum options_rc	 options_set_json(struct manifest *, const char *,
+		     struct json_object *, int, char **);
+int		 options_sidecar(struct manifest *, const char *, char **,
+		     char **);
+void		 options_encode(const struct manifest *, struct json_object *);
 int		 options_finish(struct manifest *, char **);
 int		 options_check(const struct manifest *, char **);
-char		*options_file_name(const char *);
 
 /* manifest.c */
 const char	*manifest_flow_name(enum flow);

@@ -1,6 +1,7 @@
 /*
  * The options manifest of a drop (manifest.json): what the uploader asked
- * for. A pure codec: strings in, strings out, no files.
+ * for. A pure codec: strings in, strings out, no files. The options are
+ * written and read by options.c's table, as every entry reads them.
  */
 #include <stdio.h>
 #include <string.h>
@@ -82,30 +83,16 @@ manifest_put_str(json_object *o, const char *k, const char *v)
 char *
 manifest_encode(const struct manifest *m)
 {
-	json_object	*o, *tags;
+	json_object	*o;
 	char		*s;
-	size_t		 i;
 
 	o = json_object_new_object();
 	json_object_object_add(o, "version", json_object_new_int(MANIFEST_VERSION));
 	manifest_put_str(o, "id", m->id);
 	manifest_put_str(o, "workspace", m->workspace);
 	manifest_put_str(o, "uploader", m->uploader);
-	manifest_put_str(o, "flow", manifest_flow_name(m->flow));
-	tags = json_object_new_array();
-	for (i = 0; i < m->ntags; i++)
-		json_object_array_add(tags, json_object_new_string(m->tags[i]));
-	json_object_object_add(o, "tags", tags);
-	manifest_put_str(o, "workflow", m->workflow ? m->workflow : "default");
-	manifest_put_str(o, "on_existing", manifest_existing_name(m->on_existing));
-	json_object_object_add(o, "dnt", json_object_new_boolean(m->dnt));
-	json_object_object_add(o, "override_owners",
-	    json_object_new_boolean(m->override_owners));
-	if (m->mapping != NULL)
-		json_object_object_add(o, "mapping",
-		    json_tokener_parse(m->mapping));
+	options_encode(m, o);
 	manifest_put_str(o, "file_name", m->file_name);
-	manifest_put_str(o, "encoding", m->encoding);
 	manifest_put_str(o, "source", m->source);
 	json_object_object_add(o, "size", json_object_new_int64(m->size));
 	manifest_put_str(o, "sha256", m->sha256[0] ? m->sha256 : NULL);
@@ -139,20 +126,41 @@ manifest_get_str(json_object *o, const char *k, char **out, int required,
 	return (0);
 }
 
+/* The options, each as options.c reads it; an option missing or null
+ * was not given. */
 static int
-manifest_get_bool(json_object *o, const char *k, int *out, char **cause)
+manifest_get_options(struct manifest *m, json_object *o, char **cause)
 {
-	json_object	*v;
+	const struct options_def	*d;
+	json_object			*v;
+	char				*why = NULL;
 
-	if (!json_object_object_get_ex(o, k, &v) || v == NULL)
-		return (0);
-	if (json_object_is_type(v, json_type_boolean) ||
-	    json_object_is_type(v, json_type_int)) {
-		*out = json_object_get_boolean(v);
-		return (0);
+	for (d = options_table; d->name != NULL; d++) {
+		if (!json_object_object_get_ex(o, d->name, &v) || v == NULL)
+			continue;
+		switch (options_set_json(m, d->name, v, OPTIONS_STRICT, &why)) {
+		case OPTIONS_OK:
+			continue;
+		case OPTIONS_REFUSED:
+			if (d->kind == OPTIONS_CHOICE)
+				xasprintf(cause, "manifest: unknown %s %s",
+				    d->name, json_object_get_string(v));
+			else
+				xasprintf(cause, "manifest: %s", why);
+			break;
+		case OPTIONS_TYPE:
+			xasprintf(cause, "manifest: %s %s", d->name,
+			    d->type_why);
+			break;
+		case OPTIONS_ITEM:
+			xasprintf(cause, "manifest: a %s is not a string",
+			    d->item);
+			break;
+		}
+		free(why);
+		return (-1);
 	}
-	xasprintf(cause, "manifest: %s is not true or false", k);
-	return (-1);
+	return (0);
 }
 
 /* Fill m from JSON text; on error cause says why and m is cleared. */
@@ -161,7 +169,6 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 {
 	json_object	*o, *v;
 	char		*s = NULL;
-	size_t		 i;
 
 	memset(m, 0, sizeof *m);
 	if ((o = json_tokener_parse(text)) == NULL ||
@@ -179,59 +186,12 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 	if (manifest_get_str(o, "id", &m->id, 0, cause) == -1 ||
 	    manifest_get_str(o, "workspace", &m->workspace, 1, cause) == -1 ||
 	    manifest_get_str(o, "uploader", &m->uploader, 1, cause) == -1 ||
-	    manifest_get_str(o, "workflow", &m->workflow, 0, cause) == -1 ||
 	    manifest_get_str(o, "file_name", &m->file_name, 0, cause) == -1 ||
-	    manifest_get_str(o, "encoding", &m->encoding, 0, cause) == -1 ||
 	    manifest_get_str(o, "source", &m->source, 0, cause) == -1 ||
 	    manifest_get_str(o, "received_at", &m->received_at, 0, cause) == -1)
 		goto fail;
-	if (manifest_get_str(o, "flow", &s, 0, cause) == -1)
+	if (manifest_get_options(m, o, cause) == -1)
 		goto fail;
-	if (s != NULL && manifest_flow_parse(s, &m->flow) == -1) {
-		xasprintf(cause, "manifest: unknown flow %s", s);
-		goto fail;
-	}
-	free(s);
-	s = NULL;
-	m->on_existing = m->flow == FLOW_UPDATE ? EXISTING_UPDATE : EXISTING_SKIP;
-	if (manifest_get_str(o, "on_existing", &s, 0, cause) == -1)
-		goto fail;
-	if (s != NULL && manifest_existing_parse(s, &m->on_existing) == -1) {
-		xasprintf(cause, "manifest: unknown on_existing %s", s);
-		goto fail;
-	}
-	m->existing_given = s != NULL;
-	free(s);
-	s = NULL;
-	if (manifest_get_bool(o, "dnt", &m->dnt, cause) == -1 ||
-	    manifest_get_bool(o, "override_owners", &m->override_owners,
-	    cause) == -1)
-		goto fail;
-	if (json_object_object_get_ex(o, "tags", &v) && v != NULL) {
-		if (!json_object_is_type(v, json_type_array) ||
-		    json_object_array_length(v) > OPTIONS_MAX_TAGS) {
-			xasprintf(cause, "manifest: tags must be a list of at "
-			    "most %d names", OPTIONS_MAX_TAGS);
-			goto fail;
-		}
-		for (i = 0; i < json_object_array_length(v); i++) {
-			json_object *t = json_object_array_get_idx(v, i);
-
-			if (!json_object_is_type(t, json_type_string)) {
-				xasprintf(cause, "manifest: a tag is not a string");
-				goto fail;
-			}
-			manifest_add_tag(m, json_object_get_string(t));
-		}
-	}
-	if (json_object_object_get_ex(o, "mapping", &v) && v != NULL) {
-		if (!json_object_is_type(v, json_type_object)) {
-			xasprintf(cause, "manifest: mapping is not an object");
-			goto fail;
-		}
-		m->mapping = xstrdup(json_object_to_json_string_ext(v,
-		    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	}
 	if (json_object_object_get_ex(o, "size", &v) && v != NULL)
 		m->size = json_object_get_int64(v);
 	if (manifest_get_str(o, "sha256", &s, 0, cause) == -1)
@@ -240,13 +200,10 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 		snprintf(m->sha256, sizeof m->sha256, "%s", s);
 	free(s);
 	s = NULL;
-	if (m->workflow == NULL)
-		m->workflow = xstrdup("default");
-	/* What every entry checks, checked again: a manifest is input. */
-	if (options_check(m, &s) == -1) {
+	/* The defaults, and what every entry checks, checked again: a
+	 * manifest is input. */
+	if (options_finish(m, &s) == -1) {
 		xasprintf(cause, "manifest: %s", s);
-		free(s);
-		s = NULL;
 		goto fail;
 	}
 	json_object_put(o);

@@ -3,7 +3,9 @@
  * people and systems over SFTP (OpenSSH ChrootDirectory + internal-sftp).
  * A NAME.csv that lands there becomes a normal drop in incoming/, with
  * the options of NAME.csv.json (a sidecar) or the workspace's drop
- * defaults, so there is one import path.
+ * defaults, so there is one import path: the options are read and
+ * checked by options.c, and the file queued by submit.c, as a web upload
+ * and `intake import` are.
  *
  * A partial upload is never taken:
  * - names with a leading dot or ending in .part, .filepart or .tmp are
@@ -49,8 +51,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
-
 #include "spool.h"
 
 #define DROP_SIDECAR_MAX	(1088 * 1024)	/* a mapping (OPTIONS_MAPPING_MAX) and the rest */
@@ -68,6 +68,14 @@ struct dropfile {
 	time_t		 since;		/* unchanged since (monotonic) */
 	time_t		 held;		/* settled but not whole since, or 0 */
 	int		 seen;		/* in this pass */
+};
+
+/* What taking a file came to. */
+enum drop_rc {
+	DROP_DB = -1,		/* a database error: the pass stops */
+	DROP_TAKEN = 0,		/* queued, rejected, vanished or left */
+	DROP_LATER = 1,		/* look again later */
+	DROP_READY = 2		/* (within drop_take) go on */
 };
 
 static struct dropfile	*drop_files;
@@ -280,20 +288,17 @@ drop_reject(int dfd, const char *slug, const char *name, const char *why)
 }
 
 /*
- * Read a sidecar NAME.csv.json of the folder dfd into m (its options)
- * and *uploader; *sb is the file read. The options are those of the
- * upload form: flow, tags, workflow, on_existing, dnt, override_owners;
- * and uploader, an email. -1 with *why (for people) if it is not right.
+ * Read a sidecar NAME.csv.json of the folder dfd into m (its options) and
+ * *uploader, as options_sidecar reads it; *sb is the file read. -1 with
+ * *why (for people) if it is not right.
  */
 static int
 drop_sidecar(int dfd, const char *name, struct manifest *m,
     char **uploader, char **why, struct stat *sb)
 {
-	json_object	*o = NULL, *v;
-	char		*text = NULL, *err = NULL;
-	const char	*k, *s;
+	char		*text = NULL;
 	ssize_t		 n;
-	size_t		 len = 0, i;
+	size_t		 len = 0;
 	int		 fd, r = -1;
 
 	if ((fd = openat(dfd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
@@ -313,73 +318,8 @@ drop_sidecar(int dfd, const char *name, struct manifest *m,
 		goto out;
 	}
 	text[len] = '\0';
-	if ((o = json_tokener_parse(text)) == NULL ||
-	    !json_object_is_type(o, json_type_object)) {
-		xasprintf(why, "The sidecar is not a JSON object");
-		goto out;
-	}
-	/* Each option through options.c, as the web form's and the CLI's:
-	 * JSON strings as given, yes/no as true or false, tags a list. */
-	json_object_object_foreach(o, key, val) {
-		k = key;
-		v = val;
-		s = json_object_is_type(v, json_type_string) ?
-		    json_object_get_string(v) : NULL;
-		if (strcmp(k, "uploader") == 0 && s != NULL) {
-			free(*uploader);
-			*uploader = xstrdup(s);
-			continue;
-		}
-		if (strcmp(k, "tags") == 0 &&
-		    json_object_is_type(v, json_type_array)) {
-			for (i = 0; i < json_object_array_length(v); i++) {
-				json_object *t = json_object_array_get_idx(v, i);
-
-				if (!json_object_is_type(t, json_type_string)) {
-					xasprintf(why, "In the sidecar, tags "
-					    "must be a list of names");
-					goto out;
-				}
-				if (options_set(m, "tags",
-				    json_object_get_string(t), &err) == -1)
-					goto bad;
-			}
-			continue;
-		}
-		if (strcmp(k, "mapping") == 0 &&
-		    json_object_is_type(v, json_type_object)) {
-			if (options_set(m, "mapping",
-			    json_object_to_json_string_ext(v,
-			    JSON_C_TO_STRING_PLAIN |
-			    JSON_C_TO_STRING_NOSLASHESCAPE), &err) == -1)
-				goto bad;
-			continue;
-		}
-		if (json_object_is_type(v, json_type_boolean))
-			s = json_object_get_boolean(v) ? "true" : "false";
-		if (s == NULL || strcmp(k, "tags") == 0) {
-			xasprintf(why, "The sidecar has \"%.40s\", which is not "
-			    "an option (or not of the right type); the options "
-			    "are uploader, flow, tags, workflow, on_existing, "
-			    "dnt, override_owners, mapping and encoding", k);
-			goto out;
-		}
-		if (options_set(m, k, s, &err) == -1)
-			goto bad;
-		/* A flow the sidecar names sets on_existing's default
-		 * again, unless the sidecar names that too. */
-		if (strcmp(k, "flow") == 0 &&
-		    !json_object_object_get_ex(o, "on_existing", NULL))
-			m->existing_given = 0;
-	}
-	r = 0;
-	goto out;
-
-bad:
-	xasprintf(why, "In the sidecar: %s", err);
+	r = options_sidecar(m, text, uploader, why);
 out:
-	free(err);
-	json_object_put(o);
 	free(text);
 	return (r);
 }
@@ -450,14 +390,11 @@ out:
  * if it is not a CSV file.
  */
 static int
-drop_check_file(int dfd, const struct dropfile *f, const char **why)
+drop_check_file(int dfd, const struct dropfile *f, char **why)
 {
 	struct stat	 sb;
-	char		 buf[65536];
-	ssize_t		 n;
-	off_t		 off = 0;
-	struct sniff	 sn;
-	int		 fd, r = -1;
+	char		 buf[2];
+	int		 fd, r;
 
 	if ((fd = openat(dfd, f->name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK |
 	    O_CLOEXEC)) == -1)
@@ -485,17 +422,16 @@ drop_check_file(int dfd, const struct dropfile *f, const char **why)
 		close(fd);
 		return (1);
 	}
-	sniff_init(&sn);
-	while ((n = pread(fd, buf, sizeof buf, off)) > 0) {
-		if (sniff_feed(&sn, buf, n, why) == -1)
-			goto out;
-		off += n;
+	switch (submit_sniff_fd(fd, why)) {
+	case SUBMIT_OK:
+		r = 0;
+		break;
+	case SUBMIT_NOT_CSV:
+		r = -1;
+		break;
+	default:
+		r = 1;
 	}
-	if (n == 0 && sniff_end(&sn, why) == -1)
-		goto out;
-	r = n == 0 ? 0 : 1;
-
-out:
 	close(fd);
 	return (r);
 }
@@ -601,15 +537,15 @@ out:
 	return (r);
 }
 
-/* Is the file adopted into d as NAME the file dev/ino that was read? */
+/* Is the file adopted into drop id as NAME the file dev/ino that was read? */
 static int
-drop_adopted(const struct drop *d, const char *name, dev_t dev, ino_t ino)
+drop_adopted(const char *id, const char *name, dev_t dev, ino_t ino)
 {
 	struct stat	 sb;
 	char		*p;
 	int		 r;
 
-	p = spool_path(conf.spool_dir, "tmp", spool_drop_id(d), name);
+	p = spool_path(conf.spool_dir, "tmp", id, name);
 	r = fstatat(AT_FDCWD, p, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISREG(sb.st_mode) && sb.st_dev == dev && sb.st_ino == ino;
 	free(p);
@@ -617,146 +553,192 @@ drop_adopted(const struct drop *d, const char *name, dev_t dev, ino_t ino)
 }
 
 /*
- * Take a settled CSV file of the folder dfd: options, then adopt it into
- * the spool as a new drop. 0 when it was taken or rejected (or vanished,
- * or left in place), 1 to look again later, -1 on a database error.
+ * Is the settled file f whole and plain text? DROP_READY if so;
+ * DROP_TAKEN if it was rejected (not CSV, or cut off and held too long);
+ * DROP_LATER to look again.
  */
-static int
-drop_take(MYSQL *db, int dfd, struct dropfile *f, time_t now)
+static enum drop_rc
+drop_ready(int dfd, struct dropfile *f, time_t now)
 {
-	struct manifest	 m;
-	struct drop	*d;
-	const char	*from[2], *names[2] = { "data.csv", "sidecar.json" };
-	const char	*what;
-	char		*side, *rel = NULL, *srel = NULL;
-	char		*uploader = NULL, *why = NULL, *cause = NULL;
-	long long	 ws, uid;
-	int		 editor = 0, r = 1, c, has_side;
-	struct stat	 sb, ssb;
+	char	*what = NULL, *why;
 
-	memset(&m, 0, sizeof m);
-	xasprintf(&side, "%s.json", f->name);
-
-	if ((c = drop_check_file(dfd, f, &what)) == -1) {
-		xasprintf(&why, "This is not a CSV file: it looks like %s", what);
+	switch (drop_check_file(dfd, f, &what)) {
+	case -1:
+		xasprintf(&why, "This is not a CSV file: it looks like %s",
+		    what);
 		drop_reject(dfd, f->slug, f->name, why);
-		r = 0;
-		goto out;
-	}
-	if (c == 1) {
+		free(why);
+		free(what);
+		return (DROP_TAKEN);
+	case 1:
 		if (f->held == 0)
 			f->held = now;
-		if (now - f->held >= (time_t)conf.drop_hold) {
-			drop_reject(dfd, f->slug, f->name, "The file does not "
-			    "end with a line break, so it looks like an upload "
-			    "that was cut off. Upload it again, whole.");
-			r = 0;
-		}
-		goto out;
+		if (now - f->held < (time_t)conf.drop_hold)
+			return (DROP_LATER);
+		drop_reject(dfd, f->slug, f->name, "The file does not end "
+		    "with a line break, so it looks like an upload that was "
+		    "cut off. Upload it again, whole.");
+		return (DROP_TAKEN);
 	}
+	return (DROP_READY);
+}
 
-	/* A sidecar is used when it is there, and settled too. */
-	has_side = fstatat(dfd, side, &sb, AT_SYMLINK_NOFOLLOW) == 0;
-	if (has_side && (!S_ISREG(sb.st_mode) ||
-	    time(NULL) - sb.st_mtime < (time_t)conf.drop_settle))
-		goto out;
+/*
+ * The options of f in the workspace ws: the folder's defaults, its
+ * sidecar (side, or NULL; *ssb is the file read), checked as every entry's
+ * are (submit_check). DROP_READY; DROP_TAKEN if f was rejected; DROP_DB.
+ */
+static enum drop_rc
+drop_options(MYSQL *db, long long ws, int dfd, const struct dropfile *f,
+    const char *side, struct manifest *m, struct stat *ssb)
+{
+	char		*why = NULL, *cause = NULL;
+	enum drop_rc	 r = DROP_TAKEN;
 
-	if ((ws = auth_workspace_id(db, f->slug)) == -1) {
-		r = -1;
+	if (drop_defaults(db, ws, m, &m->uploader) == -1)
+		return (DROP_DB);
+	if (side != NULL && drop_sidecar(dfd, side, m, &m->uploader, &why,
+	    ssb) == -1)
+		goto reject;
+	m->file_name = options_file_name(f->name);
+	m->workspace = xstrdup(f->slug);
+	m->source = xstrdup("sftp");
+	switch (submit_check(db, ws, m, &cause)) {
+	case SUBMIT_OK:
+		r = DROP_READY;
 		goto out;
-	}
-	if (ws == 0) {
-		drop_reject(dfd, f->slug, f->name, "This folder belongs to no "
-		    "workspace; ask your administrator");
-		r = 0;
-		goto out;
-	}
-	switch (drop_continues(db, ws, dfd, f, &why)) {
-	case -1:
-		r = -1;
-		goto out;
-	case 1:
-		log_warnx("drop/%s/%s: %s", f->slug, f->name, why);
-		drop_reject(dfd, f->slug, f->name, why);
-		r = 0;
-		goto out;
-	}
-	if (drop_defaults(db, ws, &m, &uploader) == -1) {
-		r = -1;
-		goto out;
-	}
-	if (has_side && drop_sidecar(dfd, side, &m, &uploader, &why,
-	    &ssb) == -1) {
-		drop_reject(dfd, f->slug, f->name, why);
-		r = 0;
-		goto out;
-	}
-	m.file_name = options_file_name(f->name);
-	if (options_finish(&m, &cause) == -1) {
+	case SUBMIT_BAD_OPTION:
 		xasprintf(&why, "In the sidecar: %s", cause);
-		drop_reject(dfd, f->slug, f->name, why);
-		r = 0;
+		break;
+	case SUBMIT_NO_USER:
+		if (m->uploader == NULL)
+			why = xstrdup("The workspace has no editor to import "
+			    "this file as; name one as uploader in a sidecar");
+		else
+			xasprintf(&why, "The uploader %.254s is not a user "
+			    "of this workspace", m->uploader);
+		break;
+	case SUBMIT_NOT_EDITOR:
+		xasprintf(&why, "The uploader %.254s is not an editor of this "
+		    "workspace", m->uploader);
+		break;
+	case SUBMIT_NO_WORKFLOW:
+		xasprintf(&why, "The workflow \"%s\" does not exist in this "
+		    "workspace", m->workflow);
+		break;
+	default:
+		r = DROP_DB;
 		goto out;
 	}
-	if (uploader == NULL) {
-		drop_reject(dfd, f->slug, f->name, "The workspace has no "
-		    "editor to import this file as; name one as uploader in a "
-		    "sidecar");
-		r = 0;
-		goto out;
-	}
-	if ((uid = auth_user_id(db, ws, uploader, &editor)) == -1) {
-		r = -1;
-		goto out;
-	}
-	if (uid == 0 || !editor) {
-		xasprintf(&why, "The uploader %.254s is not %s of this "
-		    "workspace", uploader, uid == 0 ? "a user" : "an editor");
-		drop_reject(dfd, f->slug, f->name, why);
-		r = 0;
-		goto out;
-	}
+reject:
+	drop_reject(dfd, f->slug, f->name, why);
+out:
+	free(why);
+	free(cause);
+	return (r);
+}
+
+/*
+ * Adopt f (and its sidecar, if has_side: the file ssb) into the spool and
+ * queue it with the options m. DROP_TAKEN when queued (or taken by
+ * another watcher), DROP_LATER if it must be looked at again.
+ */
+static enum drop_rc
+drop_queue(MYSQL *db, const struct dropfile *f, struct manifest *m,
+    int has_side, const struct stat *ssb)
+{
+	const char	*from[2], *names[2] = { "data.csv", "sidecar.json" };
+	struct submit	*sub;
+	char		*rel, *srel, *cause = NULL;
+	enum drop_rc	 r = DROP_LATER;
 
 	xasprintf(&rel, "drop/%s/%s", f->slug, f->name);
 	xasprintf(&srel, "drop/%s/%s.json", f->slug, f->name);
 	from[0] = rel;
 	from[1] = srel;
-	if ((d = spool_adopt(conf.spool_dir, from, names, has_side ? 2 : 1,
+	if ((sub = submit_adopt(from, names, has_side ? 2 : 1,
 	    &cause)) == NULL) {
 		if (errno != ENOENT)
 			log_warnx("%s: %s", rel, cause);
-		r = errno == ENOENT ? 0 : 1;	/* ENOENT: taken by another */
+		else
+			r = DROP_TAKEN;		/* by another */
 		goto out;
 	}
 	/* What was checked and read above must be what was taken: a file
 	 * swapped in under the name meanwhile goes back, to be looked at
 	 * again. */
-	if (!drop_adopted(d, names[0], f->dev, f->ino) || (has_side &&
-	    !drop_adopted(d, names[1], ssb.st_dev, ssb.st_ino))) {
+	if (!drop_adopted(submit_id(sub), names[0], f->dev, f->ino) ||
+	    (has_side && !drop_adopted(submit_id(sub), names[1], ssb->st_dev,
+	    ssb->st_ino))) {
 		log_warnx("%s: %s changed while it was taken; given back",
-		    spool_drop_id(d), rel);
-		spool_abort(d);
+		    submit_id(sub), rel);
+		submit_abort(sub);
 		goto out;
 	}
-	m.workspace = xstrdup(f->slug);
-	m.uploader = uploader;
-	uploader = NULL;
-	m.source = xstrdup("sftp");
-	log_info("%s: taking %s", spool_drop_id(d), rel);
-	if (spool_commit(d, &m, &cause) == -1) {
+	log_info("%s: taking %s", submit_id(sub), rel);
+	if (submit_commit(sub, db, m, &cause) != SUBMIT_OK) {
 		log_warnx("%s: %s", rel, cause);
 		goto out;
 	}
-	log_info("%s: queued as %s", rel, m.id);
-	r = 0;
-
+	log_info("%s: queued as %s", rel, m->id);
+	r = DROP_TAKEN;
 out:
-	manifest_clear(&m);
-	free(uploader);
-	free(why);
 	free(cause);
 	free(rel);
 	free(srel);
+	return (r);
+}
+
+/*
+ * Take a settled CSV file of the folder dfd: options, then adopt it into
+ * the spool as a new drop (submit.c, as every entry).
+ */
+static enum drop_rc
+drop_take(MYSQL *db, int dfd, struct dropfile *f, time_t now)
+{
+	struct manifest	 m;
+	struct stat	 sb, ssb;
+	char		*side, *why = NULL;
+	long long	 ws;
+	enum drop_rc	 r;
+	int		 has_side;
+
+	memset(&m, 0, sizeof m);
+	xasprintf(&side, "%s.json", f->name);
+	if ((r = drop_ready(dfd, f, now)) != DROP_READY)
+		goto out;
+	/* A sidecar is used when it is there, and settled too. */
+	r = DROP_LATER;
+	has_side = fstatat(dfd, side, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+	if (has_side && (!S_ISREG(sb.st_mode) ||
+	    time(NULL) - sb.st_mtime < (time_t)conf.drop_settle))
+		goto out;
+
+	r = DROP_DB;
+	if ((ws = auth_workspace_id(db, f->slug)) == -1)
+		goto out;
+	r = DROP_TAKEN;
+	if (ws == 0) {
+		drop_reject(dfd, f->slug, f->name, "This folder belongs to no "
+		    "workspace; ask your administrator");
+		goto out;
+	}
+	switch (drop_continues(db, ws, dfd, f, &why)) {
+	case -1:
+		r = DROP_DB;
+		goto out;
+	case 1:
+		log_warnx("drop/%s/%s: %s", f->slug, f->name, why);
+		drop_reject(dfd, f->slug, f->name, why);
+		goto out;
+	}
+	if ((r = drop_options(db, ws, dfd, f, has_side ? side : NULL, &m,
+	    &ssb)) != DROP_READY)
+		goto out;
+	r = drop_queue(db, f, &m, has_side, &ssb);
+out:
+	manifest_clear(&m);
+	free(why);
 	free(side);
 	return (r);
 }
@@ -902,12 +884,12 @@ drop_folder(MYSQL *db, int topfd, const char *slug, time_t now, int *wait)
 		}
 		if (db == NULL)
 			continue;
-		if ((r = drop_take(db, dfd, f, now)) == -1) {
+		if ((r = drop_take(db, dfd, f, now)) == DROP_DB) {
 			closedir(dir);
 			close(dfd);
 			return (-1);
 		}
-		if (r == 0)
+		if (r == DROP_TAKEN)
 			taken++;
 		else {
 			/* Held: look again a settle period later. */

@@ -1,7 +1,8 @@
 /*
  * src/spool/: the drop protocol and the file in a drop: the spool's
  * directories, the status file, SFTP drop folders, preparing a drop's
- * file to read as UTF-8, and the preview of its head.
+ * file to read as UTF-8, the preview of its head, and the one way in
+ * (submit.c) of every entry.
  */
 #ifndef SPOOL_H
 #define SPOOL_H
@@ -137,6 +138,33 @@ struct json_object *preview_file(MYSQL *, long long, const char *, enum flow,
 struct json_object *preview_notes(const struct prepared *, const struct colmap *,
 		     int);
 int		 preview_cut(const char *, int);
+
+/* submit.c: one way in, for the web, the CLI and SFTP drops */
+enum submit_rc {
+	SUBMIT_OK = 0,
+	SUBMIT_BAD_OPTION,	/* an option is wrong: *cause says which */
+	SUBMIT_NO_USER,		/* the uploader is no user of the workspace */
+	SUBMIT_NOT_EDITOR,	/* the uploader may only view */
+	SUBMIT_NO_WORKFLOW,	/* no such workflow in the workspace */
+	SUBMIT_NOT_CSV,		/* *cause: what the file looks like */
+	SUBMIT_NO_SPACE,	/* the spool would keep less than min_free */
+	SUBMIT_STORE,		/* the spool failed (*cause from commit) */
+	SUBMIT_READ,		/* the file could not be read: errno */
+	SUBMIT_DB		/* a database error */
+};
+struct submit;
+enum submit_rc	 submit_check(MYSQL *, long long, struct manifest *, char **);
+struct submit	*submit_begin(char **);
+struct submit	*submit_adopt(const char *const *, const char *const *, size_t,
+		     char **);
+const char	*submit_id(const struct submit *);
+enum submit_rc	 submit_write(struct submit *, const void *, size_t, char **);
+enum submit_rc	 submit_end(struct submit *, char **);
+enum submit_rc	 submit_stream(struct submit *, int, char **);
+enum submit_rc	 submit_sniff_fd(int, char **);
+enum submit_rc	 submit_commit(struct submit *, MYSQL *, struct manifest *,
+		     char **);
+void		 submit_abort(struct submit *);
 
 /* drop.c */
 void		 drop_watch(int);

@@ -2,9 +2,10 @@
  * POST /api/imports: a multipart upload streamed straight into the spool.
  *
  * The body is read in chunks and fed to the multipart parser; the `file`
- * part goes to spool_write as it arrives, so memory stays constant
- * whatever the size. Form fields are small and capped. Nothing reaches
- * incoming/ unless the whole body arrived and the file looks like CSV.
+ * part goes to submit_write as it arrives, so memory stays constant
+ * whatever the size. Form fields are small and capped, and go to
+ * options.c. Nothing reaches incoming/ unless the whole body arrived and
+ * the file looks like CSV (submit.c: the one way in of every entry).
  */
 #include <ctype.h>
 #include <errno.h>
@@ -17,17 +18,15 @@
 
 #define UPLOAD_FIELD_MAX	OPTIONS_MAPPING_MAX	/* a mapping's JSON */
 #define UPLOAD_CHUNK		65536
-#define UPLOAD_NAME_MAX		200	/* bytes of a client's file name kept */
 
 struct upload {
 	struct http	*h;
-	struct drop	*drop;
+	struct submit	*sub;		/* the drop being written */
 	struct manifest	 m;
 	int		 in_file;	/* inside the file part */
 	int		 have_file;
 	char		*field;		/* name of the field being read */
 	struct buf	 value;
-	struct sniff	 sn;
 	int		 status;	/* error to answer, 0 if none */
 	const char	*code;
 	const char	*why;
@@ -131,11 +130,48 @@ upload_begin(void *arg, const char *name, const char *filename,
 	return (0);
 }
 
+/* The answer for what submit_* refused (SUBMIT_STORE: logged). */
+static void
+upload_submit_refuse(struct upload *u, enum submit_rc rc, const char *cause)
+{
+	switch (rc) {
+	case SUBMIT_OK:
+		break;
+	case SUBMIT_NOT_CSV:
+		upload_not_csv(u, cause);
+		break;
+	case SUBMIT_BAD_OPTION:
+		snprintf(u->msg, sizeof u->msg, "%s", cause);
+		upload_refuse(u, 400, "bad_option", u->msg);
+		break;
+	case SUBMIT_NO_WORKFLOW:
+		upload_refuse(u, 400, "unknown_workflow",
+		    "That workflow does not exist in this workspace");
+		break;
+	case SUBMIT_NO_SPACE:
+		upload_no_space(u);
+		break;
+	case SUBMIT_DB:
+	case SUBMIT_NO_USER:
+	case SUBMIT_NOT_EDITOR:
+		upload_refuse(u, 503, "unavailable", "Try again in a moment");
+		break;
+	case SUBMIT_STORE:
+	case SUBMIT_READ:
+		if (cause != NULL)
+			log_warnx("upload: %s", cause);
+		upload_refuse(u, 503, "unavailable",
+		    "The file could not be stored; try again");
+		break;
+	}
+}
+
 static int
 upload_data(void *arg, const char *p, size_t len)
 {
 	struct upload	*u = arg;
-	const char	*why;
+	char		*cause = NULL;
+	enum submit_rc	 rc;
 
 	if (!u->in_file) {
 		if (buf_add(&u->value, p, len) == -1) {
@@ -145,55 +181,32 @@ upload_data(void *arg, const char *p, size_t len)
 		}
 		return (0);
 	}
-	if (sniff_feed(&u->sn, p, len, &why) == -1)
-		goto refuse;
-	if (spool_write(u->drop, p, len) == -1) {
-		if (spool_free_space(conf.spool_dir, 0) == -1 &&
-		    errno == ENOSPC)
-			upload_no_space(u);
-		else
-			upload_refuse(u, 503, "unavailable",
-			    "The file could not be stored; try again");
-		return (-1);
-	}
-	return (0);
-
-refuse:
-	upload_not_csv(u, why);
-	return (-1);
+	rc = submit_write(u->sub, p, len, &cause);
+	upload_submit_refuse(u, rc, cause);
+	free(cause);
+	return (rc == SUBMIT_OK ? 0 : -1);
 }
-
-/* The form's options go to options.c, as the CLI's and a sidecar's do;
- * other fields are not ours and are let be. */
-static const char *const upload_optnames[] = {
-	"flow", "tags", "tags[]", "workflow", "on_existing", "dnt",
-	"override_owners", "mapping", "encoding"
-};
 
 static int
 upload_end(void *arg)
 {
 	struct upload	*u = arg;
-	const char	*why;
 	char		*err = NULL;
-	size_t		 i;
+	enum submit_rc	 rc;
 	int		 r = 0;
 
 	if (u->in_file) {
 		u->in_file = 0;
-		if (sniff_end(&u->sn, &why) == -1) {
-			upload_not_csv(u, why);
-			return (-1);
-		}
-		return (0);
+		rc = submit_end(u->sub, &err);
+		upload_submit_refuse(u, rc, err);
+		free(err);
+		return (rc == SUBMIT_OK ? 0 : -1);
 	}
-	for (i = 0; i < sizeof upload_optnames / sizeof upload_optnames[0]; i++)
-		if (strcmp(u->field, upload_optnames[i]) == 0)
-			break;
-	if (i < sizeof upload_optnames / sizeof upload_optnames[0] &&
+	/* The form's options go to options.c, as the CLI's and a sidecar's
+	 * do; other fields are not ours and are let be. */
+	if (options_find(u->field) != NULL &&
 	    options_set(&u->m, u->field, buf_str(&u->value), &err) == -1) {
-		snprintf(u->msg, sizeof u->msg, "%s", err);
-		upload_refuse(u, 400, "bad_option", u->msg);
+		upload_submit_refuse(u, SUBMIT_BAD_OPTION, err);
 		r = -1;
 	}
 	free(err);
@@ -202,140 +215,135 @@ upload_end(void *arg)
 	return (r);
 }
 
-/* The options' defaults and limits, and the workflow, which must be one
- * of the workspace's; -1 (refused) if wrong. */
-static int
-upload_options(struct upload *u)
+/*
+ * What is refused before the body is read: too many imports this hour
+ * (upload_rate), too large, not a form, no room in the spool. The form's
+ * boundary, or NULL (refused).
+ */
+static char *
+upload_limits(struct upload *u)
 {
-	char	*err = NULL;
+	struct http	*h = u->h;
+	char		*boundary;
 
-	if (options_finish(&u->m, &err) == -1) {
-		snprintf(u->msg, sizeof u->msg, "%s", err);
-		free(err);
-		upload_refuse(u, 400, "bad_option", u->msg);
-		return (-1);
-	}
-	switch (imports_workflow(u->h->db, u->h->se.workspace_id,
-	    u->m.workflow)) {
-	case -1:
+	if ((u->retry_after = upload_rate_wait(h)) == -1) {
 		upload_refuse(u, 503, "unavailable", "Try again in a moment");
-		return (-1);
-	case -2:
-		upload_refuse(u, 400, "unknown_workflow",
-		    "That workflow does not exist in this workspace");
-		return (-1);
+		return (NULL);
 	}
-	return (0);
-}
-
-void
-upload_post(struct http *h)
-{
-	static const struct multipart_cb cb = {
-		upload_begin, upload_data, upload_end
-	};
-	struct upload		 u;
-	struct multipart	*mp = NULL;
-	json_object		*o;
-	char			*boundary = NULL, *cause = NULL, *url;
-	char			*chunk = NULL;
-	long long		 total = 0;
-	int			 n;
-
-	memset(&u, 0, sizeof u);
-	sniff_init(&u.sn);
-	u.h = h;
-	buf_init(&u.value, UPLOAD_FIELD_MAX);
-
-	/* One account cannot queue imports without end (upload_rate). */
-	if ((u.retry_after = upload_rate_wait(h)) == -1) {
-		upload_refuse(&u, 503, "unavailable", "Try again in a moment");
-		goto out;
-	}
-	if (u.retry_after > 0) {
-		snprintf(u.msg, sizeof u.msg, "You have started %u imports in "
+	if (u->retry_after > 0) {
+		snprintf(u->msg, sizeof u->msg, "You have started %u imports in "
 		    "the last hour, the most allowed: try again in %lld "
-		    "minute%s", conf.upload_rate, (u.retry_after + 59) / 60,
-		    u.retry_after > 60 ? "s" : "");
-		upload_refuse(&u, 429, "too_many_imports", u.msg);
-		goto out;
+		    "minute%s", conf.upload_rate, (u->retry_after + 59) / 60,
+		    u->retry_after > 60 ? "s" : "");
+		upload_refuse(u, 429, "too_many_imports", u->msg);
+		return (NULL);
 	}
 	if (h->content_length > conf.max_upload) {
-		upload_refuse(&u, 413, "too_large", "The file is larger than "
+		upload_refuse(u, 413, "too_large", "The file is larger than "
 		    "this server accepts");
-		goto out;
+		return (NULL);
 	}
-	boundary = multipart_boundary(http_param(h, "CONTENT_TYPE"));
-	if (boundary == NULL) {
-		upload_refuse(&u, 400, "bad_request",
+	if ((boundary = multipart_boundary(http_param(h,
+	    "CONTENT_TYPE"))) == NULL) {
+		upload_refuse(u, 400, "bad_request",
 		    "Send the file as multipart/form-data");
-		goto out;
+		return (NULL);
 	}
 	/* Refuse at once what the spool has no room for, rather than
 	 * after the client sent it all. */
 	if (spool_free_space(conf.spool_dir, h->content_length > 0 ?
 	    h->content_length : 0) == -1) {
 		if (errno == ENOSPC) {
-			upload_no_space(&u);
-			goto out;
+			upload_no_space(u);
+			free(boundary);
+			return (NULL);
 		}
 		log_warn("upload: free space of %s", conf.spool_dir);
 	}
-	if ((u.drop = spool_begin(conf.spool_dir, &cause)) == NULL) {
-		log_warnx("upload: %s", cause);
-		upload_refuse(&u, 503, "unavailable",
-		    "The file could not be stored; try again");
-		goto out;
-	}
-	mp = multipart_create(boundary, &cb, &u);
+	return (boundary);
+}
+
+/* Read the body through the multipart parser: the file into the drop,
+ * the fields into the options. -1 if refused. */
+static int
+upload_body(struct upload *u, const char *boundary)
+{
+	static const struct multipart_cb cb = {
+		upload_begin, upload_data, upload_end
+	};
+	struct multipart	*mp;
+	char			*chunk;
+	long long		 total = 0;
+	int			 n, r = -1;
+
+	mp = multipart_create(boundary, &cb, u);
 	chunk = xmalloc(UPLOAD_CHUNK);
-	while ((n = http_read(h, chunk, UPLOAD_CHUNK)) > 0) {
+	while ((n = http_read(u->h, chunk, UPLOAD_CHUNK)) > 0) {
 		total += n;
 		if (total > conf.max_upload) {
-			upload_refuse(&u, 413, "too_large", "The file is larger "
+			upload_refuse(u, 413, "too_large", "The file is larger "
 			    "than this server accepts");
 			goto out;
 		}
 		if (multipart_feed(mp, chunk, n) == -1) {
-			upload_refuse(&u, 400, "bad_request",
+			upload_refuse(u, 400, "bad_request",
 			    multipart_error(mp));
 			goto out;
 		}
 	}
-	if (n == -1 && h->too_slow) {
-		upload_refuse(&u, 408, "too_slow", "The file arrived too slowly; "
+	if (n == -1 && u->h->too_slow) {
+		upload_refuse(u, 408, "too_slow", "The file arrived too slowly; "
 		    "try again on a faster connection");
 		goto out;
 	}
 	if (multipart_finish(mp) == -1) {
-		upload_refuse(&u, 400, "bad_request",
+		upload_refuse(u, 400, "bad_request",
 		    "The upload is incomplete");
 		goto out;
 	}
-	if (!u.have_file) {
-		upload_refuse(&u, 400, "no_file", "Choose a CSV file to import");
+	if (!u->have_file) {
+		upload_refuse(u, 400, "no_file", "Choose a CSV file to import");
 		goto out;
 	}
-	if (upload_options(&u) == -1)
-		goto out;
+	r = 0;
+out:
+	multipart_free(mp);
+	free(chunk);
+	return (r);
+}
 
+void
+upload_post(struct http *h)
+{
+	struct upload		 u;
+	json_object		*o;
+	char			*boundary = NULL, *cause = NULL, *url;
+	enum submit_rc		 rc;
+
+	memset(&u, 0, sizeof u);
+	u.h = h;
+	buf_init(&u.value, UPLOAD_FIELD_MAX);
+
+	if ((boundary = upload_limits(&u)) == NULL)
+		goto out;
+	if ((u.sub = submit_begin(&cause)) == NULL) {
+		upload_submit_refuse(&u, SUBMIT_STORE, cause);
+		goto out;
+	}
+	if (upload_body(&u, boundary) == -1)
+		goto out;
 	u.m.workspace = xstrdup(h->se.workspace);
 	u.m.uploader = xstrdup(h->se.email);
 	u.m.source = xstrdup("web");
-	if (spool_commit(u.drop, &u.m, &cause) == -1) {
-		u.drop = NULL;
-		log_warnx("upload: %s", cause);
-		upload_refuse(&u, 503, "unavailable",
-		    "The file could not be stored; try again");
+	if ((rc = submit_check(h->db, h->se.workspace_id, &u.m,
+	    &cause)) == SUBMIT_OK) {
+		rc = submit_commit(u.sub, h->db, &u.m, &cause);
+		u.sub = NULL;
+	}
+	if (rc != SUBMIT_OK) {
+		upload_submit_refuse(&u, rc, cause);
 		goto out;
 	}
-	u.drop = NULL;
-	free(cause);
-	cause = NULL;
-	/* The watcher registers the import too; this makes it listed as
-	 * queued at once. */
-	if (imports_register(h->db, &u.m, &cause) == -1)
-		log_warnx("%s: register: %s", u.m.id, cause);
 	log_info("%s: queued %s (%lld bytes) for %s", u.m.id, u.m.file_name,
 	    u.m.size, u.m.workspace);
 
@@ -356,9 +364,7 @@ out:
 		else
 			http_error(h, u.status, u.code, u.why);
 	}
-	spool_abort(u.drop);
-	multipart_free(mp);
-	free(chunk);
+	submit_abort(u.sub);
 	free(boundary);
 	free(cause);
 	free(u.field);

@@ -119,6 +119,65 @@ test_refused(void **state)
 	}
 }
 
+/* The options of a manifest are read by options.c's table, with the
+ * manifest's own words for a member of the wrong type. */
+static void
+test_options_table(void **state)
+{
+	static const struct {
+		const char	*member;
+		const char	*why;
+	} cases[] = {
+		{ "\"workflow\":true", "manifest: workflow is not a string" },
+		{ "\"encoding\":{}", "manifest: encoding is not a string" },
+		{ "\"mapping\":[]", "manifest: mapping is not an object" },
+		{ "\"override_owners\":\"no\"",
+		    "manifest: override_owners is not true or false" },
+		{ "\"flow\":1", "manifest: flow is not a string" },
+		{ "\"encoding\":\"KLINGON-8\"", "manifest: \"KLINGON-8\" is "
+		    "not an encoding" },
+		{ "\"workflow\":\"a\\u0001b\"",
+		    "manifest: The workflow is not plain text" },
+	};
+	struct manifest	 m;
+	char		*text, *cause;
+	size_t		 i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		xasprintf(&text, "{\"version\":1,\"workspace\":\"w\","
+		    "\"uploader\":\"u@x.io\",%s}", cases[i].member);
+		cause = NULL;
+		if (manifest_decode(&m, text, &cause) != -1)
+			fail_msg("accepted: %s", text);
+		if (strncmp(cause, cases[i].why, strlen(cases[i].why)) != 0)
+			fail_msg("%s: cause [%s], want [%s]", text, cause,
+			    cases[i].why);
+		free(cause);
+		free(text);
+	}
+
+	/* Every option the table names is written and read back. */
+	memset(&m, 0, sizeof m);
+	assert_int_equal(manifest_decode(&m, "{\"version\":1,\"workspace\":"
+	    "\"w\",\"uploader\":\"u@x.io\",\"dnt\":1,\"override_owners\":"
+	    "false,\"on_existing\":\"duplicate\",\"encoding\":\"UTF-8\"}",
+	    &cause), 0);
+	assert_int_equal(m.dnt, 1);
+	assert_int_equal(m.override_owners, 0);
+	assert_int_equal(m.on_existing, EXISTING_DUPLICATE);
+	assert_int_equal(m.existing_given, 1);
+	assert_string_equal(m.encoding, "UTF-8");
+	text = manifest_encode(&m);
+	manifest_clear(&m);
+	assert_int_equal(manifest_decode(&m, text, &cause), 0);
+	assert_int_equal(m.dnt, 1);
+	assert_int_equal(m.on_existing, EXISTING_DUPLICATE);
+	assert_string_equal(m.encoding, "UTF-8");
+	assert_string_equal(m.workflow, "default");
+	free(text);
+	manifest_clear(&m);
+}
+
 int
 main(void)
 {
@@ -126,6 +185,7 @@ main(void)
 		cmocka_unit_test(test_round_trip),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_refused),
+		cmocka_unit_test(test_options_table),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "lib.h"
 
 /* n copies of s. */
@@ -213,6 +215,160 @@ test_file_name(void **state)
 	manifest_clear(&m);
 }
 
+/* The table names each option once: the form's aliases find it, each
+ * has its parser and its manifest member, and the CLI's flags are its. */
+static void
+test_table(void **state)
+{
+	const struct options_def	*d;
+	struct manifest			 m;
+	char				*why = NULL;
+	size_t				 n = 0;
+
+	for (d = options_table; d->name != NULL; d++, n++) {
+		assert_ptr_equal(options_find(d->name), d);
+		assert_non_null(d->set);
+		assert_non_null(d->encode);
+	}
+	assert_int_equal(n, 8);
+	assert_string_equal(options_find("tags[]")->name, "tags");
+	assert_string_equal(options_find("tag")->name, "tags");
+	assert_null(options_find("uploader"));
+	assert_string_equal(options_find("on_existing")->flag, "on-existing");
+	assert_string_equal(options_find("flow")->flag_value, "update");
+	assert_null(options_find("mapping")->flag);
+	/* a flag without argument sets what the table says */
+	memset(&m, 0, sizeof m);
+	d = options_find("dnt");
+	assert_int_equal(options_set(&m, d->name, d->flag_value, &why), 0);
+	assert_int_equal(m.dnt, 1);
+	manifest_clear(&m);
+}
+
+/* A sidecar: what it may say, and the words for what it may not. */
+static void
+test_sidecar(void **state)
+{
+	static const struct {
+		const char	*json;
+		const char	*why;	/* NULL: taken */
+	} cases[] = {
+		{ "{\"flow\":\"update\",\"tags\":[\"a\",\"b\"],\"dnt\":true,"
+		    "\"override_owners\":\"yes\",\"workflow\":\"W\"}", NULL },
+		{ "{\"tag\":\"one\"}", NULL },
+		{ "[1]", "The sidecar is not a JSON object" },
+		{ "{\"tags\":\"a\"}", "The sidecar has \"tags\", which is not "
+		    "an option (or not of the right type); the options are "
+		    "uploader, flow, tags, workflow, on_existing, dnt, "
+		    "override_owners, mapping and encoding" },
+		{ "{\"dnt\":1}", "The sidecar has \"dnt\"" },
+		{ "{\"tags\":[1]}", "In the sidecar, tags must be a list of "
+		    "names" },
+		{ "{\"color\":\"red\"}", "In the sidecar: \"color\" is not an "
+		    "option; the options are flow, tags, workflow, on_existing, "
+		    "dnt, override_owners, mapping and encoding" },
+		{ "{\"dnt\":\"maybe\"}", "In the sidecar: dnt must be true or "
+		    "false" },
+		{ "{\"flow\":true}", "In the sidecar: flow must be create or "
+		    "update" },
+	};
+	struct manifest	 m;
+	char		*why, *uploader;
+	size_t		 i;
+	int		 r;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		memset(&m, 0, sizeof m);
+		why = uploader = NULL;
+		r = options_sidecar(&m, cases[i].json, &uploader, &why);
+		if ((r == 0) != (cases[i].why == NULL))
+			fail_msg("%s: got %d (%s)", cases[i].json, r,
+			    why ? why : "");
+		if (cases[i].why != NULL && strncmp(why, cases[i].why,
+		    strlen(cases[i].why)) != 0)
+			fail_msg("%s: message [%s]", cases[i].json, why);
+		free(why);
+		free(uploader);
+		manifest_clear(&m);
+	}
+
+	/* The folder's on_existing gives way to a flow the sidecar names,
+	 * unless it names on_existing too; the uploader is kept apart. */
+	memset(&m, 0, sizeof m);
+	m.existing_given = 1;
+	uploader = NULL;
+	assert_int_equal(options_sidecar(&m, "{\"flow\":\"update\","
+	    "\"uploader\":\"ann@x.io\"}", &uploader, &why), 0);
+	assert_int_equal(options_finish(&m, &why), 0);
+	assert_int_equal(m.on_existing, EXISTING_UPDATE);
+	assert_string_equal(uploader, "ann@x.io");
+	assert_int_equal(m.dnt, 0);
+	free(uploader);
+	manifest_clear(&m);
+	m.existing_given = 1;
+	uploader = NULL;
+	assert_int_equal(options_sidecar(&m, "{\"flow\":\"update\","
+	    "\"on_existing\":\"skip\"}", &uploader, &why), 0);
+	assert_int_equal(options_finish(&m, &why), 0);
+	assert_int_equal(m.on_existing, EXISTING_SKIP);
+	manifest_clear(&m);
+}
+
+/* A manifest's members: of the type manifest_encode writes, or refused
+ * (OPTIONS_TYPE, OPTIONS_ITEM); a wrong value: OPTIONS_REFUSED. */
+static void
+test_json_strict(void **state)
+{
+	static const struct {
+		const char	*name;
+		const char	*json;
+		enum options_rc	 strict, lenient;
+	} cases[] = {
+		{ "dnt", "true", OPTIONS_OK, OPTIONS_OK },
+		{ "dnt", "1", OPTIONS_OK, OPTIONS_TYPE },
+		{ "dnt", "\"yes\"", OPTIONS_TYPE, OPTIONS_OK },
+		{ "workflow", "true", OPTIONS_TYPE, OPTIONS_OK },
+		{ "workflow", "\"W\"", OPTIONS_OK, OPTIONS_OK },
+		{ "flow", "\"merge\"", OPTIONS_REFUSED, OPTIONS_REFUSED },
+		{ "tags", "[\"a\",1]", OPTIONS_ITEM, OPTIONS_ITEM },
+		{ "tags", "\"a\"", OPTIONS_TYPE, OPTIONS_TYPE },
+		{ "mapping", "\"{}\"", OPTIONS_TYPE, OPTIONS_OK },
+		{ "mapping", "[]", OPTIONS_TYPE, OPTIONS_TYPE },
+		{ "encoding", "{}", OPTIONS_TYPE, OPTIONS_TYPE },
+	};
+	struct json_object	*v;
+	struct manifest		 m;
+	char			*why;
+	size_t			 i;
+	int			 flags, got, want;
+
+	for (i = 0; i < 2 * (sizeof cases / sizeof cases[0]); i++) {
+		flags = i % 2 ? 0 : OPTIONS_STRICT;
+		want = i % 2 ? cases[i / 2].lenient : cases[i / 2].strict;
+		memset(&m, 0, sizeof m);
+		why = NULL;
+		v = json_tokener_parse(cases[i / 2].json);
+		got = options_set_json(&m, cases[i / 2].name, v, flags, &why);
+		if (got != want)
+			fail_msg("%s=%s (%s): got %d, want %d", cases[i / 2].name,
+			    cases[i / 2].json, flags ? "strict" : "lenient",
+			    got, want);
+		json_object_put(v);
+		free(why);
+		manifest_clear(&m);
+	}
+
+	/* more tags than an import takes, written in a manifest */
+	memset(&m, 0, sizeof m);
+	v = json_object_new_array();
+	for (i = 0; i < OPTIONS_MAX_TAGS + 1; i++)
+		json_object_array_add(v, json_object_new_string("same"));
+	assert_int_equal(options_set_json(&m, "tags", v, OPTIONS_STRICT,
+	    &why), OPTIONS_TYPE);
+	json_object_put(v);
+	manifest_clear(&m);
+}
+
 int
 main(void)
 {
@@ -223,6 +379,9 @@ main(void)
 		cmocka_unit_test(test_finish_defaults),
 		cmocka_unit_test(test_manifest_checked),
 		cmocka_unit_test(test_file_name),
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_sidecar),
+		cmocka_unit_test(test_json_strict),
 	};
 
 	return (cmocka_run_group_tests(tests, NULL, NULL));
