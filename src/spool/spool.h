@@ -153,6 +153,8 @@ void		 status_clear(struct status *);
 /* prepare.c */
 int		 prepare_file(const char *, int, const char *, struct prepared *,
 		     char **);
+int		 prepare_import(const char *, const char *, const char *,
+		     long long, struct prepared *, char **);
 void		 prepare_clear(struct prepared *);
 int		 prepare_drop(const char *, const char *, struct prepared *);
 
