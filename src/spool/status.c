@@ -1,7 +1,11 @@
 /*
  * The status JSON of an import (status/ID.json): what the page, the CLI and
  * the task feed read. Written whole to a temporary name and renamed, so a
- * reader never sees half a file.
+ * reader never sees half a file. This file is its one owner: the only
+ * place its name is made (status_path) and the only encoder, whether of a
+ * whole status (status_write: the importer's, the queued one) or of a
+ * change to one that keeps what else it says (status_amend: the watcher
+ * giving up or waiting, restatus.c making it true from the database).
  */
 #include <sys/stat.h>
 

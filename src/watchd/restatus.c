@@ -7,14 +7,9 @@
  * with their rows and rewrites any that is missing or says otherwise,
  * keeping what only the file knows (the columns, the encoding).
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 

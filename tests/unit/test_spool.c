@@ -309,6 +309,48 @@ test_prepare_utf8(void **state)
 	free(data);
 }
 
+/* Bytes this process has read so far (read(2), pread(2)). */
+static long long
+rchar(void)
+{
+	FILE		*f;
+	char		 line[128];
+	long long	 n = -1;
+
+	assert_non_null(f = fopen("/proc/self/io", "r"));
+	while (fgets(line, sizeof line, f) != NULL)
+		if (sscanf(line, "rchar: %lld", &n) == 1)
+			break;
+	fclose(f);
+	assert_true(n >= 0);
+	return (n);
+}
+
+/* A UTF-8 file is read once for its checksum, its lines' encoding and
+ * its rows (and its head again: a few KiB). */
+static void
+test_prepare_once(void **state)
+{
+	struct prepared	 p;
+	char		*data, *dir, *cause, sha[65];
+	size_t		 len;
+	long long	 before, read;
+
+	data = rows(200000, 0, &len);
+	dir = file_dir(data, len);
+	sha_hex(data, len, sha);
+	before = rchar();
+	assert_int_equal(prepare_import(dir, NULL, sha, len, &p, &cause), 0);
+	read = rchar() - before;
+	assert_int_equal(p.rows, 200000);
+	close(p.fd);
+	prepare_clear(&p);
+	assert_true(read >= (long long)len);
+	assert_true(read < (long long)len + 256 * 1024);
+	free(dir);
+	free(data);
+}
+
 /* A file to convert: converted once, counted after; a change to the
  * original is found when it is converted, and when the converted copy
  * is read again (a resume). */
@@ -454,6 +496,8 @@ main(void)
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_recover, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_utf8, setup,
+		    teardown),
+		cmocka_unit_test_setup_teardown(test_prepare_once, setup,
 		    teardown),
 		cmocka_unit_test_setup_teardown(test_prepare_converted, setup,
 		    teardown),
