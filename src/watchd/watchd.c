@@ -369,7 +369,8 @@ watchd_listed(char **list, size_t n, const char *id)
 /* What a scan of incoming/ found (watchd_scan). */
 enum watchd_scan {
 	WATCHD_SCAN_OK,		/* every drop it could take was worked on */
-	WATCHD_SCAN_DB_AWAY	/* the database is away: back off */
+	WATCHD_SCAN_BACK_OFF	/* the database is away, or the spool cannot
+				 * be read: back off */
 };
 
 /*
@@ -390,7 +391,7 @@ watchd_scan(int *pause)
 	do {
 		worked = 0;
 		if (spool_scan(conf.spool_dir, &ids, &n) == -1)
-			return (WATCHD_SCAN_DB_AWAY);
+			return (WATCHD_SCAN_BACK_OFF);
 		for (i = 0; i < n; i++) {
 			/* A drop waiting out the database's trouble is
 			 * looked at when it is due. */
@@ -430,7 +431,7 @@ watchd_scan(int *pause)
 		free(busy[i]);
 	free(busy);
 	if (away)
-		return (WATCHD_SCAN_DB_AWAY);
+		return (WATCHD_SCAN_BACK_OFF);
 	if (nbusy > 0 && (wait == -1 || wait > 1000))
 		wait = 1000;
 	*pause = wait == -1 ? 0 : wait < 50 ? 50 : (int)wait;
@@ -550,7 +551,7 @@ watchd_round(int ifd, int *quiet)
 		if (restatus_scan(watchd_db) == -1)
 			watchd_disconnect();
 	}
-	if (sc == WATCHD_SCAN_DB_AWAY || r == -1) {
+	if (sc == WATCHD_SCAN_BACK_OFF || r == -1) {
 		*quiet = 1;
 		return (WATCHD_BACKOFF);
 	}
@@ -613,7 +614,7 @@ watchd_once(void)
 	drop_scan(watchd_db, &wait);
 	sc = watchd_scan(&wait);
 	watchd_disconnect();
-	return (sc == WATCHD_SCAN_DB_AWAY ? 1 : 0);
+	return (sc == WATCHD_SCAN_BACK_OFF ? 1 : 0);
 }
 
 /* Watch until told to stop: wake on an event or the round's timeout. */
