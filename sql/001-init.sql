@@ -157,9 +157,11 @@ CREATE TABLE workspace_settings (
   CONSTRAINT settings_workflow FOREIGN KEY (default_workflow_id) REFERENCES workflows (id)
 ) ENGINE=InnoDB;
 
--- Rows that were not created or updated, and warnings. Created and
--- updated rows are found through contacts.created_by_import and
--- updated_by_import instead, which keeps a million-row import lean.
+-- What became of an import's rows: here, the rows skipped or failed and
+-- the warnings; since 002 the updated rows too (with the key that matched
+-- them) and since 014 the unchanged ones. Created rows are not listed:
+-- contacts.created_by_import finds them, which keeps a million-row import
+-- lean. (migrate.c records versions, not checksums: comments may change.)
 CREATE TABLE import_rows (
   id          BIGINT UNSIGNED NOT NULL AUTO_INCREMENT PRIMARY KEY,
   import_id   VARCHAR(40) CHARACTER SET ascii NOT NULL,

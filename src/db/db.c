@@ -1,5 +1,8 @@
 /*
- * MariaDB access: one connection per process, prepared statements only.
+ * MariaDB access: prepared statements only, a connection per thread that
+ * talks to the database (never one shared by two): intake-fcgi's workers
+ * and the CLI have one each, the watcher one, and a running import adds
+ * its reader's and, with tags or a workflow, its linker's.
  * struct dbstmt wraps a MYSQL_STMT so that callers bind parameters by
  * position and read result columns as strings or integers, without the
  * MYSQL_BIND boilerplate at every call site.

@@ -311,13 +311,8 @@ spool_commit(struct drop *d, struct manifest *m, char **cause)
 	return (0);
 
 fail:
-	if (queued) {
-		char *sp;
-
-		xasprintf(&sp, "%s/status/%s.json", d->spool, d->id);
-		unlink(sp);
-		free(sp);
-	}
+	if (queued)
+		status_remove(d->spool, d->id);
 	free(p);
 	free(q);
 	free(text);
@@ -760,26 +755,33 @@ spool_drop_age(const char *dir, time_t now)
 	return (now - t);
 }
 
-/* Give back the files of a dead adoption (tmp/ID/origin, unlocked).
- * 1 if it was one, 0 if not, -1 if it is alive or a file could not be
- * given back. */
-static int
+/* What spool_recover_adopted found in a tmp/ drop. */
+enum spool_adopted {
+	SPOOL_ADOPTED_KEEP = -1,	/* alive, or a file could not be given
+					 * back: leave it */
+	SPOOL_ADOPTED_NOT = 0,		/* not an adoption */
+	SPOOL_ADOPTED_GIVEN = 1		/* a dead one: its files given back */
+};
+
+/* Give back the files of a dead adoption (tmp/ID/origin, unlocked). */
+static enum spool_adopted
 spool_recover_adopted(const char *spool, const char *id)
 {
-	char	*p, *line = NULL, *tab, *q;
-	size_t	 size = 0;
-	FILE	*f;
-	int	 fd, r = 1;
+	enum spool_adopted	 r = SPOOL_ADOPTED_GIVEN;
+	char			*p, *line = NULL, *tab, *q;
+	size_t			 size = 0;
+	FILE			*f;
+	int			 fd;
 
 	p = spool_path(spool, "tmp", id, "origin");
 	if ((fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1) {
 		free(p);
-		return (0);
+		return (SPOOL_ADOPTED_NOT);
 	}
 	free(p);
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
 		close(fd);
-		return (-1);
+		return (SPOOL_ADOPTED_KEEP);
 	}
 	if ((f = fdopen(fd, "r")) == NULL)
 		fatal("fdopen");
@@ -792,7 +794,7 @@ spool_recover_adopted(const char *spool, const char *id)
 			continue;
 		q = spool_path(spool, "tmp", id, line);
 		if (spool_put_back(spool, id, q, tab) == -1)
-			r = -1;		/* keep it here, never delete it */
+			r = SPOOL_ADOPTED_KEEP;	/* never delete it */
 		free(q);
 	}
 	free(line);
@@ -812,7 +814,8 @@ spool_clean_tmp(const char *spool, time_t max_age)
 	struct dirent	*de;
 	char		*p;
 	time_t		 now = time(NULL);
-	int		 n = 0, r;
+	enum spool_adopted r;
+	int		 n = 0;
 
 	p = spool_path(spool, "tmp", NULL, NULL);
 	if ((dir = opendir(p)) == NULL) {
@@ -825,9 +828,10 @@ spool_clean_tmp(const char *spool, time_t max_age)
 		if (!randid_drop_valid(de->d_name))
 			continue;
 		p = spool_path(spool, "tmp", de->d_name, NULL);
-		if ((r = spool_recover_adopted(spool, de->d_name)) == 1 ||
-		    (r == 0 && spool_drop_age(p, now) > max_age)) {
-			if (r == 0)
+		r = spool_recover_adopted(spool, de->d_name);
+		if (r == SPOOL_ADOPTED_GIVEN || (r == SPOOL_ADOPTED_NOT &&
+		    spool_drop_age(p, now) > max_age)) {
+			if (r == SPOOL_ADOPTED_NOT)
 				log_info("%s: removing stale tmp/ drop",
 				    de->d_name);
 			if (spool_remove_drop(p) == 0)
@@ -975,8 +979,8 @@ spool_attempt_read(const char *spool, const char *queue, const char *id,
  * with jitter, at most a minute). a gets the result.
  */
 void
-spool_attempt(const char *spool, const char *id, long long row, int how,
-    struct attempt *a)
+spool_attempt(const char *spool, const char *id, long long row,
+    enum attempt_how how, struct attempt *a)
 {
 	char		*p, text[128];
 	long long	 now = time(NULL), ms;

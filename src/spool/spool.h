@@ -83,9 +83,13 @@ struct attempt {
 	int		 trouble;	/* the database's trouble, in a row */
 	long long	 retry_at;	/* wall ms: not before */
 };
-#define ATTEMPT_TRY	0
-#define ATTEMPT_UNDO	1
-#define ATTEMPT_TROUBLE	2
+/* What spool_attempt notes of a try. */
+enum attempt_how {
+	ATTEMPT_TRY,		/* a try begins (counted before it) */
+	ATTEMPT_UNDO,		/* it ended without work: not counted */
+	ATTEMPT_TROUBLE		/* the database's trouble: not counted, and
+				 * the drop waits */
+};
 int		 spool_init(const char *);
 struct drop	*spool_begin(const char *, char **);
 const char	*spool_drop_id(const struct drop *);
@@ -110,11 +114,21 @@ int		 spool_expire(const char *, const char *, time_t);
 int		 spool_checksum(const char *, const char *, char [65],
 		     long long *);
 int		 spool_free_space(const char *, long long);
-void		 spool_attempt(const char *, const char *, long long, int,
-		     struct attempt *);
+void		 spool_attempt(const char *, const char *, long long,
+		     enum attempt_how, struct attempt *);
 long long	 spool_attempt_due(const char *, const char *);
 
 /* status.c */
+/* What the status functions that write return. */
+enum status_result { STATUS_OK = 0, STATUS_ERR = -1 };
+/* One key of a status to set (status_amend) or compare (status_agrees). */
+struct status_field {
+	const char	*key;
+	enum { STATUS_FIELD_NULL, STATUS_FIELD_STR, STATUS_FIELD_INT } type;
+	const char	*s;
+	long long	 n;
+	int		 loose;		/* set, but not compared */
+};
 const char	*status_state_name(enum state);
 void		 status_init(struct status *, const char *);
 void		 status_mark(const struct status *, struct status_mark *);
@@ -124,11 +138,24 @@ void		 status_add_error(struct status *, unsigned long, const char *,
 char		*status_encode(const struct status *);
 int		 status_put(const char *, const char *, const char *);
 int		 status_write(const char *, const struct status *);
+char		*status_path(const char *, const char *);
+void		 status_remove(const char *, const char *);
+struct json_object *status_load(const char *, const char *);
+int		 status_newer(const char *, const char *, long long);
+int		 status_agrees(struct json_object *, const struct status_field *,
+		     size_t);
+int		 status_lists_errors(struct json_object *);
+int		 status_amend(const char *, const char *, struct json_object *,
+		     const struct status_field *, size_t, struct json_object *);
+int		 status_fail(const char *, const char *, const char *);
+int		 status_wait(const char *, const char *, const char *);
 void		 status_clear(struct status *);
 
 /* prepare.c */
 int		 prepare_file(const char *, int, const char *, struct prepared *,
 		     char **);
+int		 prepare_import(const char *, const char *, const char *,
+		     long long, struct prepared *, char **);
 void		 prepare_clear(struct prepared *);
 int		 prepare_drop(const char *, const char *, struct prepared *);
 

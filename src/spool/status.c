@@ -1,8 +1,14 @@
 /*
  * The status JSON of an import (status/ID.json): what the page, the CLI and
  * the task feed read. Written whole to a temporary name and renamed, so a
- * reader never sees half a file.
+ * reader never sees half a file. This file is its one owner: the only
+ * place its name is made (status_path) and the only encoder, whether of a
+ * whole status (status_write: the importer's, the queued one) or of a
+ * change to one that keeps what else it says (status_amend: the watcher
+ * giving up or waiting, restatus.c making it true from the database).
  */
+#include <sys/stat.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -163,11 +169,23 @@ status_encode(const struct status *st)
 	return (s);
 }
 
-/* Write status/ID.json atomically: temp file, then rename. No fsync: the
- * status is rebuilt from the database if it is lost. */
-/* Write text as status/ID.json: a temporary file 0640, then the rename,
- * so a reader sees the old file or the new one whole. -1 (logged) on
- * error. Every writer of status files comes here. */
+/* "SPOOL/status/ID.json": the one place its name is made. The caller
+ * frees it. */
+char *
+status_path(const char *spool, const char *id)
+{
+	char	*p;
+
+	xasprintf(&p, "%s/status/%s.json", spool, id);
+	return (p);
+}
+
+/*
+ * Write text as status/ID.json: a temporary file 0640, then the rename,
+ * so a reader sees the old file or the new one whole. No fsync: the
+ * status is rebuilt from the database if it is lost (restatus.c).
+ * STATUS_ERR (logged) on error. Every writer of status files comes here.
+ */
 int
 status_put(const char *spool, const char *id, const char *text)
 {
@@ -177,7 +195,7 @@ status_put(const char *spool, const char *id, const char *text)
 	int	 fd = -1, saved;
 
 	xasprintf(&tmp, "%s/status/.%s.json.%ld", spool, id, (long)getpid());
-	xasprintf(&path, "%s/status/%s.json", spool, id);
+	path = status_path(spool, id);
 	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW |
 	    O_CLOEXEC, 0640)) == -1)
 		goto fail;
@@ -198,7 +216,7 @@ status_put(const char *spool, const char *id, const char *text)
 		goto fail;
 	free(tmp);
 	free(path);
-	return (0);
+	return (STATUS_OK);
 
 fail:
 	saved = errno;
@@ -209,9 +227,10 @@ fail:
 	free(tmp);
 	free(path);
 	errno = saved;
-	return (-1);
+	return (STATUS_ERR);
 }
 
+/* Encode st and put it: STATUS_OK, or STATUS_ERR (logged). */
 int
 status_write(const char *spool, const struct status *st)
 {
@@ -222,6 +241,165 @@ status_write(const char *spool, const struct status *st)
 	r = status_put(spool, st->id, text);
 	free(text);
 	return (r);
+}
+
+/* Remove status/ID.json (a drop that was never published). */
+void
+status_remove(const char *spool, const char *id)
+{
+	char	*p;
+
+	p = status_path(spool, id);
+	unlink(p);
+	free(p);
+}
+
+/* status/ID.json as a JSON object; NULL if it is missing or is not one. */
+json_object *
+status_load(const char *spool, const char *id)
+{
+	json_object	*o;
+	char		*p;
+
+	p = status_path(spool, id);
+	o = json_object_from_file(p);
+	free(p);
+	if (o != NULL && !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	return (o);
+}
+
+/* Whether status/ID.json is a plain file written after t (seconds). */
+int
+status_newer(const char *spool, const char *id, long long t)
+{
+	struct stat	 sb;
+	char		*p;
+	int		 r;
+
+	p = status_path(spool, id);
+	r = lstat(p, &sb) == 0 && S_ISREG(sb.st_mode) && sb.st_mtime > t;
+	free(p);
+	return (r);
+}
+
+static json_object *
+status_field_value(const struct status_field *f)
+{
+	switch (f->type) {
+	case STATUS_FIELD_STR:
+		return (json_object_new_string(f->s));
+	case STATUS_FIELD_INT:
+		return (json_object_new_int64(f->n));
+	default:
+		return (NULL);
+	}
+}
+
+/* Whether the status o says what the fields say (those not loose). */
+int
+status_agrees(json_object *o, const struct status_field *f, size_t n)
+{
+	json_object	*v;
+	size_t		 i;
+
+	for (i = 0; i < n; i++) {
+		if (f[i].loose)
+			continue;
+		if (!json_object_object_get_ex(o, f[i].key, &v) || v == NULL) {
+			if (f[i].type != STATUS_FIELD_NULL)
+				return (0);
+			continue;
+		}
+		switch (f[i].type) {
+		case STATUS_FIELD_NULL:
+			return (0);
+		case STATUS_FIELD_INT:
+			if (json_object_get_int64(v) != f[i].n)
+				return (0);
+			break;
+		case STATUS_FIELD_STR:
+			if (!json_object_is_type(v, json_type_string) ||
+			    strcmp(json_object_get_string(v), f[i].s) != 0)
+				return (0);
+			break;
+		}
+	}
+	return (1);
+}
+
+/* Whether the status o lists errors (its "errors" key is there). */
+int
+status_lists_errors(json_object *o)
+{
+	return (json_object_object_get_ex(o, "errors", NULL));
+}
+
+/*
+ * Change status/ID.json, keeping what else it says: o is the file as
+ * loaded (taken; NULL: load it now; a missing file starts as {"id": ID}),
+ * each field is set in turn (a key already there keeps its place), and
+ * errors (taken, or NULL) are listed if the file lists none. STATUS_OK,
+ * or STATUS_ERR (logged).
+ */
+int
+status_amend(const char *spool, const char *id, json_object *o,
+    const struct status_field *f, size_t n, json_object *errors)
+{
+	size_t	i;
+	int	r;
+
+	if (o == NULL && (o = status_load(spool, id)) == NULL) {
+		o = json_object_new_object();
+		json_object_object_add(o, "id", json_object_new_string(id));
+	}
+	for (i = 0; i < n; i++)
+		json_object_object_add(o, f[i].key, status_field_value(&f[i]));
+	if (errors != NULL && !status_lists_errors(o)) {
+		json_object_object_add(o, "errors", errors);
+		errors = NULL;
+	}
+	json_object_put(errors);
+	r = status_put(spool, id, json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+	return (r);
+}
+
+/* An import ended otherwise than by its importer: failed, and why (the
+ * watcher gave it up). */
+int
+status_fail(const char *spool, const char *id, const char *why)
+{
+	char				now[32];
+	const struct status_field	f[] = {
+		{ "state", STATUS_FIELD_STR, "failed", 0, 0 },
+		{ "message", STATUS_FIELD_STR, why, 0, 0 },
+		{ "finished_at", STATUS_FIELD_STR, now, 0, 0 },
+		{ "waiting", STATUS_FIELD_NULL, NULL, 0, 0 },
+		{ "updated_at", STATUS_FIELD_STR, now, 0, 0 },
+	};
+
+	randid_now(now, sizeof now);
+	return (status_amend(spool, id, NULL, f, sizeof f / sizeof f[0],
+	    NULL));
+}
+
+/* What an import waits for (the database, room in the spool). */
+int
+status_wait(const char *spool, const char *id, const char *why)
+{
+	char				now[32];
+	const struct status_field	f[] = {
+		{ "waiting", STATUS_FIELD_STR, why, 0, 0 },
+		{ "updated_at", STATUS_FIELD_STR, now, 0, 0 },
+	};
+
+	randid_now(now, sizeof now);
+	return (status_amend(spool, id, NULL, f, sizeof f / sizeof f[0],
+	    NULL));
 }
 
 void

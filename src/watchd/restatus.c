@@ -7,14 +7,9 @@
  * with their rows and rewrites any that is missing or says otherwise,
  * keeping what only the file knows (the columns, the encoding).
  */
-#include <sys/stat.h>
-
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include <json-c/json.h>
 
@@ -53,116 +48,104 @@ static const struct {
 	"WHERE i.state IN ('done', 'failed') " \
 	"AND i.updated_at > NOW(3) - INTERVAL 1 DAY"
 
-/* Whether the file's value of key is the row's (column c of s). */
-static int
-restatus_same(json_object *o, const char *key, struct dbstmt *s, unsigned c)
-{
-	json_object	*v;
-	const char	*dv;
-
-	if (!json_object_object_get_ex(o, key, &v) || v == NULL)
-		return (db_col_null(s, c));
-	if (restatus_cols[c].number)
-		return (!db_col_null(s, c) &&
-		    json_object_get_int64(v) == db_col_int(s, c));
-	dv = db_col_str(s, c);
-	return (dv != NULL && json_object_is_type(v, json_type_string) &&
-	    strcmp(json_object_get_string(v), dv) == 0);
-}
-
-/* The first errors of an import, as the status lists them. */
+/* The first errors of an import, as the status lists them (status.c's
+ * list: a status made for the purpose gets them). */
 static json_object *
 restatus_errors(MYSQL *db, const char *id)
 {
-	static const char *const keys[] = { "row", "code", "message",
-	    "severity", "column", "contact" };
+	struct status	 st;
 	struct dbstmt	*s;
-	json_object	*a, *e;
-	unsigned	 i;
+	json_object	*a;
 
-	a = json_object_new_array();
+	status_init(&st, id);
 	if ((s = db_prepare(db, "SELECT row_no, code, message, severity, "
 	    "column_name, contact FROM import_rows WHERE import_id = ? "
 	    "AND severity NOT IN ('updated', 'unchanged') "
-	    "ORDER BY id LIMIT ?")) == NULL)
-		return (a);
-	db_bind_str(s, 0, id);
-	db_bind_int(s, 1, conf.status_errors);
-	if (db_exec(s) == 0) {
-		while (db_fetch(s) == 1) {
-			e = json_object_new_object();
-			json_object_object_add(e, keys[0],
-			    json_object_new_int64(db_col_int(s, 0)));
-			for (i = 1; i < 6; i++)
-				if (!db_col_null(s, i))
-					json_object_object_add(e, keys[i],
-					    json_object_new_string(
-					    db_col_str(s, i)));
-			json_object_array_add(a, e);
-		}
+	    "ORDER BY id LIMIT ?")) != NULL) {
+		db_bind_str(s, 0, id);
+		db_bind_int(s, 1, conf.status_errors);
+		if (db_exec(s) == 0)
+			while (db_fetch(s) == 1)
+				status_add_error(&st, db_col_int(s, 0),
+				    db_col_str(s, 1), db_col_str(s, 2),
+				    db_col_str(s, 3), db_col_null(s, 4) ?
+				    NULL : db_col_str(s, 4), db_col_null(s, 5) ?
+				    NULL : db_col_str(s, 5));
+		db_close(s);
 	}
-	db_close(s);
+	a = json_object_get(st.errors);
+	status_clear(&st);
 	return (a);
 }
 
-/* One import's row (s) against its file: rewrite it if it is missing or
- * says otherwise. 1 if rewritten, 0 if it was right, -1 if it could not
- * be written (tried again next time). */
-static int
+/* The row (s) as status fields, with what the row implies of a finished
+ * import: all its bytes read, no enrichment pending. The times are set
+ * but not compared: the file's have milliseconds, the row's
+ * microseconds. */
+static void
+restatus_fields(struct dbstmt *s, struct status_field *f)
+{
+	unsigned	c;
+
+	for (c = 0; c < RESTATUS_NCOLS; c++) {
+		f[c].key = restatus_cols[c].key;
+		f[c].loose = strstr(restatus_cols[c].key, "_at") != NULL;
+		if (db_col_null(s, c))
+			f[c].type = STATUS_FIELD_NULL;
+		else if (restatus_cols[c].number) {
+			f[c].type = STATUS_FIELD_INT;
+			f[c].n = db_col_int(s, c);
+		} else {
+			f[c].type = STATUS_FIELD_STR;
+			f[c].s = db_col_str(s, c);
+		}
+	}
+	f[c].key = "bytes_processed";
+	f[c].type = STATUS_FIELD_INT;
+	f[c].n = db_col_int(s, 8);
+	f[c++].loose = 1;
+	f[c].key = "enrich_pending";
+	f[c].type = STATUS_FIELD_INT;
+	f[c].n = 0;
+	f[c].loose = 1;
+}
+
+/* What restatus_one did with a status file. */
+enum restatus {
+	RESTATUS_ERR = -1,	/* it could not be written (tried again next
+				 * time) */
+	RESTATUS_RIGHT = 0,	/* it said what the row says */
+	RESTATUS_REWRITTEN = 1	/* it was missing or said otherwise */
+};
+
+/* One import's row (s) against its file: rewritten if it is missing or
+ * says otherwise. */
+static enum restatus
 restatus_one(MYSQL *db, struct dbstmt *s)
 {
-	struct stat	 sb;
-	json_object	*o = NULL;
-	const char	*id = db_col_str(s, 0);
-	char		*path;
-	unsigned	 c;
-	int		 same = 1, r = 0;
+	struct status_field	 f[RESTATUS_NCOLS + 2];
+	json_object		*o, *errors = NULL;
+	const char		*id = db_col_str(s, 0);
 
-	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
-	if (lstat(path, &sb) == 0 && S_ISREG(sb.st_mode) &&
-	    sb.st_mtime > db_col_int(s, RESTATUS_NCOLS))
-		goto out;	/* written after the row's last change */
-	if ((o = json_object_from_file(path)) == NULL ||
-	    !json_object_is_type(o, json_type_object)) {
+	if (status_newer(conf.spool_dir, id, db_col_int(s, RESTATUS_NCOLS)))
+		return (RESTATUS_RIGHT); /* written after the row's change */
+	memset(f, 0, sizeof f);
+	restatus_fields(s, f);
+	if ((o = status_load(conf.spool_dir, id)) != NULL &&
+	    status_agrees(o, f, RESTATUS_NCOLS)) {
 		json_object_put(o);
+		return (RESTATUS_RIGHT);
+	}
+	if (o == NULL)
 		o = json_object_new_object();
-		same = 0;
-	}
-	/* The times are not compared: the file's have milliseconds, the
-	 * row's microseconds. */
-	for (c = 0; same && c < RESTATUS_NCOLS; c++)
-		if (strstr(restatus_cols[c].key, "_at") == NULL &&
-		    !restatus_same(o, restatus_cols[c].key, s, c))
-			same = 0;
-	if (same)
-		goto out;
-	for (c = 0; c < RESTATUS_NCOLS; c++) {
-		if (db_col_null(s, c))
-			json_object_object_add(o, restatus_cols[c].key, NULL);
-		else if (restatus_cols[c].number)
-			json_object_object_add(o, restatus_cols[c].key,
-			    json_object_new_int64(db_col_int(s, c)));
-		else
-			json_object_object_add(o, restatus_cols[c].key,
-			    json_object_new_string(db_col_str(s, c)));
-	}
-	json_object_object_add(o, "bytes_processed",
-	    json_object_new_int64(db_col_int(s, 8)));
-	json_object_object_add(o, "enrich_pending", json_object_new_int64(0));
-	if (!json_object_object_get_ex(o, "errors", NULL))
-		json_object_object_add(o, "errors", restatus_errors(db, id));
-	if (status_put(conf.spool_dir, id, json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)) == -1) {
-		r = -1;
-	} else {
-		log_info("%s: status rewritten from the database (it said "
-		    "otherwise or was missing)", id);
-		r = 1;
-	}
-out:
-	json_object_put(o);
-	free(path);
-	return (r);
+	if (!status_lists_errors(o))
+		errors = restatus_errors(db, id);
+	if (status_amend(conf.spool_dir, id, o, f, RESTATUS_NCOLS + 2,
+	    errors) == STATUS_ERR)
+		return (RESTATUS_ERR);
+	log_info("%s: status rewritten from the database (it said "
+	    "otherwise or was missing)", id);
+	return (RESTATUS_REWRITTEN);
 }
 
 /* Every import that ended in the last day: its status file made true.
@@ -180,7 +163,7 @@ restatus_scan(MYSQL *db)
 		return (-1);
 	}
 	while (db_fetch(s) == 1)
-		if (restatus_one(db, s) == 1)
+		if (restatus_one(db, s) == RESTATUS_REWRITTEN)
 			n++;
 	db_close(s);
 	return (n);

@@ -115,46 +115,6 @@ watchd_progress(MYSQL *db, const char *id)
 	return (row);
 }
 
-/* Change a status JSON, keeping what else it says: state and message
- * (if not NULL), or the waiting note. */
-static void
-watchd_status_set(const char *id, const char *state, const char *message,
-    const char *waiting)
-{
-	json_object	*o;
-	char		*path, now[32];
-
-	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
-	if ((o = json_object_from_file(path)) == NULL ||
-	    !json_object_is_type(o, json_type_object)) {
-		json_object_put(o);
-		o = json_object_new_object();
-		json_object_object_add(o, "id", json_object_new_string(id));
-	}
-	randid_now(now, sizeof now);
-	if (state != NULL) {
-		json_object_object_add(o, "state",
-		    json_object_new_string(state));
-		json_object_object_add(o, "message",
-		    json_object_new_string(message));
-		json_object_object_add(o, "finished_at",
-		    json_object_new_string(now));
-	}
-	json_object_object_add(o, "waiting",
-	    waiting ? json_object_new_string(waiting) : NULL);
-	json_object_object_add(o, "updated_at", json_object_new_string(now));
-	status_put(conf.spool_dir, id, json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-	free(path);
-}
-
-static void
-watchd_status_failed(const char *id, const char *why)
-{
-	watchd_status_set(id, "failed", why, NULL);
-}
-
 /* Whether a file is read through a converted copy: not UTF-8 (a UTF-16
  * byte order mark, or bytes UTF-8 does not allow). */
 static int
@@ -224,7 +184,7 @@ watchd_status_waiting(const char *id, long long retry_at, int room)
 	    "database (busy, full or unavailable); trying again in %lld s",
 	    s > 0 ? s : 1);
 	log_info("%s: %s", id, why);
-	watchd_status_set(id, NULL, NULL, why);
+	status_wait(conf.spool_dir, id, why);
 }
 
 /* The workspace slug a claimed drop's manifest names, or NULL. */
@@ -252,7 +212,7 @@ watchd_give_up(MYSQL *db, const char *id, const char *why)
 	const char	*args[2] = { why, id };
 
 	log_warnx("%s: giving up: %s", id, why);
-	watchd_status_failed(id, why);
+	status_fail(conf.spool_dir, id, why);
 	if (db != NULL) {
 		db_run(db, "UPDATE imports SET state = 'failed', message = ?, "
 		    "updated_at = NOW(3), finished_at = NOW(3) WHERE id = ?",
@@ -264,30 +224,72 @@ watchd_give_up(MYSQL *db, const char *id, const char *why)
 		log_warn("%s: finish", id);
 }
 
+/* What became of one drop (watchd_one). */
+enum watchd_one {
+	WATCHD_DB_AWAY = -1,	/* the database is away: back off */
+	WATCHD_NOT_OURS = 0,	/* another watcher took it */
+	WATCHD_WORKED = 1,	/* imported: done or failed */
+	WATCHD_BUSY = 2,	/* its workspace is another import's (or another
+				 * watcher still holds the drop, giving it
+				 * back): look again a little later */
+	WATCHD_RETRY = 3	/* the database's trouble (a deadlock, a lock
+				 * wait timeout): it waits, then is tried
+				 * again */
+};
+
+/* What import_run said, by name. import_run's own names (H2's enum)
+ * replace the numbers here. */
+enum watchd_import {
+	WATCHD_IMPORT_DONE,	/* import_run 0 */
+	WATCHD_IMPORT_FAILED,	/* -1: failed for good, with a status */
+	WATCHD_IMPORT_AGAIN,	/* -2: the database's trouble, or stopping */
+	WATCHD_IMPORT_TAKEN	/* -3: another import has the workspace */
+};
+
+static enum watchd_import
+watchd_import(MYSQL *db, const char *id)
+{
+	switch (import_run(db, conf.spool_dir, id)) {
+	case 0:
+		return (WATCHD_IMPORT_DONE);
+	case -1:
+		return (WATCHD_IMPORT_FAILED);
+	case -3:
+		return (WATCHD_IMPORT_TAKEN);
+	default:
+		return (WATCHD_IMPORT_AGAIN);
+	}
+}
+
+/* Give a claimed drop back to incoming/ for a later try, and its lock. */
+static void
+watchd_give_back(const char *id, int fd)
+{
+	spool_release(conf.spool_dir, id);
+	close(fd);
+}
+
 /*
- * Claim and import one drop. 1 if it was worked on (done or failed), 0 if
- * not ours, 2 if its workspace is busy with another import (or another
- * watcher still holds the drop, giving it back), 3 if it should
- * be tried again soon (a deadlock, a lock wait timeout), -1 if the
- * database is away.
+ * Claim and import one drop (enum watchd_one says what came of it).
+ * Counted as an attempt before the import: one that kills us counts too.
  */
-static int
+static enum watchd_one
 watchd_one(const char *id)
 {
 	MYSQL		*db;
-	struct attempt	 at;
-	long long	 row;
-	char		*ws;
-	int		 fd, r;
+	struct attempt		 at;
+	enum watchd_import	 ir;
+	long long		 row;
+	char			*ws;
+	int			 fd, r;
 
 	if ((fd = spool_claim(conf.spool_dir, id)) == -1)
 		/* Taken by another watcher, or still locked by one giving
 		 * it back: look again a little later. */
-		return (errno == EWOULDBLOCK ? 2 : 0);
+		return (errno == EWOULDBLOCK ? WATCHD_BUSY : WATCHD_NOT_OURS);
 	if ((db = watchd_connect()) == NULL) {
-		spool_release(conf.spool_dir, id);
-		close(fd);
-		return (-1);
+		watchd_give_back(id, fd);
+		return (WATCHD_DB_AWAY);
 	}
 	/* A workspace another import holds is found out before this
 	 * import's set-up, with one plain read. */
@@ -295,19 +297,16 @@ watchd_one(const char *id)
 		r = wslock_busy(db, ws, id);
 		free(ws);
 		if (r == 1) {
-			spool_release(conf.spool_dir, id);
-			close(fd);
-			return (2);
+			watchd_give_back(id, fd);
+			return (WATCHD_BUSY);
 		}
 	}
 	if ((row = watchd_progress(db, id)) == -1) {
 		watchd_disconnect();
-		spool_release(conf.spool_dir, id);
-		close(fd);
-		return (-1);
+		watchd_give_back(id, fd);
+		return (WATCHD_DB_AWAY);
 	}
-	/* Counted before the import: an attempt that kills us counts too.
-	 * Given up only when the drop has been tried max_attempts times
+	/* Given up only when the drop has been tried max_attempts times
 	 * without getting further and for stall_timeout seconds: a fast
 	 * kill loop, or trouble of the database's, is waited out. */
 	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TRY, &at);
@@ -318,29 +317,29 @@ watchd_one(const char *id)
 		    "time); ask your administrator to look at the watcher's "
 		    "log");
 		close(fd);
-		return (1);
+		return (WATCHD_WORKED);
 	}
 	log_info("%s: importing%s", id, at.n > 1 ? " (again)" : "");
-	r = import_run(db, conf.spool_dir, id);
-	switch (r) {
-	case 0:
-	case -1:
-		if (spool_finish(conf.spool_dir, id, r == 0) == -1)
+	switch ((ir = watchd_import(db, id))) {
+	case WATCHD_IMPORT_DONE:
+	case WATCHD_IMPORT_FAILED:
+		if (spool_finish(conf.spool_dir, id,
+		    ir == WATCHD_IMPORT_DONE) == -1)
 			log_warn("%s: finish", id);
 		close(fd);
-		return (1);
-	case -3:
+		return (WATCHD_WORKED);
+	case WATCHD_IMPORT_TAKEN:
 		/* Another import has the workspace: not an attempt. */
 		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
-		spool_release(conf.spool_dir, id);
-		close(fd);
-		return (2);
+		watchd_give_back(id, fd);
+		return (WATCHD_BUSY);
+	case WATCHD_IMPORT_AGAIN:
+		break;
 	}
 	if (import_quit) {
 		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
-		spool_release(conf.spool_dir, id);
-		close(fd);
-		return (-1);
+		watchd_give_back(id, fd);
+		return (WATCHD_DB_AWAY);
 	}
 	/* The open batch was rolled back: a deadlock, a lock wait, a Galera
 	 * conflict, too many connections, a full disk or table, the server
@@ -349,12 +348,11 @@ watchd_one(const char *id)
 	 * each time. */
 	spool_attempt(conf.spool_dir, id, row, ATTEMPT_TROUBLE, &at);
 	watchd_status_waiting(id, at.retry_at, watchd_no_room(id));
-	spool_release(conf.spool_dir, id);
-	close(fd);
+	watchd_give_back(id, fd);
 	if (mysql_ping(db) == 0)
-		return (3);
+		return (WATCHD_RETRY);
 	watchd_disconnect();
-	return (-1);
+	return (WATCHD_DB_AWAY);
 }
 
 static int
@@ -368,24 +366,32 @@ watchd_listed(char **list, size_t n, const char *id)
 	return (0);
 }
 
+/* What a scan of incoming/ found (watchd_scan). */
+enum watchd_scan {
+	WATCHD_SCAN_OK,		/* every drop it could take was worked on */
+	WATCHD_SCAN_BACK_OFF	/* the database is away, or the spool cannot
+				 * be read: back off */
+};
+
 /*
- * Scan incoming/ until a pass finds nothing new. Returns 0, -1 when the
- * database is away, or the milliseconds after which busy drops (their
- * workspace taken by another watcher) or drops waiting out the
- * database's trouble should be looked at.
+ * Scan incoming/ until a pass finds nothing new. *pause gets the
+ * milliseconds after which busy drops (their workspace taken by another
+ * watcher) or drops waiting out the database's trouble should be looked
+ * at, 0 if none waits.
  */
-static int
-watchd_scan(void)
+static enum watchd_scan
+watchd_scan(int *pause)
 {
 	char		**ids, **busy = NULL;
 	size_t		  n, i, nbusy = 0;
 	long long	  due, wait = -1;
-	int		  worked, r = 0;
+	int		  worked, away = 0;
 
+	*pause = 0;
 	do {
 		worked = 0;
 		if (spool_scan(conf.spool_dir, &ids, &n) == -1)
-			return (-1);
+			return (WATCHD_SCAN_BACK_OFF);
 		for (i = 0; i < n; i++) {
 			/* A drop waiting out the database's trouble is
 			 * looked at when it is due. */
@@ -396,37 +402,40 @@ watchd_scan(void)
 				free(ids[i]);
 				continue;
 			}
-			if (!import_quit && r == 0 &&
+			if (!import_quit && !away &&
 			    !watchd_listed(busy, nbusy, ids[i])) {
 				switch (watchd_one(ids[i])) {
-				case 1:
+				case WATCHD_WORKED:
 					worked = 1;
 					break;
-				case 2:
+				case WATCHD_BUSY:
 					busy = xreallocarray(busy, nbusy + 1,
 					    sizeof *busy);
 					busy[nbusy++] = xstrdup(ids[i]);
 					break;
-				case 3:
+				case WATCHD_RETRY:
 					worked = 1;	/* it waits now */
 					break;
-				case -1:
-					r = -1;
+				case WATCHD_DB_AWAY:
+					away = 1;
+					break;
+				case WATCHD_NOT_OURS:
 					break;
 				}
 			}
 			free(ids[i]);
 		}
 		free(ids);
-	} while (worked && !import_quit && r == 0);
+	} while (worked && !import_quit && !away);
 	for (i = 0; i < nbusy; i++)
 		free(busy[i]);
 	free(busy);
-	if (r == -1)
-		return (-1);
+	if (away)
+		return (WATCHD_SCAN_BACK_OFF);
 	if (nbusy > 0 && (wait == -1 || wait > 1000))
 		wait = 1000;
-	return (wait == -1 ? 0 : wait < 50 ? 50 : (int)wait);
+	*pause = wait == -1 ? 0 : wait < 50 ? 50 : (int)wait;
+	return (WATCHD_SCAN_OK);
 }
 
 /* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops,
@@ -521,7 +530,8 @@ watchd_drain(int ifd)
 static int
 watchd_round(int ifd, int *quiet)
 {
-	int	wait, t, r;
+	enum watchd_scan	 sc;
+	int			 wait, t, r;
 
 	*quiet = 0;
 	/* Every round, not only at start: a drop whose claim lost a race
@@ -531,16 +541,17 @@ watchd_round(int ifd, int *quiet)
 	r = drop_scan(watchd_connect(), &wait);
 	if (r == -1)
 		watchd_disconnect();
-	t = watchd_scan();
+	sc = watchd_scan(&t);
 	/* Status files that say otherwise than the database (a write that
 	 * failed, a file lost) are made true. */
-	if (t != -1 && mono_ms() - watchd_restatused > WATCHD_RESTATUS &&
+	if (sc == WATCHD_SCAN_OK &&
+	    mono_ms() - watchd_restatused > WATCHD_RESTATUS &&
 	    watchd_connect() != NULL) {
 		watchd_restatused = mono_ms();
 		if (restatus_scan(watchd_db) == -1)
 			watchd_disconnect();
 	}
-	if (t == -1 || r == -1) {
+	if (sc == WATCHD_SCAN_BACK_OFF || r == -1) {
 		*quiet = 1;
 		return (WATCHD_BACKOFF);
 	}
@@ -555,40 +566,15 @@ watchd_round(int ifd, int *quiet)
 	return (t);
 }
 
-int
-main(int argc, char **argv)
+/* Set up what the watcher needs: the spool, the daemon, its signals and
+ * the inotify watch on incoming/ (its fd). */
+static int
+watchd_setup(void)
 {
-	static const struct option longopts[] = {
-		{ "once", no_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct sigaction sa;
-	struct pollfd	 pfd;
 	char		*cause = NULL, *incoming;
-	long long	 housekept;
-	int		 ch, once = 0, ifd, timeout, wait, quiet;
+	int		 ifd;
 
-	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'c':
-			watchd_conf = optarg;
-			break;
-		case 'f':
-			watchd_foreground = 1;
-			break;
-		case 'o':
-			once = 1;
-			watchd_foreground = 1;
-			break;
-		case 'v':
-			log_verbose(1);
-			break;
-		default:
-			watchd_usage();
-		}
-	}
-	if (optind != argc)
-		watchd_usage();
 	log_init("intake-watchd", 1);
 	if (conf_load(conf_path(watchd_conf), &cause) == -1)
 		fatalx("%s", cause);
@@ -613,23 +599,32 @@ main(int argc, char **argv)
 	if (inotify_add_watch(ifd, incoming, IN_MOVED_TO | IN_CREATE) == -1)
 		fatal("inotify_add_watch %s", incoming);
 	free(incoming);
+	return (ifd);
+}
 
-	/* What a dead watcher left: its claimed drops, its SFTP files. */
-	spool_recover(conf.spool_dir);
-	watchd_housekeep();
-	housekept = mono_ms();
-	if (once) {
-		if (watchd_connect() == NULL)
-			exit(1);
-		drop_scan(watchd_db, &wait);
-		ch = watchd_scan();
-		watchd_disconnect();
-		exit(ch == -1 ? 1 : 0);
-	}
+/* --once: the drop folders and incoming/ once; the exit status. */
+static int
+watchd_once(void)
+{
+	enum watchd_scan	 sc;
+	int			 wait;
+
+	if (watchd_connect() == NULL)
+		return (1);
+	drop_scan(watchd_db, &wait);
+	sc = watchd_scan(&wait);
+	watchd_disconnect();
+	return (sc == WATCHD_SCAN_BACK_OFF ? 1 : 0);
+}
+
+/* Watch until told to stop: wake on an event or the round's timeout. */
+static void
+watchd_loop(int ifd, long long housekept)
+{
+	struct pollfd	 pfd;
+	int		 timeout = 0, quiet = 0;
 
 	log_info("watching %s", conf.spool_dir);
-	timeout = 0;
-	quiet = 0;
 	while (!import_quit) {
 		/* A negative fd is not polled: a backoff sleeps it out. */
 		pfd.fd = quiet ? -1 : ifd;
@@ -650,6 +645,48 @@ main(int argc, char **argv)
 		timeout = watchd_round(ifd, &quiet);
 	}
 	log_info("stopping");
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "once", no_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 }
+	};
+	long long	 housekept;
+	int		 ch, once = 0, ifd;
+
+	while ((ch = getopt_long(argc, argv, "c:fv", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			watchd_conf = optarg;
+			break;
+		case 'f':
+			watchd_foreground = 1;
+			break;
+		case 'o':
+			once = 1;
+			watchd_foreground = 1;
+			break;
+		case 'v':
+			log_verbose(1);
+			break;
+		default:
+			watchd_usage();
+		}
+	}
+	if (optind != argc)
+		watchd_usage();
+	ifd = watchd_setup();
+
+	/* What a dead watcher left: its claimed drops, its SFTP files. */
+	spool_recover(conf.spool_dir);
+	watchd_housekeep();
+	housekept = mono_ms();
+	if (once)
+		exit(watchd_once());
+	watchd_loop(ifd, housekept);
 	watchd_disconnect();
 	close(ifd);
 	return (0);

@@ -35,7 +35,7 @@ api_imports_load(const char *id, const char *workspace)
 
 	if (!randid_drop_valid(id))
 		return (NULL);
-	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
+	path = status_path(conf.spool_dir, id);
 	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	free(path);
 	if (fd == -1)
