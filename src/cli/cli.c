@@ -316,19 +316,6 @@ cli_workflow(int argc, char **argv)
 	return (0);
 }
 
-/* Read status/ID.json; NULL if it is not there (yet). */
-static json_object *
-cli_status_load(const char *id)
-{
-	char		*path;
-	json_object	*o;
-
-	xasprintf(&path, "%s/status/%s.json", conf.spool_dir, id);
-	o = json_object_from_file(path);
-	free(path);
-	return (o);
-}
-
 static long long
 cli_int(json_object *o, const char *k)
 {
@@ -401,7 +388,7 @@ cli_follow(const char *id)
 
 	for (;;) {
 		json_object_put(o);
-		if ((o = cli_status_load(id)) == NULL) {
+		if ((o = status_load(conf.spool_dir, id)) == NULL) {
 			nanosleep(&ts, NULL);
 			continue;
 		}
@@ -832,7 +819,7 @@ cli_status(int argc, char **argv)
 
 	if (argc == 2) {
 		if (!randid_drop_valid(argv[1]) ||
-		    (o = cli_status_load(argv[1])) == NULL)
+		    (o = status_load(conf.spool_dir, argv[1])) == NULL)
 			fatalx("no import %s", argv[1]);
 		cli_status_line(o);
 		if (cli_str(o, "message") != NULL)
@@ -849,7 +836,8 @@ cli_status(int argc, char **argv)
 	    "DESC, id DESC LIMIT 20")) == NULL || db_exec(s) == -1)
 		fatalx("database error");
 	while (db_fetch(s) == 1) {
-		if ((o = cli_status_load(db_col_str(s, 0))) == NULL)
+		if ((o = status_load(conf.spool_dir,
+		    db_col_str(s, 0))) == NULL)
 			continue;
 		cli_status_line(o);
 		json_object_put(o);

@@ -153,6 +153,8 @@ int		 imports_errors(MYSQL *, const char *, unsigned,
 		     imports_errorfn, void *);
 int		 imports_running(MYSQL *, const char *);
 int		 imports_fail(MYSQL *, const char *, const char *);
+long long	 imports_checkpoint_row(MYSQL *, const char *);
+void		 imports_give_up(MYSQL *, const char *, const char *);
 int		 imports_names(MYSQL *, const char *, char **, char **,
 		     char **);
 

@@ -264,3 +264,42 @@ imports_names(MYSQL *db, const char *id, char **workspace, char **file,
 	db_close(s);
 	return (0);
 }
+
+/* How far import id got: its checkpoint row, 0 if it has no row, -1 if
+ * the database cannot say. */
+long long
+imports_checkpoint_row(MYSQL *db, const char *id)
+{
+	struct dbstmt	*s;
+	long long	 row = -1;
+
+	if ((s = db_prepare(db, "SELECT checkpoint_row FROM imports "
+	    "WHERE id = ?")) == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	if (db_exec(s) == 0) {
+		switch (db_fetch(s)) {
+		case 1:
+			row = db_col_int(s, 0);
+			break;
+		case 0:
+			row = 0;
+			break;
+		}
+	}
+	db_close(s);
+	return (row);
+}
+
+/* A watcher gives import id up (it kept failing without progress):
+ * failed, why, and its workspace let go. */
+void
+imports_give_up(MYSQL *db, const char *id, const char *why)
+{
+	const char	*args[2] = { why, id };
+
+	db_run(db, "UPDATE imports SET state = 'failed', message = ?, "
+	    "updated_at = NOW(3), finished_at = NOW(3) WHERE id = ?", 2, args);
+	db_run(db, "UPDATE import_locks SET import_id = NULL, "
+	    "holder = NULL WHERE import_id = ?", 1, &args[1]);
+}

@@ -871,41 +871,6 @@ spool_expire(const char *spool, const char *queue, time_t max_age)
 	return (removed);
 }
 
-/* The SHA-256 (hex) and size of a claimed drop's data.csv. */
-int
-spool_checksum(const char *spool, const char *id, char sha[65],
-    long long *size)
-{
-	unsigned char	 md[EVP_MAX_MD_SIZE], buf[65536];
-	unsigned int	 mdlen, i;
-	EVP_MD_CTX	*ctx;
-	ssize_t		 n;
-	char		*p;
-	int		 fd;
-
-	p = spool_path(spool, "active", id, "data.csv");
-	fd = open(p, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	free(p);
-	if (fd == -1)
-		return (-1);
-	if ((ctx = EVP_MD_CTX_new()) == NULL ||
-	    EVP_DigestInit_ex(ctx, EVP_sha256(), NULL) != 1)
-		fatalx("sha256 init");
-	*size = 0;
-	while ((n = read(fd, buf, sizeof buf)) > 0) {
-		EVP_DigestUpdate(ctx, buf, n);
-		*size += n;
-	}
-	close(fd);
-	EVP_DigestFinal_ex(ctx, md, &mdlen);
-	EVP_MD_CTX_free(ctx);
-	if (n == -1)
-		return (-1);
-	for (i = 0; i < mdlen && i < 32; i++)
-		snprintf(sha + 2 * i, 3, "%02x", md[i]);
-	return (0);
-}
-
 /* Whether the spool has room for need more bytes and still keeps
  * conf.min_free: 0 if so, -1 (errno ENOSPC) if not. */
 int

@@ -111,8 +111,6 @@ struct drop	*spool_adopt(const char *, const char *const *,
 ssize_t		 spool_read(struct drop *, void *, size_t);
 int		 spool_clean_tmp(const char *, time_t);
 int		 spool_expire(const char *, const char *, time_t);
-int		 spool_checksum(const char *, const char *, char [65],
-		     long long *);
 int		 spool_free_space(const char *, long long);
 void		 spool_attempt(const char *, const char *, long long,
 		     enum attempt_how, struct attempt *);

@@ -653,23 +653,12 @@ import_setup(struct import *im)
 	return (IMPORT_GOON);
 }
 
-/* The file must be the one that was received (a drop is poison
- * otherwise), checked before the first batch and on every resume; then
- * the workspace is this import's, and it is running. */
+/* The workspace is this import's, and it is running. */
 static enum import_result
 import_claim(struct import *im)
 {
-	char		 now[32], sha[65];
-	long long	 size;
+	char		 now[32];
 
-	if (im->m.sha256[0] != '\0') {
-		if (spool_checksum(im->spool, im->id, sha, &size) == -1)
-			return (import_fail(im, "The uploaded file is "
-			    "missing"));
-		if (size != im->m.size || strcmp(sha, im->m.sha256) != 0)
-			return (import_fail(im, "The uploaded file is damaged: "
-			    "its size or checksum is not what was received"));
-	}
 	/* One import per workspace at a time, across watchers. */
 	switch (wslock_claim(im->db, im->ws_id, im->id)) {
 	case -1:
@@ -688,7 +677,10 @@ import_claim(struct import *im)
 }
 
 /* Read as UTF-8 whatever it came in; find the delimiter; count the rows
- * (and fail here if the file cannot be read to its end). */
+ * (and fail here if the file cannot be read to its end); and the file
+ * must be the one that was received (a drop is poison otherwise),
+ * checked on every resume: all in one read of it where the data allow
+ * (prepare_import). */
 static enum import_result
 import_prepare_file(struct import *im, struct prepared *prep)
 {
@@ -698,7 +690,8 @@ import_prepare_file(struct import *im, struct prepared *prep)
 	int			 n;
 
 	path = spool_path(im->spool, "active", im->id, NULL);
-	n = prepare_file(path, 1, im->m.encoding, prep, &cause);
+	n = prepare_import(path, im->m.encoding, im->m.sha256[0] != '\0' ?
+	    im->m.sha256 : NULL, im->m.size, prep, &cause);
 	free(path);
 	if (n == -1 && prep->nospace) {
 		log_warnx("%s; waiting for room in the spool", cause);

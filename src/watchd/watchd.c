@@ -89,32 +89,6 @@ watchd_disconnect(void)
 	watchd_db = NULL;
 }
 
-/* How far a drop's import got: its checkpoint row, 0 if none, -1 if the
- * database cannot say. */
-static long long
-watchd_progress(MYSQL *db, const char *id)
-{
-	struct dbstmt	*s;
-	long long	 row = -1;
-
-	if ((s = db_prepare(db, "SELECT checkpoint_row FROM imports "
-	    "WHERE id = ?")) == NULL)
-		return (-1);
-	db_bind_str(s, 0, id);
-	if (db_exec(s) == 0) {
-		switch (db_fetch(s)) {
-		case 1:
-			row = db_col_int(s, 0);
-			break;
-		case 0:
-			row = 0;
-			break;
-		}
-	}
-	db_close(s);
-	return (row);
-}
-
 /* Whether a file is read through a converted copy: not UTF-8 (a UTF-16
  * byte order mark, or bytes UTF-8 does not allow). */
 static int
@@ -209,17 +183,10 @@ watchd_workspace(const char *id)
 static void
 watchd_give_up(MYSQL *db, const char *id, const char *why)
 {
-	const char	*args[2] = { why, id };
-
 	log_warnx("%s: giving up: %s", id, why);
 	status_fail(conf.spool_dir, id, why);
-	if (db != NULL) {
-		db_run(db, "UPDATE imports SET state = 'failed', message = ?, "
-		    "updated_at = NOW(3), finished_at = NOW(3) WHERE id = ?",
-		    2, args);
-		db_run(db, "UPDATE import_locks SET import_id = NULL, "
-		    "holder = NULL WHERE import_id = ?", 1, &args[1]);
-	}
+	if (db != NULL)
+		imports_give_up(db, id, why);
 	if (spool_finish(conf.spool_dir, id, 0) == -1)
 		log_warn("%s: finish", id);
 }
@@ -237,30 +204,6 @@ enum watchd_one {
 				 * again */
 };
 
-/* What import_run said, by name. import_run's own names (H2's enum)
- * replace the numbers here. */
-enum watchd_import {
-	WATCHD_IMPORT_DONE,	/* import_run 0 */
-	WATCHD_IMPORT_FAILED,	/* -1: failed for good, with a status */
-	WATCHD_IMPORT_AGAIN,	/* -2: the database's trouble, or stopping */
-	WATCHD_IMPORT_TAKEN	/* -3: another import has the workspace */
-};
-
-static enum watchd_import
-watchd_import(MYSQL *db, const char *id)
-{
-	switch (import_run(db, conf.spool_dir, id)) {
-	case 0:
-		return (WATCHD_IMPORT_DONE);
-	case -1:
-		return (WATCHD_IMPORT_FAILED);
-	case -3:
-		return (WATCHD_IMPORT_TAKEN);
-	default:
-		return (WATCHD_IMPORT_AGAIN);
-	}
-}
-
 /* Give a claimed drop back to incoming/ for a later try, and its lock. */
 static void
 watchd_give_back(const char *id, int fd)
@@ -276,9 +219,9 @@ watchd_give_back(const char *id, int fd)
 static enum watchd_one
 watchd_one(const char *id)
 {
-	MYSQL		*db;
+	MYSQL			*db;
 	struct attempt		 at;
-	enum watchd_import	 ir;
+	enum import_result	 ir;
 	long long		 row;
 	char			*ws;
 	int			 fd, r;
@@ -301,7 +244,7 @@ watchd_one(const char *id)
 			return (WATCHD_BUSY);
 		}
 	}
-	if ((row = watchd_progress(db, id)) == -1) {
+	if ((row = imports_checkpoint_row(db, id)) == -1) {
 		watchd_disconnect();
 		watchd_give_back(id, fd);
 		return (WATCHD_DB_AWAY);
@@ -320,20 +263,20 @@ watchd_one(const char *id)
 		return (WATCHD_WORKED);
 	}
 	log_info("%s: importing%s", id, at.n > 1 ? " (again)" : "");
-	switch ((ir = watchd_import(db, id))) {
-	case WATCHD_IMPORT_DONE:
-	case WATCHD_IMPORT_FAILED:
-		if (spool_finish(conf.spool_dir, id,
-		    ir == WATCHD_IMPORT_DONE) == -1)
+	switch ((ir = import_run(db, conf.spool_dir, id))) {
+	case IMPORT_DONE:
+	case IMPORT_FAILED:
+		if (spool_finish(conf.spool_dir, id, ir == IMPORT_DONE) == -1)
 			log_warn("%s: finish", id);
 		close(fd);
 		return (WATCHD_WORKED);
-	case WATCHD_IMPORT_TAKEN:
+	case IMPORT_WAIT:
 		/* Another import has the workspace: not an attempt. */
 		spool_attempt(conf.spool_dir, id, row, ATTEMPT_UNDO, &at);
 		watchd_give_back(id, fd);
 		return (WATCHD_BUSY);
-	case WATCHD_IMPORT_AGAIN:
+	case IMPORT_RETRY:
+	case IMPORT_GOON:	/* (never import_run's) */
 		break;
 	}
 	if (import_quit) {
