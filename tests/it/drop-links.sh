@@ -93,9 +93,12 @@ PARKED=0
 park() {	# clear alpha's folder for the next case: all but folders, and
 	# rejected whatever it is, go to kept/N/ (which the watcher ignores)
 	PARKED=$((PARKED + 1))
+	# rejected last: with it gone and a refused file still there, a
+	# scan woken by the moves would make rejected/ itself
 	mkdir -p "$A/kept/$PARKED"
-	find "$A" -maxdepth 1 \( ! -type d -o -name rejected \) \
+	find "$A" -maxdepth 1 ! -type d ! -name rejected \
 	    -exec mv -t "$A/kept/$PARKED/" {} +
+	find "$A" -maxdepth 1 -name rejected -exec mv -t "$A/kept/$PARKED/" {} +
 }
 
 # 1. rejected -> ../bravo before the upload.
