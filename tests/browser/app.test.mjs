@@ -183,6 +183,9 @@ writeFileSync(eventFile, csv([
 		eq(await udlg.getByRole('radio', { name: 'Update existing contact information', exact: true }).isChecked(), true);
 	});
 	await udlg.getByRole('button', { name: 'Import' }).click();
+	// The window closes just before its toast shows; the first import's
+	// toast may still be up, and a wait on the text alone matched it.
+	await udlg.waitFor({ state: 'hidden' });
 	await page.getByText('Import started. Processing contacts…').last().waitFor();
 	await waitIdle(page);
 	await check('a newer toast takes the place of the one before (they stacked over the page)', async () => {
