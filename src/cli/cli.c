@@ -46,7 +46,8 @@ cli_usage(void)
 "       intake [-c file] import --workspace SLUG --as EMAIL [--update]\n"
 "                        [--tag NAME]... [--workflow NAME|default|none]\n"
 "                        [--on-existing skip|update|duplicate] [--dnt]\n"
-"                        [--override-owners] [--no-wait] [--encoding NAME]\n"
+"                        [--override-owners] [--review] [--no-wait]\n"
+"                        [--encoding NAME]\n"
 "                        [--map HEADER=FIELD]... [--map-file FILE] FILE.csv\n"
 "       intake [-c file] preview [--workspace SLUG] [--update]\n"
 "                        [--map HEADER=FIELD]... [--map-file FILE] [--json]\n"
@@ -343,9 +344,13 @@ static void
 cli_status_line(json_object *o)
 {
 	long long	unchanged = cli_int(o, "unchanged");
+	json_object	*v;
+	int		review = json_object_object_get_ex(o, "review", &v) &&
+			    json_object_get_boolean(v);
 
 	printf("%s  %-7s  %s  %lld rows: %lld created, %lld updated, "
 	    "%lld unchanged, %lld skipped, %lld failed\n", cli_str(o, "id"),
+	    review && strcmp(cli_str(o, "state"), "done") == 0 ? "reviewed" :
 	    cli_str(o, "state"), cli_str(o, "file"),
 	    cli_int(o, "rows_processed"), cli_int(o, "created"),
 	    cli_int(o, "updated"), unchanged < 0 ? 0 : unchanged,
@@ -422,6 +427,58 @@ cli_follow(const char *id)
 	r = strcmp(last, "done") == 0 ? 0 : 1;
 	json_object_put(o);
 	return (r);
+}
+
+/*
+ * What a review found, after its counts: each row's outcome that is not
+ * an error (those cli_follow listed), the key and contact it matched,
+ * and each field an update would change, before -> after.
+ */
+static int
+cli_review_print(const char *id)
+{
+	struct dbstmt	*s;
+	MYSQL		*db = cli_db(0);
+	json_object	*o;
+	unsigned long	 row = 0;
+
+	if ((o = status_load(conf.spool_dir, id)) != NULL) {
+		printf("  %lld warnings; %lld tagged, %lld queued to the "
+		    "workflow, %lld flagged Do Not Touch\n",
+		    cli_int(o, "warnings"), cli_int(o, "tagged"),
+		    cli_int(o, "queued_to_workflow"), cli_int(o, "dnt"));
+		json_object_put(o);
+	}
+
+	s = db_prepare(db, "SELECT r.row_no, r.severity, r.code, r.contact, "
+	    "r.match_key, ch.field, ch.before_value, ch.after_value "
+	    "FROM import_rows r LEFT JOIN import_changes ch ON "
+	    "ch.import_id = r.import_id AND ch.row_no = r.row_no AND "
+	    "r.severity = 'updated' WHERE r.import_id = ? AND r.severity IN "
+	    "('created', 'updated', 'unchanged') ORDER BY r.row_no, ch.id");
+	if (s == NULL)
+		fatalx("database error");
+	db_bind_str(s, 0, id);
+	if (db_exec_stream(s) == -1)
+		fatalx("database error");
+	printf("What the import would do, row by row:\n");
+	while (db_fetch(s) == 1) {
+		if ((unsigned long)db_col_int(s, 0) != row) {
+			row = db_col_int(s, 0);
+			printf("  row %lu: %s", row, db_col_str(s, 1));
+			if (db_col_str(s, 4) != NULL)
+				printf(" %s (matched by %s)",
+				    db_col_str(s, 3), db_col_str(s, 4));
+			printf("\n");
+		}
+		if (db_col_str(s, 5) != NULL)
+			printf("    %s: %s -> %s\n", db_col_str(s, 5),
+			    db_col_str(s, 6) ? db_col_str(s, 6) : "(empty)",
+			    db_col_str(s, 7) ? db_col_str(s, 7) : "(empty)");
+	}
+	db_close(s);
+	mysql_close(db);
+	return (0);
 }
 
 /* --map HEADER=FIELD and --map-file FILE, into the mapping text *map. */
@@ -563,7 +620,7 @@ cli_import(int argc, char **argv)
 	MYSQL		*db;
 	const char	*ws = NULL, *as = NULL, *file, *why;
 	char		*cause = NULL, id[INTAKE_ID_MAX];
-	int		 nowait = 0, fd;
+	int		 nowait = 0, fd, review, r;
 	long long	 wsid;
 	enum submit_rc	 rc;
 
@@ -600,14 +657,22 @@ cli_import(int argc, char **argv)
 		cli_import_fail(db, rc, &m, ws, file, cause);
 	mysql_close(db);
 	snprintf(id, sizeof id, "%s", m.id);
+	review = m.review;
 	manifest_clear(&m);
 	if (nowait) {
 		printf("%s\n", id);
 		return (0);
 	}
-	printf("Import started. Processing contacts… (%s)\n", id);
+	if (!review) {
+		printf("Import started. Processing contacts… (%s)\n", id);
+		fflush(stdout);
+		return (cli_follow(id));
+	}
+	printf("Review started: nothing is written (%s)\n", id);
 	fflush(stdout);
-	return (cli_follow(id));
+	if ((r = cli_follow(id)) == 0)
+		r = cli_review_print(id);
+	return (r);
 }
 
 /* What the import window would show for FILE: the columns, what each

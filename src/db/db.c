@@ -484,6 +484,26 @@ db_run(MYSQL *db, const char *sql, unsigned n, const char **args)
 /* A transaction on a connection in autocommit mode: one round trip to
  * open it, one to end it (an import opens one per batch). The statement
  * is kept prepared: db_forget before the connection is closed. */
+/*
+ * A review (watchd/import.c) writes as the import would, in one
+ * transaction it never commits: on the connection nested, db_begin,
+ * db_commit and db_rollback are a savepoint's, so that each batch's rows
+ * see the batches before it, and db_unnest rolls the whole back. One such
+ * connection per process: the watcher imports one drop at a time.
+ */
+static MYSQL		*db_nested;
+
+static int
+db_is_nested(MYSQL *db)
+{
+	int	r;
+
+	pthread_mutex_lock(&db_txn_lock);
+	r = db != NULL && db == db_nested;
+	pthread_mutex_unlock(&db_txn_lock);
+	return (r);
+}
+
 #define DB_BEGIN	"START TRANSACTION"
 
 int
@@ -493,6 +513,8 @@ db_begin(MYSQL *db)
 
 	int		 r;
 
+	if (db_is_nested(db))
+		return (db_run(db, "SAVEPOINT intake_nested", 0, NULL));
 	if ((s = db_prepare_kept(db, DB_BEGIN)) == NULL)
 		return (-1);
 	r = db_exec(s);
@@ -511,6 +533,8 @@ db_commit(MYSQL *db)
 		db_txn_set(db, 0);
 		return (-1);
 	}
+	if (db_is_nested(db))
+		return (db_run(db, "RELEASE SAVEPOINT intake_nested", 0, NULL));
 	db_txn_set(db, 0);
 	if (mysql_commit(db) != 0) {
 		log_warnx("commit: %s", mysql_error(db));
@@ -522,7 +546,41 @@ db_commit(MYSQL *db)
 void
 db_rollback(MYSQL *db)
 {
+	if (db_is_nested(db)) {
+		/* gone if the server rolled everything back (a deadlock):
+		 * the commit that follows fails */
+		if (db_run(db, "ROLLBACK TO SAVEPOINT intake_nested", 0,
+		    NULL) == -1)
+			log_warnx("rollback to the batch's savepoint failed");
+		return;
+	}
 	db_txn_set(db, 0);
 	if (mysql_rollback(db) != 0)
 		log_warnx("rollback: %s", mysql_error(db));
+}
+
+/* Open db's transaction for good (see db_nested). 0, or -1. */
+int
+db_nest(MYSQL *db)
+{
+	if (db_begin(db) == -1)
+		return (-1);
+	pthread_mutex_lock(&db_txn_lock);
+	if (db_nested != NULL && db_nested != db)
+		fatalx("two nested transactions at once");
+	db_nested = db;
+	pthread_mutex_unlock(&db_txn_lock);
+	return (0);
+}
+
+/* Roll back everything since db_nest. */
+void
+db_unnest(MYSQL *db)
+{
+	if (!db_is_nested(db))
+		return;
+	pthread_mutex_lock(&db_txn_lock);
+	db_nested = NULL;
+	pthread_mutex_unlock(&db_txn_lock);
+	db_rollback(db);
 }

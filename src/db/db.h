@@ -52,6 +52,8 @@ int		 db_run(MYSQL *, const char *, unsigned, const char **);
 int		 db_begin(MYSQL *);
 int		 db_commit(MYSQL *);
 void		 db_rollback(MYSQL *);
+int		 db_nest(MYSQL *);
+void		 db_unnest(MYSQL *);
 
 /* migrate.c */
 int		 migrate_run(MYSQL *, const char *, int);

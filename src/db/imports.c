@@ -26,8 +26,8 @@ imports_register(MYSQL *db, const struct manifest *m, char **cause)
 		return (-1);
 	}
 	s = db_prepare(db, "INSERT IGNORE INTO imports (id, workspace_id, "
-	    "flow, options, file_name, uploader_id, source, bytes_total) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+	    "flow, options, file_name, uploader_id, source, bytes_total, "
+	    "review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL) {
 		xasprintf(cause, "database error");
 		return (-1);
@@ -41,6 +41,7 @@ imports_register(MYSQL *db, const struct manifest *m, char **cause)
 	db_bind_int(s, 5, user);
 	db_bind_str(s, 6, m->source);
 	db_bind_int(s, 7, m->size);
+	db_bind_int(s, 8, m->review != 0);
 	/* A deadlock or a Galera conflict with another node's write is
 	 * tried again; the drop is queued already, whatever this says. */
 	for (tries = 0; (r = db_exec(s)) == -1 && tries < 3 &&

@@ -46,6 +46,7 @@ struct manifest {
 	enum on_existing on_existing;
 	int		 dnt;
 	int		 override_owners;
+	int		 review;	/* only say what the import would do */
 	int		 existing_given;	/* on_existing was set, not derived */
 	char		*mapping;	/* JSON object: header or "#N" to target */
 	char		*encoding;	/* iconv name the user chose; NULL: detect */

@@ -238,6 +238,12 @@ options_set_owners(struct manifest *m, const char *v, char **why)
 }
 
 static int
+options_set_review(struct manifest *m, const char *v, char **why)
+{
+	return (options_bool("review", v, &m->review, why));
+}
+
+static int
 options_mapping_size(const char *v, char **why)
 {
 	if (strlen(v) > OPTIONS_MAPPING_MAX) {
@@ -404,6 +410,15 @@ options_put_owners(const struct manifest *m, struct json_object *o)
 	    json_object_new_boolean(m->override_owners));
 }
 
+/* An import: no member (a manifest of before reviews reads the same). */
+static void
+options_put_review(const struct manifest *m, struct json_object *o)
+{
+	if (m->review)
+		json_object_object_add(o, "review",
+		    json_object_new_boolean(1));
+}
+
 /* No mapping: no member. */
 static void
 options_put_mapping(const struct manifest *m, struct json_object *o)
@@ -425,7 +440,7 @@ options_put_encoding(const struct manifest *m, struct json_object *o)
  * the value a flag without an argument sets). The defaults are those of a
  * zeroed manifest unless dflt says otherwise: flow create, no tags,
  * workflow "default", on_existing from the flow, dnt and override_owners
- * no, no mapping, the encoding detected. Limits: lib.h, OPTIONS_*.
+ * no, no review, no mapping, the encoding detected. Limits: lib.h, OPTIONS_*.
  */
 const struct options_def options_table[] = {
 	{ "flow", { NULL }, "update", "update", OPTIONS_CHOICE,
@@ -449,6 +464,10 @@ const struct options_def options_table[] = {
 	{ "override_owners", { NULL }, "override-owners", "true",
 	    OPTIONS_YESNO, "is not true or false", NULL, 0,
 	    options_set_owners, NULL, NULL, options_put_owners },
+	/* Review first: what the import would do, writing nothing. */
+	{ "review", { NULL }, "review", "true", OPTIONS_YESNO,
+	    "is not true or false", NULL, 0,
+	    options_set_review, NULL, NULL, options_put_review },
 	/* The CLI builds its mapping of --map and --map-file. */
 	{ "mapping", { NULL }, NULL, NULL, OPTIONS_OBJECT,
 	    "is not an object", NULL, 0,

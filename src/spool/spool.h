@@ -17,6 +17,7 @@ struct status {
 	char		*workspace;
 	enum flow	 flow;
 	enum state	 state;
+	int		 review;	/* only says what an import would do */
 	char		*file;
 	char		*uploader;	/* email, when known */
 	char		*workflow;	/* the workflow it queues to, or NULL */

@@ -126,6 +126,9 @@ status_encode(const struct status *st)
 	status_put_str(o, "workspace", st->workspace);
 	status_put_str(o, "flow", manifest_flow_name(st->flow));
 	status_put_str(o, "state", status_state_name(st->state));
+	if (st->review)
+		json_object_object_add(o, "review",
+		    json_object_new_boolean(1));
 	status_put_str(o, "file", st->file);
 	if (st->uploader != NULL)
 		status_put_str(o, "uploader", st->uploader);

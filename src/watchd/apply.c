@@ -20,6 +20,10 @@ apply_create(struct import *im, struct rowv *rv)
 	if (id == 0)
 		return (outcome_failed(im, rv->row));
 	im->st.created++;
+	/* an import's new contacts say so themselves (import_id) */
+	if (im->review && outcome_add(im, rv->row, "created", "created",
+	    "A new contact", NULL, pubid, NULL) == -1)
+		return (-1);
 	if (row_warnings(im, rv) == -1)
 		return (-1);
 	return (contact_after(im, rv, 0, pubid, 0));
@@ -46,14 +50,37 @@ static int
 apply_update(struct import *im, const struct decide_opts *o,
     struct rowv *rv, struct decision *d)
 {
-	int	r;
+	struct change_state	before, after;
+	int			r, flagged;
 
 	if (d->drop_owner_warnings)
 		apply_drop_owner_warnings(rv);
+	memset(&before, 0, sizeof before);
+	memset(&after, 0, sizeof after);
 	if (d->action == DECIDE_UNCHANGED)
 		r = 2;
-	else if ((r = contact_update(im, rv, d->target, d->owner)) == -1)
+	else if (change_state(im, d->target, &before) == -1 ||
+	    (r = contact_update(im, rv, d->target, d->owner)) == -1) {
+		change_state_clear(&before);
 		return (-1);
+	}
+	/* What it changed, each field before and after (change.c); the
+	 * row's own flag is set beside the update (contact_after). */
+	flagged = rv->dnt && !d->target_dnt && !im->m.dnt;
+	if (r == 1 || flagged) {
+		if (r != 1 && change_state(im, d->target, &before) == -1)
+			r = -1;
+		else if (change_state(im, d->target, &after) == -1 ||
+		    change_record(im, rv->row, d->contact, &before, &after,
+		    flagged) == -1)
+			r = -1;
+		change_state_clear(&after);
+		if (r == -1) {
+			change_state_clear(&before);
+			return (-1);
+		}
+	}
+	change_state_clear(&before);
 	if (r == 0)
 		return (outcome_failed(im, rv->row));
 	if (r == 1)
@@ -83,6 +110,10 @@ apply_duplicate(struct import *im, struct rowv *rv, struct decision *d)
 	if (id == 0)
 		return (outcome_failed(im, rv->row));
 	im->st.created++;
+	if (im->review && outcome_add(im, rv->row, "created", "duplicate",
+	    "A new contact, a duplicate of the one matched", NULL, d->contact,
+	    d->key) == -1)
+		return (-1);
 	if (row_warnings(im, rv) == -1)
 		return (-1);
 	return (contact_after(im, rv, 0, pubid, d->target_dnt));

@@ -315,8 +315,11 @@ batch_txn(struct import *im, int last)
 	}
 	if (db_begin(im->db) == -1)
 		return (-1);
-	/* The workspace's lock row, held until the commit. */
-	if (wslock_hold(im->db, im->ws_id, im->id) != 1 ||
+	/* The workspace's lock row, held until the commit (a review's
+	 * beats on its own connection: its transaction is never
+	 * committed, and holds nothing another watcher waits on). */
+	if (wslock_hold(im->review ? im->odb : im->db, im->ws_id,
+	    im->id) != 1 ||
 	    (im->mark == 0 && contact_mark(im) == -1))
 		return (-1);
 	for (i = 0; i < im->batch->n; i++) {
@@ -324,7 +327,8 @@ batch_txn(struct import *im, int last)
 			return (-1);
 		im->st.rows_processed++;
 	}
-	if (contact_flush(im) == -1 || outcome_flush(im) == -1)
+	if (contact_flush(im) == -1 || (!im->review &&
+	    (outcome_flush(im) == -1 || change_flush(im) == -1)))
 		return (-1);
 	/* New contacts are linked after their batch, by the linker while
 	 * the next one is written; what it does not link is linked here:
@@ -342,13 +346,20 @@ batch_txn(struct import *im, int last)
 	if (last) {
 		im->st.state = STATE_DONE;
 		im->st.rows_total = im->st.rows_processed;
-		if (wslock_release(im->db, im->ws_id, im->id) == -1)
+		if (!im->review &&
+		    wslock_release(im->db, im->ws_id, im->id) == -1)
 			return (-1);
 	}
 	im->st.bytes_processed = im->batch->last_off;
 	if (import_checkpoint(im, im->batch->last_row,
 	    im->batch->last_off) == -1 || db_commit(im->db) == -1)
 		return (-1);
+	/* A review's findings, once its batch stands (review.c). A failure
+	 * here ends the try: the review starts again. */
+	if (im->review && review_flush(im) == -1) {
+		im->refused = 0;
+		return (-1);
+	}
 	im->made = made;
 	if (here)
 		im->linked = hi;
@@ -372,6 +383,7 @@ batch_write(struct import *im, int last)
 		db_rollback(im->db);
 		contact_reset(im);
 		outcome_reset(im);
+		change_reset(im);
 		status_rewind(&im->st, &mark);
 		if (!im->refused || !im->fast)
 			return (-1);

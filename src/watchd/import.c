@@ -129,7 +129,8 @@ import_prepare(struct import *im)
 	im->s_raccount = db_prepare(im->rdb, IMPORT_ACCOUNT);
 	im->s_byid = db_prepare(im->db, "SELECT id, public_id, dnt "
 	    "FROM contacts WHERE workspace_id = ? AND public_id = ?");
-	im->b_outcome = bulk_prepare(im->db, "INSERT INTO import_rows "
+	im->b_outcome = bulk_prepare(im->review ? im->odb : im->db,
+	    "INSERT INTO import_rows "
 	    "(import_id, row_no, severity, code, message, column_name, "
 	    "contact, match_key) VALUES (?, ?, ?, ?, LEFT(?, 1024), ?, ?, ?)",
 	    "sissssss", conf.batch_size);
@@ -228,6 +229,8 @@ import_checkpoint(struct import *im, unsigned long row, off_t off)
 {
 	struct imports_row	ir;
 
+	if (im->nested)
+		return (0);	/* saved once the review is rolled back */
 	memset(&ir, 0, sizeof ir);
 	ir.state = status_state_name(im->st.state);
 	ir.rows_processed = im->st.rows_processed;
@@ -429,6 +432,10 @@ import_fail(struct import *im, const char *why)
 	char	now[32];
 
 	log_warnx("failed: %s", why);
+	if (im->nested) {
+		db_unnest(im->db);
+		im->nested = 0;
+	}
 	free(im->st.message);
 	im->st.message = xstrdup(why);
 	im->st.state = STATE_FAILED;
@@ -453,6 +460,7 @@ import_free(struct import *im)
 {
 	size_t	i;
 
+	change_close(im);
 	contact_cache_free(&im->accts);
 	contact_cache_free(&im->raccts);
 	snap_close(im);
@@ -480,6 +488,7 @@ import_free(struct import *im)
 	mapping_clear(&im->cm);
 	manifest_clear(&im->m);
 	status_clear(&im->st);
+	review_close(im);	/* rdb is db in a review */
 	if (im->rdb != NULL) {
 		db_forget(im->rdb);
 		mysql_close(im->rdb);
@@ -507,6 +516,7 @@ import_start(struct import *im)
 	}
 	im->st.workspace = xstrdup(im->m.workspace);
 	im->st.flow = im->m.flow;
+	im->review = im->st.review = im->m.review;
 	im->st.file = xstrdup(im->m.file_name ? im->m.file_name :
 	    "upload.csv");
 	im->st.uploader = im->m.uploader ? xstrdup(im->m.uploader) : NULL;
@@ -582,8 +592,11 @@ import_connect(struct import *im, unsigned long *row, off_t *off)
 	if (db_run(im->db, "SET SESSION TRANSACTION ISOLATION LEVEL "
 	    "READ COMMITTED", 0, NULL) == -1)
 		return (IMPORT_RETRY);
-	/* the reader's connection (reader.c) */
-	if ((im->rdb = db_connect(0, &cause)) == NULL) {
+	/* the reader's connection (reader.c); a review has its own */
+	if (im->review) {
+		if (review_connect(im) == -1)
+			return (IMPORT_RETRY);
+	} else if ((im->rdb = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);
 		free(cause);
 		return (IMPORT_RETRY);
@@ -637,6 +650,7 @@ import_setup(struct import *im)
 		return (r);
 	}
 	if (contact_open(im) == -1 || snap_open(im) == -1 ||
+	    change_open(im) == -1 ||
 	    link_open(&im->wlink, im->db, im) == -1 || link_resume(im) == -1 ||
 	    import_linker_connect(im) == -1)
 		return (IMPORT_RETRY);
@@ -900,8 +914,9 @@ import_batches(struct import *im, unsigned long row)
 		im->batch = im->next;
 		im->next = tmp;
 		last = n == 0;
-		reading = !last && reader_start(&rd, im) == 0;
-		linking = !last && linker_start(&lk, im);
+		/* a review's batches are seen by its connection only */
+		reading = !last && !im->review && reader_start(&rd, im) == 0;
+		linking = !last && !im->review && linker_start(&lk, im);
 		if (import_changed(im))
 			return (import_changed_fail(im, reading ? &rd : NULL,
 			    linking ? &lk : NULL, row));
@@ -953,6 +968,28 @@ import_batches(struct import *im, unsigned long row)
 }
 
 /*
+ * A review (review.c): the workspace claimed first, since every write
+ * from the tags on is in the review's transaction, and the lock row and
+ * the imports row are written outside it; rolled back at the end.
+ */
+static enum import_result
+import_review(struct import *im, unsigned long row, off_t off)
+{
+	enum import_result	r;
+
+	if ((r = import_claim(im)) != IMPORT_GOON)
+		return (r);
+	if (review_begin(im) == -1)
+		return (IMPORT_RETRY);
+	if ((r = import_setup(im)) == IMPORT_GOON &&
+	    (r = import_file(im, &row, off)) == IMPORT_GOON &&
+	    (r = import_batches(im, row)) == IMPORT_DONE &&
+	    review_end(im) == -1)
+		r = IMPORT_RETRY;
+	return (r);
+}
+
+/*
  * Import active/ID: its phases in order, each going on (IMPORT_GOON) or
  * ending the run. Returns IMPORT_DONE when it is done, IMPORT_FAILED when
  * it failed for good (the status says why), IMPORT_RETRY on a temporary
@@ -980,11 +1017,14 @@ import_run(MYSQL *db, const char *spool, const char *id)
 	status_init(&im.st, id);
 	log_setid(id);
 	if ((r = import_start(&im)) == IMPORT_GOON &&
-	    (r = import_connect(&im, &row, &off)) == IMPORT_GOON &&
-	    (r = import_setup(&im)) == IMPORT_GOON &&
-	    (r = import_claim(&im)) == IMPORT_GOON &&
-	    (r = import_file(&im, &row, off)) == IMPORT_GOON)
-		r = import_batches(&im, row);
+	    (r = import_connect(&im, &row, &off)) == IMPORT_GOON) {
+		if (im.review)
+			r = import_review(&im, row, off);
+		else if ((r = import_setup(&im)) == IMPORT_GOON &&
+		    (r = import_claim(&im)) == IMPORT_GOON &&
+		    (r = import_file(&im, &row, off)) == IMPORT_GOON)
+			r = import_batches(&im, row);
+	}
 	if (r == IMPORT_RETRY)
 		log_warnx("temporary failure; the drop will be retried");
 	import_free(&im);

@@ -83,7 +83,9 @@ lookup_done(void *arg, size_t i)
 
 	if (lk->pending > 0)
 		lk->pending--;
-	if (r->state != ENRICH_FOUND && r->state != ENRICH_NOT_FOUND)
+	/* a review writes no cache: the import looks up for itself */
+	if ((r->state != ENRICH_FOUND && r->state != ENRICH_NOT_FOUND) ||
+	    lk->im->review)
 		return;
 	if (r->state == ENRICH_FOUND)
 		text = profile_encode(&r->profile);

@@ -1,7 +1,8 @@
 /*
  * A row's outcome: its line in import_rows (queued with the batch's
- * writes, bulk.c), and in the status unless it is an update or unchanged
- * (the status lists what went wrong), with the counter it moves.
+ * writes, bulk.c), and in the status unless it is an update, unchanged
+ * or (a review's only) created: the status lists what went wrong; with
+ * the counter it moves.
  */
 #include <string.h>
 
@@ -29,7 +30,8 @@ outcome_add(struct import *im, unsigned long row, const char *severity,
 		return (-1);
 	}
 	if (strcmp(severity, "updated") == 0 ||
-	    strcmp(severity, "unchanged") == 0)
+	    strcmp(severity, "unchanged") == 0 ||
+	    strcmp(severity, "created") == 0)
 		return (0);
 	status_add_error(&im->st, row, code, message, severity, column,
 	    contact);

@@ -276,6 +276,14 @@ struct import {
 	const char	*spool;
 	const char	*id;
 	struct manifest	 m;
+	/* A review (review.c): db is nested (db_nest), rdb is db, and
+	 * what it finds goes over odb, committed after each batch. */
+	int		 review;
+	int		 nested;	/* in the review's transaction */
+	MYSQL		*odb;
+	/* What updates changed (change.c). */
+	struct bulk	*b_change;
+	struct dbstmt	*s_state;
 	struct status	 st;
 	long long	 ws_id;
 	long long	 uploader_id;
@@ -376,6 +384,28 @@ int		 import_checkpoint(struct import *, unsigned long, off_t);
 /* apply.c */
 int		 apply_row(struct import *, const struct decide_opts *,
 		     struct batchrow *, struct decision *);
+
+/* review.c */
+int		 review_connect(struct import *);
+int		 review_begin(struct import *);
+int		 review_flush(struct import *);
+int		 review_end(struct import *);
+void		 review_close(struct import *);
+
+/* change.c */
+struct change_state {
+	char	*v[COL__MAX];	/* the columns an update can change */
+	char	*custom;
+};
+int		 change_open(struct import *);
+int		 change_flush(struct import *);
+void		 change_reset(struct import *);
+void		 change_close(struct import *);
+int		 change_state(struct import *, long long, struct change_state *);
+void		 change_state_clear(struct change_state *);
+int		 change_record(struct import *, unsigned long, const char *,
+		     const struct change_state *, const struct change_state *,
+		     int);
 
 /* batch.c */
 int		 batch_read(struct batch *, struct csvin *, size_t);
