@@ -168,16 +168,17 @@ snap_updates(struct import *im)
 	return (im->m.on_existing == EXISTING_UPDATE);
 }
 
-/* Empty a temporary table of the snapshot. A review's transaction must
- * stay open, and TRUNCATE ends it (an implicit commit). 0, or -1. */
+/* Empty a temporary table of the snapshot (vals: import_vals, else
+ * import_keys). A review's transaction must stay open, and TRUNCATE
+ * ends it (an implicit commit). 0, or -1. */
 static int
-snap_empty(struct import *im, const char *table)
+snap_empty(struct import *im, int vals)
 {
-	char	sql[64];
-
-	snprintf(sql, sizeof sql, "%s %s", im->review ? "DELETE FROM" :
-	    "TRUNCATE TABLE", table);
-	return (db_run(im->rdb, sql, 0, NULL));
+	if (im->review)
+		return (vals ? db_run(im->rdb, "DELETE FROM import_vals", 0,
+		    NULL) : db_run(im->rdb, "DELETE FROM import_keys", 0, NULL));
+	return (vals ? db_run(im->rdb, "TRUNCATE TABLE import_vals", 0, NULL) :
+	    db_run(im->rdb, "TRUNCATE TABLE import_keys", 0, NULL));
 }
 
 /* The server's weights of printable ASCII, for twin.c; without them
@@ -209,7 +210,7 @@ snap_twins(struct import *im)
 	while ((r = db_fetch(s)) == 1)
 		twin_weight(im->twins, db_col_int(s, 0), db_col_str(s, 2));
 	if (r == -1 ||
-	    snap_empty(im, "import_keys") == -1)
+	    snap_empty(im, 0) == -1)
 		return (-1);
 	if (!twin_ready(im->twins)) {
 		log_warnx("unexpected collation weights: rows are matched one "
@@ -234,8 +235,8 @@ snap_open(struct import *im)
 	    NULL) == -1 ||
 	    db_run(im->rdb, SNAP_KEYS, 0, NULL) == -1 ||
 	    db_run(im->rdb, SNAP_VALS, 0, NULL) == -1 ||
-	    snap_empty(im, "import_keys") == -1 ||
-	    snap_empty(im, "import_vals") == -1)
+	    snap_empty(im, 0) == -1 ||
+	    snap_empty(im, 1) == -1)
 		return (-1);
 	im->b_keys = bulk_prepare(im->rdb, "INSERT INTO import_keys "
 	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
@@ -472,9 +473,9 @@ snap_batch(struct import *im, int keep)
 	if (im->m.flow == FLOW_CREATE &&
 	    (im->m.on_existing == EXISTING_DUPLICATE || im->twins == NULL))
 		return (0);
-	if (snap_empty(im, "import_keys") == -1 ||
+	if (snap_empty(im, 0) == -1 ||
 	    (snap_updates(im) &&
-	    snap_empty(im, "import_vals") == -1)) {
+	    snap_empty(im, 1) == -1)) {
 		err = mysql_errno(im->rdb);
 		goto fail;
 	}
