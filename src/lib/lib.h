@@ -55,6 +55,8 @@ struct manifest {
 	long long	 size;
 	char		 sha256[65];
 	char		*received_at;	/* ISO 8601 UTC */
+	char		*from_review;	/* the review it imports (not an option:
+					 * submit_reviewed sets it) */
 };
 
 /* A growable byte buffer with a hard cap. */

@@ -18,6 +18,9 @@ struct status {
 	enum flow	 flow;
 	enum state	 state;
 	int		 review;	/* only says what an import would do */
+	char		*from_review;	/* the review this import follows */
+	long long	 differs;	/* its rows that came out otherwise */
+	char		*differs_message;
 	char		*file;
 	char		*uploader;	/* email, when known */
 	char		*workflow;	/* the workflow it queues to, or NULL */
@@ -191,6 +194,8 @@ enum submit_rc	 submit_sniff_fd(int, char **);
 enum submit_rc	 submit_commit(struct submit *, MYSQL *, struct manifest *,
 		     char **);
 void		 submit_abort(struct submit *);
+enum submit_rc	 submit_reviewed(MYSQL *, long long, const char *, const char *,
+		     const char *, struct manifest *, char **);
 
 /* drop.c */
 void		 drop_watch(int);
