@@ -366,3 +366,47 @@ imports_differs(MYSQL *db, long long ws, const char *review, const char *id,
 		return (-1);
 	return (n);
 }
+
+/*
+ * The reviews that ended more than hours ago, each given to fn (which
+ * forgets its files) and then deleted with its rows and changes. Returns
+ * how many, or -1.
+ */
+int
+imports_reviews_expire(MYSQL *db, unsigned hours,
+    void (*fn)(void *, const char *), void *arg)
+{
+	struct dbstmt	*s;
+	char		**ids = NULL;
+	size_t		 n = 0, i;
+	int		 r = 0;
+
+	s = db_prepare(db, "SELECT id FROM imports WHERE review = 1 AND "
+	    "state IN ('done', 'failed') AND COALESCE(finished_at, "
+	    "updated_at) < NOW(3) - INTERVAL ? HOUR LIMIT 1000");
+	if (s == NULL)
+		return (-1);
+	db_bind_int(s, 0, hours);
+	if (db_exec(s) == -1) {
+		db_close(s);
+		return (-1);
+	}
+	while (db_fetch(s) == 1) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = xstrdup(db_col_str(s, 0));
+	}
+	db_close(s);
+	for (i = 0; i < n; i++) {
+		const char	*arg1[1] = { ids[i] };
+
+		fn(arg, ids[i]);
+		if (r != -1 && db_run(db, "DELETE FROM imports WHERE id = ?",
+		    1, arg1) == -1)
+			r = -1;
+		else if (r != -1)
+			r++;
+		free(ids[i]);
+	}
+	free(ids);
+	return (r);
+}

@@ -115,6 +115,7 @@ struct drop	*spool_adopt(const char *, const char *const *,
 ssize_t		 spool_read(struct drop *, void *, size_t);
 int		 spool_clean_tmp(const char *, time_t);
 int		 spool_expire(const char *, const char *, time_t);
+void		 spool_forget(const char *, const char *);
 int		 spool_free_space(const char *, long long);
 void		 spool_attempt(const char *, const char *, long long,
 		     enum attempt_how, struct attempt *);

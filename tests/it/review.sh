@@ -188,4 +188,24 @@ it_wait "$(jq -r .id "$RUN/go.json")" > "$RUN/g2.json"
 check_eq "changed meanwhile: one row differs, and the status says which" \
     "1 1 row 2: skipped, not created" \
     "$(jq -r '"\(.differs) \(.skipped) \(.differs_message | capture("(?<r>row 2: [a-z]+, not [a-z]+)").r)"' "$RUN/g2.json")"
+
+# A review is kept review_keep_hours (72) after it ended, then forgotten:
+# its row, rows, changes, file and status. The housekeeping runs when the
+# watcher starts.
+sql "UPDATE imports SET finished_at = NOW(3) - INTERVAL 73 HOUR WHERE id = '$W2'"
+sql "UPDATE imports SET finished_at = NOW(3) - INTERVAL 71 HOUR WHERE id = '$W'"
+stack_stop_one "$RUN/watchd.pid"
+stack_watchd_start
+for i in $(seq 50); do
+	[ -e "$RUN/spool/status/$W2.json" ] || break
+	sleep 0.1
+done
+check_eq "an old review is forgotten: its row, rows, changes, status, file" \
+    "0 0 0 no no" \
+    "$(sql "SELECT (SELECT COUNT(*) FROM imports WHERE id = '$W2'),
+        (SELECT COUNT(*) FROM import_rows WHERE import_id = '$W2'),
+        (SELECT COUNT(*) FROM import_changes WHERE import_id = '$W2')" |
+        tr '\t' ' ') $([ -e "$RUN/spool/status/$W2.json" ] && echo yes || echo no) $([ -e "$RUN/spool/done/$W2" ] && echo yes || echo no)"
+check_eq "a younger one is kept" "1 yes" \
+    "$(sql "SELECT COUNT(*) FROM imports WHERE id = '$W'") $([ -e "$RUN/spool/done/$W/data.csv" ] && echo yes || echo no)"
 it_done
