@@ -488,7 +488,7 @@ import_free(struct import *im)
 	mapping_clear(&im->cm);
 	manifest_clear(&im->m);
 	status_clear(&im->st);
-	review_close(im);	/* rdb is db in a review */
+	review_close(im);
 	if (im->rdb != NULL) {
 		db_forget(im->rdb);
 		mysql_close(im->rdb);
@@ -594,15 +594,16 @@ import_connect(struct import *im, unsigned long *row, off_t *off)
 	if (db_run(im->db, "SET SESSION TRANSACTION ISOLATION LEVEL "
 	    "READ COMMITTED", 0, NULL) == -1)
 		return (IMPORT_RETRY);
-	/* the reader's connection (reader.c); a review has its own */
-	if (im->review) {
-		if (review_connect(im) == -1)
-			return (IMPORT_RETRY);
-	} else if ((im->rdb = db_connect(0, &cause)) == NULL) {
+	/* the reader's connection (reader.c) */
+	if (im->review && review_connect(im) == -1)
+		return (IMPORT_RETRY);
+	if ((im->rdb = db_connect(0, &cause)) == NULL) {
 		log_warnx("%s", cause);
 		free(cause);
 		return (IMPORT_RETRY);
 	}
+	if (im->sdb == NULL)
+		im->sdb = im->rdb;
 	if (import_prepare(im) == -1 ||
 	    (resumed = import_resume(im, row, off)) == -1)
 		return (IMPORT_RETRY);
@@ -922,8 +923,7 @@ import_batches(struct import *im, unsigned long row)
 		im->batch = im->next;
 		im->next = tmp;
 		last = n == 0;
-		/* a review's batches are seen by its connection only */
-		reading = !last && !im->review && reader_start(&rd, im) == 0;
+		reading = !last && reader_start(&rd, im) == 0;
 		linking = !last && !im->review && linker_start(&lk, im);
 		if (import_changed(im))
 			return (import_changed_fail(im, reading ? &rd : NULL,

@@ -72,7 +72,8 @@ reader_start(struct reader *rd, struct import *im)
 	rd->im = im;
 	rd->next = im->next;
 	rd->in = im->in;
-	rd->snap = !batch_may_update(im, 0);
+	/* a review's snapshot must see its batches: taken after (snap.c) */
+	rd->snap = !im->review && !batch_may_update(im, 0);
 	if ((errno = pthread_create(&rd->thread, NULL, reader_main,
 	    rd)) != 0) {
 		log_warn("pthread_create");

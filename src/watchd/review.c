@@ -11,8 +11,10 @@
  * lock row and the imports row are as they were. What it found (each
  * row's outcome, created rows too, and each field an update changes,
  * before and after) goes over a connection of its own (odb) after each
- * batch. Nothing runs beside the writer: no reader thread (its
- * connection would not see the uncommitted batches) and no linker.
+ * batch. The reader thread reads the next batch's rows meanwhile, as for
+ * an import, but takes no snapshot: the snapshot is taken on the
+ * review's own connection once the batch before is written (the
+ * reader's would not see it, uncommitted), and there is no linker.
  *
  * A review stopped anywhere starts again from its first row.
  */
@@ -42,7 +44,7 @@ review_connect(struct import *im)
 	    db_run(im->odb, "DELETE FROM import_changes WHERE import_id = ?",
 	    1, arg) == -1)
 		return (-1);
-	im->rdb = im->db;
+	im->sdb = im->db;
 	return (0);
 }
 
@@ -91,6 +93,5 @@ review_close(struct import *im)
 		db_forget(im->odb);
 		mysql_close(im->odb);
 	}
-	if (im->rdb == im->db)
-		im->rdb = NULL;
+	im->sdb = NULL;
 }

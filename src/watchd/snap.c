@@ -175,10 +175,10 @@ static int
 snap_empty(struct import *im, int vals)
 {
 	if (im->review)
-		return (vals ? db_run(im->rdb, "DELETE FROM import_vals", 0,
-		    NULL) : db_run(im->rdb, "DELETE FROM import_keys", 0, NULL));
-	return (vals ? db_run(im->rdb, "TRUNCATE TABLE import_vals", 0, NULL) :
-	    db_run(im->rdb, "TRUNCATE TABLE import_keys", 0, NULL));
+		return (vals ? db_run(im->sdb, "DELETE FROM import_vals", 0,
+		    NULL) : db_run(im->sdb, "DELETE FROM import_keys", 0, NULL));
+	return (vals ? db_run(im->sdb, "TRUNCATE TABLE import_vals", 0, NULL) :
+	    db_run(im->sdb, "TRUNCATE TABLE import_keys", 0, NULL));
 }
 
 /* The server's weights of printable ASCII, for twin.c; without them
@@ -228,24 +228,24 @@ snap_open(struct import *im)
 	size_t	n;
 
 	/* A MEMORY table's rows are as wide as its columns can be. */
-	if (db_run(im->rdb, "SET SESSION max_heap_table_size = "
+	if (db_run(im->sdb, "SET SESSION max_heap_table_size = "
 	    "GREATEST(@@max_heap_table_size, 256 * 1024 * 1024)", 0,
 	    NULL) == -1 ||
-	    db_run(im->rdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+	    db_run(im->sdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
 	    NULL) == -1 ||
-	    db_run(im->rdb, SNAP_KEYS, 0, NULL) == -1 ||
-	    db_run(im->rdb, SNAP_VALS, 0, NULL) == -1 ||
+	    db_run(im->sdb, SNAP_KEYS, 0, NULL) == -1 ||
+	    db_run(im->sdb, SNAP_VALS, 0, NULL) == -1 ||
 	    snap_empty(im, 0) == -1 ||
 	    snap_empty(im, 1) == -1)
 		return (-1);
-	im->b_keys = bulk_prepare(im->rdb, "INSERT INTO import_keys "
+	im->b_keys = bulk_prepare(im->sdb, "INSERT INTO import_keys "
 	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
 	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "issssssi", conf.batch_size);
-	im->b_vals = bulk_prepare(im->rdb, SNAP_VALS_INSERT, SNAP_VALS_TYPES,
+	im->b_vals = bulk_prepare(im->sdb, SNAP_VALS_INSERT, SNAP_VALS_TYPES,
 	    conf.batch_size);
-	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->rdb,
-	    SNAP_BYID) : db_prepare(im->rdb, SNAP_MATCH);
-	im->s_weights = db_prepare(im->rdb, SNAP_WEIGHTS);
+	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->sdb,
+	    SNAP_BYID) : db_prepare(im->sdb, SNAP_MATCH);
+	im->s_weights = db_prepare(im->sdb, SNAP_WEIGHTS);
 	if (im->b_keys == NULL || im->b_vals == NULL || im->s_snap == NULL ||
 	    im->s_weights == NULL || snap_twins(im) == -1)
 		return (-1);
@@ -260,9 +260,9 @@ void
 snap_close(struct import *im)
 {
 	if (im->b_keys != NULL) {
-		db_run(im->rdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+		db_run(im->sdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
 		    NULL);
-		db_run(im->rdb, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
+		db_run(im->sdb, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
 		    NULL);
 	}
 	bulk_close(im->b_keys);
@@ -476,7 +476,7 @@ snap_batch(struct import *im, int keep)
 	if (snap_empty(im, 0) == -1 ||
 	    (snap_updates(im) &&
 	    snap_empty(im, 1) == -1)) {
-		err = mysql_errno(im->rdb);
+		err = mysql_errno(im->sdb);
 		goto fail;
 	}
 	if (im->twins != NULL)

@@ -276,8 +276,9 @@ struct import {
 	const char	*spool;
 	const char	*id;
 	struct manifest	 m;
-	/* A review (review.c): db is nested (db_nest), rdb is db, and
-	 * what it finds goes over odb, committed after each batch. */
+	/* A review (review.c): db is nested (db_nest), the snapshot is
+	 * taken on it (sdb), and what it finds goes over odb, committed
+	 * after each batch. */
 	int		 review;
 	int		 nested;	/* in the review's transaction */
 	MYSQL		*odb;
@@ -321,6 +322,8 @@ struct import {
 	struct batch	*batch;
 	struct batch	*next;
 	MYSQL		*rdb;
+	MYSQL		*sdb;		/* the snapshot's (snap.c): rdb, or
+					 * in a review db */
 	struct enrich	*enrich;
 	struct dbstmt	*s_cache_get;
 	struct dbstmt	*s_cache_put;
