@@ -115,9 +115,37 @@ done
 out=$(stack_intake import --workspace acme --as ed@acme.test "$RUN/le.csv" 2>&1)
 check "cli: a UTF-16LE file is imported" test $? -eq 0
 cp "$RUN/be.csv" "$DROP/be.csv"
-n=0; until [ "$(sql "SELECT COUNT(*) FROM imports WHERE file_name = 'be.csv' AND state = 'done'")" = 1 ] ||
+# (by SFTP: the web's upload of be.csv above is done too)
+n=0; until [ "$(sql "SELECT COUNT(*) FROM imports WHERE file_name = 'be.csv' AND source = 'sftp' AND state = 'done'")" = 1 ] ||
     [ $n -ge 150 ]; do sleep 0.1; n=$((n + 1)); done
 check_eq "sftp: a UTF-16BE file is imported" 1 \
-    "$(sql "SELECT COUNT(*) FROM imports WHERE file_name = 'be.csv' AND state = 'done'")"
+    "$(sql "SELECT COUNT(*) FROM imports WHERE file_name = 'be.csv' AND source = 'sftp' AND state = 'done'")"
+
+
+# Review first by all three ways in: the web's review=true, the CLI's
+# --review and the sidecar's "review": true each make a review, which
+# writes no contact.
+sql "DELETE FROM contacts" >/dev/null
+it_upload "$RUN/u8.csv" -F review=true
+st=$(it_wait "$ID")
+check_eq "web: review=true makes a review, no contact" "true done 2 0" \
+    "$(jq -r '"\(.review) \(.state) \(.created)"' <<<"$st") $(sql "SELECT COUNT(*) FROM contacts")"
+ID=$(stack_intake import --workspace acme --as ed@acme.test --review \
+    --no-wait "$RUN/u8.csv")
+it_wait_file "$ID"
+check_eq "cli: --review makes a review, no contact" "true done 2 0" \
+    "$(st '"\(.review) \(.state) \(.created)"') $(sql "SELECT COUNT(*) FROM contacts")"
+n0=$(sql "SELECT COUNT(*) FROM contacts")
+cp "$RUN/u8.csv" "$DROP/rv.csv"
+echo '{"review": true}' > "$DROP/rv.csv.json"
+n=0; until [ "$(sql "SELECT COUNT(*) FROM imports WHERE file_name = 'rv.csv' AND state = 'done'")" = 1 ] ||
+    [ $n -ge 150 ]; do sleep 0.1; n=$((n + 1)); done
+check_eq "sftp: a sidecar's \"review\": true makes a review, no contact" "1 done $n0" \
+    "$(sql "SELECT review, state FROM imports WHERE file_name = 'rv.csv'" | tr '\t' ' ') $(sql "SELECT COUNT(*) FROM contacts")"
+echo '{"review": "maybe"}' > "$DROP/bad.csv.json"
+cp "$RUN/u8.csv" "$DROP/bad.csv"
+n=0; until [ -e "$DROP/rejected/bad.csv.why" ] || [ $n -ge 150 ]; do sleep 0.1; n=$((n + 1)); done
+check "sftp: a review that is not true or false is rejected, saying so" \
+    grep -q 'review' "$DROP/rejected/bad.csv.why"
 
 it_done
