@@ -885,7 +885,9 @@ import_done(struct import *im, const struct import_pace *p)
 	    &im->st.differs_message)) == -1)
 		log_warnx("could not compare with the review %s",
 		    im->m.from_review);
-	status_write(im->spool, &im->st);
+	/* a review's row is saved after its rollback: its status then */
+	if (!im->review)
+		status_write(im->spool, &im->st);
 	log_info("done: %lld created, %lld updated, %lld unchanged, "
 	    "%lld skipped, %lld failed", im->st.created, im->st.updated,
 	    im->st.unchanged, im->st.skipped, im->st.failed);
@@ -991,9 +993,11 @@ import_review(struct import *im, unsigned long row, off_t off)
 		return (IMPORT_RETRY);
 	if ((r = import_setup(im)) == IMPORT_GOON &&
 	    (r = import_file(im, &row, off)) == IMPORT_GOON &&
-	    (r = import_batches(im, row)) == IMPORT_DONE &&
-	    review_end(im) == -1)
-		r = IMPORT_RETRY;
+	    (r = import_batches(im, row)) == IMPORT_DONE) {
+		if (review_end(im) == -1)
+			return (IMPORT_RETRY);
+		status_write(im->spool, &im->st);
+	}
 	return (r);
 }
 

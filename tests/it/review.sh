@@ -208,4 +208,39 @@ check_eq "an old review is forgotten: its row, rows, changes, status, file" \
         tr '\t' ' ') $([ -e "$RUN/spool/status/$W2.json" ] && echo yes || echo no) $([ -e "$RUN/spool/done/$W2" ] && echo yes || echo no)"
 check_eq "a younger one is kept" "1 yes" \
     "$(sql "SELECT COUNT(*) FROM imports WHERE id = '$W'") $([ -e "$RUN/spool/done/$W/data.csv" ] && echo yes || echo no)"
+
+# A review killed with -9 anywhere starts again and ends as one that was
+# not: the same outcomes and changes, none twice, nothing written.
+it_gen 30000 "$RUN/big.csv" K
+awk -F, 'NR > 1 && NR % 3 == 0 { $5 = "k" NR "@elsewhere.example" } { print }' OFS=, \
+    "$RUN/big.csv" > "$RUN/big2.csv"
+it_import rv "$RUN/big.csv"
+ida=$(stack_intake import --workspace rv --as ed@rv.test --review \
+    --on-existing update --no-wait "$RUN/big2.csv")
+it_wait_file "$ida"
+before=$(state)
+stack_stop_one "$RUN/watchd.pid"
+idb=$(stack_intake import --workspace rv --as ed@rv.test --review \
+    --on-existing update --no-wait "$RUN/big2.csv")
+kills=0
+while [ $kills -lt 6 ] && [ "$(sql "SELECT state FROM imports WHERE id = '$idb'")" != done ]; do
+	stack_watchd_start
+	sleep "$(printf '0.%02d' $(( 30 + RANDOM % 60 )))"
+	pid=$(cat "$RUN/watchd.pid")
+	kill -KILL "$pid"
+	while stack_pid_alive "$pid"; do sleep 0.01; done
+	kills=$((kills + 1))
+done
+rm -f "$RUN/watchd.pid"
+stack_watchd_start
+it_wait_file "$idb"
+check_eq "killed $kills times: the review ends as one that was not" \
+    "$(sql "SELECT created, updated, unchanged, skipped FROM imports WHERE id = '$ida'")" \
+    "$(sql "SELECT created, updated, unchanged, skipped FROM imports WHERE id = '$idb'")"
+check_eq "killed: every row once, as the uninterrupted review said" \
+    "$(outcomes "$ida" | md5sum)" "$(outcomes "$idb" | md5sum)"
+check_eq "killed: the same changes" "$(changes "$ida" | md5sum)" "$(changes "$idb" | md5sum)"
+check_eq "killed: nothing written" "$before" "$(state)"
+check "killed while it ran, at least once ($(grep -c "$idb: importing" "$RUN/watchd.log") starts)" \
+    [ "$(grep -c "$idb: importing" "$RUN/watchd.log")" -ge 2 ]
 it_done
