@@ -145,6 +145,10 @@ enum imports_state {
 typedef void (*imports_errorfn)(void *, unsigned long, const char *,
     const char *, const char *, const char *, const char *);
 int		 imports_register(MYSQL *, const struct manifest *, char **);
+long long	 imports_differs(MYSQL *, long long, const char *, const char *,
+		     char **);
+int		 imports_reviews_expire(MYSQL *, unsigned,
+		     void (*)(void *, const char *), void *);
 long long	 imports_workflow(MYSQL *, long long, const char *);
 struct dbstmt	*imports_checkpoint_prepare(MYSQL *);
 int		 imports_checkpoint(struct dbstmt *, const char *,

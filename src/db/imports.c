@@ -27,7 +27,7 @@ imports_register(MYSQL *db, const struct manifest *m, char **cause)
 	}
 	s = db_prepare(db, "INSERT IGNORE INTO imports (id, workspace_id, "
 	    "flow, options, file_name, uploader_id, source, bytes_total, "
-	    "review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
+	    "review, from_review) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
 	if (s == NULL) {
 		xasprintf(cause, "database error");
 		return (-1);
@@ -42,6 +42,7 @@ imports_register(MYSQL *db, const struct manifest *m, char **cause)
 	db_bind_str(s, 6, m->source);
 	db_bind_int(s, 7, m->size);
 	db_bind_int(s, 8, m->review != 0);
+	db_bind_str(s, 9, m->from_review);
 	/* A deadlock or a Galera conflict with another node's write is
 	 * tried again; the drop is queued already, whatever this says. */
 	for (tries = 0; (r = db_exec(s)) == -1 && tries < 3 &&
@@ -303,4 +304,109 @@ imports_give_up(MYSQL *db, const char *id, const char *why)
 	    "updated_at = NOW(3), finished_at = NOW(3) WHERE id = ?", 2, args);
 	db_run(db, "UPDATE import_locks SET import_id = NULL, "
 	    "holder = NULL WHERE import_id = ?", 1, &args[1]);
+}
+
+/*
+ * How many rows of import id came out otherwise than review (of the same
+ * workspace) said, and the first few of them ("row 5: updated, not
+ * skipped"), into *why (owned; NULL when none differ). A row the import
+ * created has no line of its own: it counts as created. Saved on the
+ * imports row. Returns the count, or -1.
+ */
+long long
+imports_differs(MYSQL *db, long long ws, const char *review, const char *id,
+    char **why)
+{
+	struct dbstmt	*s;
+	struct buf	 b;
+	long long	 n = 0;
+	const char	*arg[2];
+	char		*line, v[32];
+
+	*why = NULL;
+	s = db_prepare(db, "SELECT r.row_no, r.severity, "
+	    "COALESCE(i.severity, 'created') FROM imports rv "
+	    "JOIN import_rows r ON r.import_id = rv.id AND "
+	    "r.severity <> 'warning' LEFT JOIN import_rows i ON "
+	    "i.import_id = ? AND i.row_no = r.row_no AND "
+	    "i.severity <> 'warning' WHERE rv.id = ? AND rv.review = 1 AND "
+	    "rv.workspace_id = ? AND (COALESCE(i.severity, 'created') <> "
+	    "r.severity OR (r.severity <> 'created' AND i.code <> r.code)) "
+	    "ORDER BY r.row_no");
+	if (s == NULL)
+		return (-1);
+	db_bind_str(s, 0, id);
+	db_bind_str(s, 1, review);
+	db_bind_int(s, 2, ws);
+	if (db_exec(s) == -1) {
+		db_close(s);
+		return (-1);
+	}
+	buf_init(&b, 1024);
+	while (db_fetch(s) == 1) {
+		if (n++ < 5) {
+			xasprintf(&line, "%srow %lld: %s, not %s",
+			    b.len ? "; " : "", db_col_int(s, 0),
+			    db_col_str(s, 2), db_col_str(s, 1));
+			buf_add(&b, line, strlen(line));
+			free(line);
+		}
+	}
+	db_close(s);
+	if (n > 0)
+		xasprintf(why, "%lld row%s came out otherwise than the review "
+		    "said, since the workspace changed meanwhile: %s%s", n,
+		    n == 1 ? "" : "s", buf_str(&b), n > 5 ? "; ..." : "");
+	buf_free(&b);
+	snprintf(v, sizeof v, "%lld", n);
+	arg[0] = v;
+	arg[1] = id;
+	if (db_run(db, "UPDATE imports SET differs = ? WHERE id = ?", 2,
+	    arg) == -1)
+		return (-1);
+	return (n);
+}
+
+/*
+ * The reviews that ended more than hours ago, each given to fn (which
+ * forgets its files) and then deleted with its rows and changes. Returns
+ * how many, or -1.
+ */
+int
+imports_reviews_expire(MYSQL *db, unsigned hours,
+    void (*fn)(void *, const char *), void *arg)
+{
+	struct dbstmt	*s;
+	char		**ids = NULL;
+	size_t		 n = 0, i;
+	int		 r = 0;
+
+	s = db_prepare(db, "SELECT id FROM imports WHERE review = 1 AND "
+	    "state IN ('done', 'failed') AND COALESCE(finished_at, "
+	    "updated_at) < NOW(3) - INTERVAL ? HOUR LIMIT 1000");
+	if (s == NULL)
+		return (-1);
+	db_bind_int(s, 0, hours);
+	if (db_exec(s) == -1) {
+		db_close(s);
+		return (-1);
+	}
+	while (db_fetch(s) == 1) {
+		ids = xreallocarray(ids, n + 1, sizeof *ids);
+		ids[n++] = xstrdup(db_col_str(s, 0));
+	}
+	db_close(s);
+	for (i = 0; i < n; i++) {
+		const char	*arg1[1] = { ids[i] };
+
+		fn(arg, ids[i]);
+		if (r != -1 && db_run(db, "DELETE FROM imports WHERE id = ?",
+		    1, arg1) == -1)
+			r = -1;
+		else if (r != -1)
+			r++;
+		free(ids[i]);
+	}
+	free(ids);
+	return (r);
 }

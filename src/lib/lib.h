@@ -55,6 +55,8 @@ struct manifest {
 	long long	 size;
 	char		 sha256[65];
 	char		*received_at;	/* ISO 8601 UTC */
+	char		*from_review;	/* the review it imports (not an option:
+					 * submit_reviewed sets it) */
 };
 
 /* A growable byte buffer with a hard cap. */
@@ -266,6 +268,7 @@ struct conf {
 	unsigned	 drop_hold;	/* seconds before a held file is rejected */
 	unsigned	 tmp_max_age;	/* seconds before tmp/ leftovers go */
 	unsigned	 done_keep_days;
+	unsigned	 review_keep_hours;
 	unsigned	 max_attempts;	/* tries without progress, then failed */
 	unsigned	 stall_timeout;	/* ... if for this long (seconds) too */
 	unsigned	 lock_timeout;	/* seconds a dead import holds its workspace */

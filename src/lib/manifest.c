@@ -97,6 +97,8 @@ manifest_encode(const struct manifest *m)
 	json_object_object_add(o, "size", json_object_new_int64(m->size));
 	manifest_put_str(o, "sha256", m->sha256[0] ? m->sha256 : NULL);
 	manifest_put_str(o, "received_at", m->received_at);
+	if (m->from_review != NULL)
+		manifest_put_str(o, "from_review", m->from_review);
 	s = xstrdup(json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
 	    JSON_C_TO_STRING_NOSLASHESCAPE));
 	json_object_put(o);
@@ -188,7 +190,8 @@ manifest_decode(struct manifest *m, const char *text, char **cause)
 	    manifest_get_str(o, "uploader", &m->uploader, 1, cause) == -1 ||
 	    manifest_get_str(o, "file_name", &m->file_name, 0, cause) == -1 ||
 	    manifest_get_str(o, "source", &m->source, 0, cause) == -1 ||
-	    manifest_get_str(o, "received_at", &m->received_at, 0, cause) == -1)
+	    manifest_get_str(o, "received_at", &m->received_at, 0, cause) == -1 ||
+	    manifest_get_str(o, "from_review", &m->from_review, 0, cause) == -1)
 		goto fail;
 	if (manifest_get_options(m, o, cause) == -1)
 		goto fail;
@@ -233,5 +236,6 @@ manifest_clear(struct manifest *m)
 	free(m->encoding);
 	free(m->source);
 	free(m->received_at);
+	free(m->from_review);
 	memset(m, 0, sizeof *m);
 }

@@ -722,7 +722,8 @@ static int
 spool_remove_drop(const char *dir)
 {
 	static const char *files[] = { "data.csv", "manifest.json",
-	    "origin", "origin.tmp", "sidecar.json", "attempts" };
+	    "origin", "origin.tmp", "sidecar.json", "attempts",
+	    "remembered", "remembered.tmp", "data.utf8.csv", "data.utf8.enc" };
 	char	*p;
 	size_t	 i;
 
@@ -869,6 +870,24 @@ spool_expire(const char *spool, const char *queue, time_t max_age)
 	if (removed > 0)
 		log_info("removed %d drops from %s/", removed, queue);
 	return (removed);
+}
+
+/* Forget drop id wherever it ended (done/ or failed/), and its status. */
+void
+spool_forget(const char *spool, const char *id)
+{
+	static const char *const queues[] = { "done", "failed" };
+	struct stat	 sb;
+	char		*p;
+	size_t		 i;
+
+	for (i = 0; i < 2; i++) {
+		p = spool_path(spool, queues[i], id, NULL);
+		if (lstat(p, &sb) == 0 && S_ISDIR(sb.st_mode))
+			spool_remove_drop(p);
+		free(p);
+	}
+	status_remove(spool, id);
 }
 
 /* Whether the spool has room for need more bytes and still keeps

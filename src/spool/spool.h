@@ -18,6 +18,9 @@ struct status {
 	enum flow	 flow;
 	enum state	 state;
 	int		 review;	/* only says what an import would do */
+	char		*from_review;	/* the review this import follows */
+	long long	 differs;	/* its rows that came out otherwise */
+	char		*differs_message;
 	char		*file;
 	char		*uploader;	/* email, when known */
 	char		*workflow;	/* the workflow it queues to, or NULL */
@@ -112,6 +115,7 @@ struct drop	*spool_adopt(const char *, const char *const *,
 ssize_t		 spool_read(struct drop *, void *, size_t);
 int		 spool_clean_tmp(const char *, time_t);
 int		 spool_expire(const char *, const char *, time_t);
+void		 spool_forget(const char *, const char *);
 int		 spool_free_space(const char *, long long);
 void		 spool_attempt(const char *, const char *, long long,
 		     enum attempt_how, struct attempt *);
@@ -191,6 +195,8 @@ enum submit_rc	 submit_sniff_fd(int, char **);
 enum submit_rc	 submit_commit(struct submit *, MYSQL *, struct manifest *,
 		     char **);
 void		 submit_abort(struct submit *);
+enum submit_rc	 submit_reviewed(MYSQL *, long long, const char *, const char *,
+		     const char *, struct manifest *, char **);
 
 /* drop.c */
 void		 drop_watch(int);

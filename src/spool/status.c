@@ -129,6 +129,13 @@ status_encode(const struct status *st)
 	if (st->review)
 		json_object_object_add(o, "review",
 		    json_object_new_boolean(1));
+	if (st->from_review != NULL) {
+		status_put_str(o, "from_review", st->from_review);
+		status_put_int(o, "differs", st->differs);
+		if (st->differs_message != NULL)
+			status_put_str(o, "differs_message",
+			    st->differs_message);
+	}
 	status_put_str(o, "file", st->file);
 	if (st->uploader != NULL)
 		status_put_str(o, "uploader", st->uploader);
@@ -415,6 +422,8 @@ status_clear(struct status *st)
 	free(st->file);
 	free(st->uploader);
 	free(st->workflow);
+	free(st->from_review);
+	free(st->differs_message);
 	free(st->message);
 	free(st->created_at);
 	free(st->started_at);

@@ -19,6 +19,7 @@
  * entry's own words where there is more to say.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -264,4 +265,82 @@ submit_abort(struct submit *s)
 	spool_abort(s->drop);
 	free(s);
 	errno = saved_errno;
+}
+
+/* A done drop's manifest, whole, or NULL (too large, unreadable). */
+static char *
+submit_read_manifest(const char *spool, const char *id)
+{
+	struct buf	 b;
+	char		*path, *text = NULL, chunk[4096];
+	ssize_t		 n;
+	int		 fd;
+
+	path = spool_path(spool, "done", id, "manifest.json");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return (NULL);
+	buf_init(&b, 256 * 1024);
+	while ((n = read(fd, chunk, sizeof chunk)) > 0)
+		if (buf_add(&b, chunk, n) == -1)
+			break;
+	close(fd);
+	if (n == 0)
+		text = xstrdup(buf_str(&b));
+	buf_free(&b);
+	return (text);
+}
+
+/*
+ * Import the file a review read (done/ID/), with its options, as uploader
+ * by source: the review's manifest less the review, checked, written and
+ * registered as any drop is; the import names the review it came from.
+ * m is filled (the caller clears it). SUBMIT_READ if the review's drop is
+ * gone.
+ */
+enum submit_rc
+submit_reviewed(MYSQL *db, long long ws, const char *review,
+    const char *uploader, const char *source, struct manifest *m,
+    char **cause)
+{
+	struct submit	*s;
+	enum submit_rc	 rc;
+	char		*text, *path;
+	int		 fd;
+
+	memset(m, 0, sizeof *m);
+	if ((text = submit_read_manifest(conf.spool_dir, review)) == NULL)
+		return (SUBMIT_READ);
+	rc = manifest_decode(m, text, cause) == -1 ? SUBMIT_READ : SUBMIT_OK;
+	free(text);
+	if (rc != SUBMIT_OK)
+		return (rc);
+	m->review = 0;
+	free(m->id);
+	free(m->uploader);
+	free(m->source);
+	free(m->received_at);
+	m->id = m->received_at = NULL;
+	m->uploader = xstrdup(uploader);
+	m->source = xstrdup(source);
+	m->from_review = xstrdup(review);
+	if ((rc = submit_check(db, ws, m, cause)) != SUBMIT_OK)
+		return (rc);
+	path = spool_path(conf.spool_dir, "done", review, "data.csv");
+	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	free(path);
+	if (fd == -1)
+		return (SUBMIT_READ);
+	if ((s = submit_begin(cause)) == NULL) {
+		close(fd);
+		return (SUBMIT_STORE);
+	}
+	if ((rc = submit_stream(s, fd, cause)) != SUBMIT_OK) {
+		close(fd);
+		submit_abort(s);
+		return (rc);
+	}
+	close(fd);
+	return (submit_commit(s, db, m, cause));
 }

@@ -8,6 +8,28 @@
 
 #include "watchd.h"
 
+/* A review's created row, naming whom the import would create (its grid
+ * shows and searches it: the contact exists in the review only). */
+static int
+apply_review_created(struct import *im, const struct rowv *rv,
+    const char *code, const char *what, const char *contact, const char *key)
+{
+	const char	*f = rv->first ? rv->first : "";
+	const char	*l = rv->last ? rv->last : "";
+	const char	*at = rv->email ? rv->email : rv->linkedin;
+	char		*msg;
+	int		 r;
+
+	if (at != NULL)
+		xasprintf(&msg, "%s: %s%s%s%s<%s>", what, f, *f && *l ? " " : "",
+		    l, *f || *l ? " " : "", at);
+	else
+		xasprintf(&msg, "%s: %s%s%s", what, f, *f && *l ? " " : "", l);
+	r = outcome_add(im, rv->row, "created", code, msg, NULL, contact, key);
+	free(msg);
+	return (r);
+}
+
 /* Create a contact from the row, and what follows. */
 static int
 apply_create(struct import *im, struct rowv *rv)
@@ -20,9 +42,9 @@ apply_create(struct import *im, struct rowv *rv)
 	if (id == 0)
 		return (outcome_failed(im, rv->row));
 	im->st.created++;
-	/* an import's new contacts say so themselves (import_id) */
-	if (im->review && outcome_add(im, rv->row, "created", "created",
-	    "A new contact", NULL, pubid, NULL) == -1)
+	/* an import's new contacts say so themselves (created_by_import) */
+	if (im->review && apply_review_created(im, rv, "created",
+	    "A new contact", pubid, NULL) == -1)
 		return (-1);
 	if (row_warnings(im, rv) == -1)
 		return (-1);
@@ -110,8 +132,8 @@ apply_duplicate(struct import *im, struct rowv *rv, struct decision *d)
 	if (id == 0)
 		return (outcome_failed(im, rv->row));
 	im->st.created++;
-	if (im->review && outcome_add(im, rv->row, "created", "duplicate",
-	    "A new contact, a duplicate of the one matched", NULL, d->contact,
+	if (im->review && apply_review_created(im, rv, "duplicate",
+	    "A new contact, a duplicate of the one matched", d->contact,
 	    d->key) == -1)
 		return (-1);
 	if (row_warnings(im, rv) == -1)

@@ -517,6 +517,8 @@ import_start(struct import *im)
 	im->st.workspace = xstrdup(im->m.workspace);
 	im->st.flow = im->m.flow;
 	im->review = im->st.review = im->m.review;
+	if (im->m.from_review != NULL)
+		im->st.from_review = xstrdup(im->m.from_review);
 	im->st.file = xstrdup(im->m.file_name ? im->m.file_name :
 	    "upload.csv");
 	im->st.uploader = im->m.uploader ? xstrdup(im->m.uploader) : NULL;
@@ -876,6 +878,12 @@ import_done(struct import *im, const struct import_pace *p)
 	randid_now(now, sizeof now);
 	im->st.finished_at = xstrdup(now);
 	im->st.bytes_processed = im->st.bytes_total;
+	/* After a review: how many rows came out otherwise, and why. */
+	if (im->m.from_review != NULL && (im->st.differs = imports_differs(
+	    im->db, im->ws_id, im->m.from_review, im->id,
+	    &im->st.differs_message)) == -1)
+		log_warnx("could not compare with the review %s",
+		    im->m.from_review);
 	status_write(im->spool, &im->st);
 	log_info("done: %lld created, %lld updated, %lld unchanged, "
 	    "%lld skipped, %lld failed", im->st.created, im->st.updated,

@@ -381,8 +381,14 @@ watchd_scan(int *pause)
 	return (WATCHD_SCAN_OK);
 }
 
+static void
+watchd_forget(void *arg, const char *id)
+{
+	spool_forget(arg, id);
+}
+
 /* Stale tmp/ entries, a dead watcher's SFTP files, old done/ drops,
- * expired sessions. */
+ * old reviews, expired sessions. */
 static void
 watchd_housekeep(void)
 {
@@ -399,6 +405,13 @@ watchd_housekeep(void)
 		else if (n > 0)
 			log_info("purged %d expired sessions and failed logins",
 			    n);
+		if (watchd_db != NULL && (n = imports_reviews_expire(watchd_db,
+		    conf.review_keep_hours, watchd_forget,
+		    conf.spool_dir)) == -1)
+			watchd_disconnect();
+		else if (n > 0)
+			log_info("removed %d reviews older than %u hours", n,
+			    conf.review_keep_hours);
 	}
 }
 

@@ -58,6 +58,10 @@ void		 api_imports_get(struct http *, const char *);
 void		 api_imports_errors(struct http *, const char *);
 void		 api_imports_errors_csv(struct http *, const char *);
 
+/* api_review.c */
+void		 api_review_rows(struct http *, const char *);
+void		 api_review_import(struct http *, const char *);
+
 /* api_contacts.c */
 void		 api_contacts_list(struct http *);
 void		 api_contacts_export(struct http *);

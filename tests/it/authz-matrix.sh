@@ -40,6 +40,8 @@ declare -A EDITOR=(
 	["GET /api/imports/*"]=200
 	["GET /api/imports/*/errors"]=200
 	["GET /api/imports/*/errors.csv"]=200
+	["GET /api/imports/*/rows"]=200
+	["POST /api/imports/*/import"]=202
 	["GET /api/contacts"]=200
 	["GET /api/contacts/export.csv"]=200
 	["GET /api/contacts/*"]=200
@@ -89,6 +91,12 @@ check_eq "the import of this workspace is done" done "$(jq -r .state \
 MAPPING=$(sql "SELECT m.id FROM mappings m JOIN workspaces w
     ON w.id = m.workspace_id WHERE w.slug = 'acme'")
 check "its mapping is remembered" [ -n "$MAPPING" ]
+# A finished review of this workspace, for the route that imports one.
+JAR=$RUN/ed CSRF=$CSRF_ed it_upload "$RUN/secret.csv" -F review=true
+REVIEW=$ID
+JAR=$RUN/ed it_wait "$REVIEW" >/dev/null
+check_eq "the review of this workspace is done" "done true" \
+    "$(jq -r '"\(.state) \(.review)"' "$RUN/status.json")"
 MARKERS="$IMPORT acme-marker acmesecrettag acmesecretwf Zanzibar acmemapkey"
 # The same headers as acme's remembered mapping, none of its values: only
 # acme's own preview may be given that mapping.
@@ -113,6 +121,8 @@ send() {
 		a+=(-F flow=create -F "file=@$RUN/samehead.csv");;
 	"DELETE /api/mappings/*")
 		id=$MAPPING;;
+	"POST /api/imports/*/import")
+		id=$REVIEW;;
 	"GET /api/contacts/*")	# the contact of this workspace's import
 		id=$(sql "SELECT public_id FROM contacts
 		    WHERE first_name = 'Zanzibar'");;

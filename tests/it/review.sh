@@ -117,4 +117,95 @@ check_eq "import: every change as the review said" \
     "$(changes "$R")" "$(changes "$I")"
 check_eq "import: the contacts changed this time" "+1 555 0199" \
     "$(sql "SELECT phone FROM contacts WHERE public_id = '$ADA'")"
+
+# The web: a review uploaded with review=true, its grid, and its import
+# in one click.
+it_workspace
+it_login ed@acme.test editor-pass-1
+it_upload "$seed"
+it_wait "$ID" >/dev/null
+ADA=$(sql "SELECT c.public_id FROM contacts c JOIN workspaces w
+    ON w.id = c.workspace_id WHERE w.slug = 'acme' AND c.email = 'ada@analytical.example'")
+it_upload "$f" -F review=true -F on_existing=update -F tags=Event
+check_eq "web: the review is accepted" 202 "$HTTP_CODE"
+W=$ID
+it_wait "$W" > "$RUN/w.json"
+check_eq "web: the review's status says review, done" "true done 1 3" \
+    "$(jq -r '"\(.review) \(.state) \(.created) \(.updated)"' "$RUN/w.json")"
+rows() { curl -s -b "$JAR" "$BASE/api/imports/$W/rows?$1"; }
+check_eq "web: the grid's counts" "1 3 1 1" \
+    "$(rows '' | jq -r '"\(.counts.created) \(.counts.updated) \(.counts.unchanged) \(.counts.skipped)"')"
+check_eq "web: filtered to updated, Ada's row: matched by email, her name and account, her changes" \
+    "2 email $ADA Ada Lovelace Analytical Phone:+1 555 0100>+1 555 0199 custom:Colour:red>crimson" \
+    "$(rows 'outcome=updated' | jq -r '.rows[0] | "\(.row) \(.key) \(.contact) \(.name) \(.account) \([.changes[] | "\(.field):\(.before)>\(.after)"] | join(" "))"')"
+check_eq "web: filtered to updated, three rows" "3 3" \
+    "$(rows 'outcome=updated' | jq -r '"\(.total) \(.rows | length)"')"
+check_eq "web: a search finds the new contact by name" "3 created" \
+    "$(rows 'q=Carla' | jq -r '.rows[] | select(.outcome == "created") | "\(.row) \(.outcome)"')"
+check_eq "web: a search finds a changed value" "5" \
+    "$(rows 'q=moved.example' | jq -r '[.rows[].row] | unique | join(" ")')"
+check_eq "web: paged, one row a page: the third updated is row 5" "3 1 5" \
+    "$(rows 'limit=1&page=3&outcome=updated' | jq -r '"\(.total) \(.rows | length) \(.rows[0].row)"')"
+check_eq "web: a bad outcome is refused" 400 \
+    "$(curl -s -o /dev/null -w '%{http_code}' -b "$JAR" "$BASE/api/imports/$W/rows?outcome=nope")"
+check_eq "web: nothing written by the review" "$(sql "SELECT phone FROM contacts WHERE public_id = '$ADA'")" "+1 555 0100"
+go() { curl -s -o "$RUN/go.json" -w '%{http_code}' -b "$JAR" -X POST \
+    -H "X-CSRF-Token: $CSRF" -H 'Content-Type: application/json' -d '{}' \
+    "$BASE/api/imports/$1/import"; }
+check_eq "web: Import on the review: 202" 202 "$(go "$W")"
+G=$(jq -r .id "$RUN/go.json")
+it_wait "$G" > "$RUN/g.json"
+check_eq "web: the import from the review: done, as the review said, none differ" \
+    "done $W 0 1 3 1 1" \
+    "$(jq -r '"\(.state) \(.from_review) \(.differs) \(.created) \(.updated) \(.unchanged) \(.skipped)"' "$RUN/g.json")"
+check_eq "web: with the review's options (its tag on the four contacts)" 4 \
+    "$(sql "SELECT COUNT(*) FROM contact_tags ct JOIN tags t ON t.id = ct.tag_id
+        JOIN workspaces w ON w.id = t.workspace_id WHERE w.slug = 'acme' AND t.name = 'Event'")"
+check_eq "web: a review is imported once: 409" "409 imported_already" \
+    "$(go "$W") $(jq -r .error "$RUN/go.json")"
+check_eq "web: an import is not a review: 409" "409 not_reviewed" \
+    "$(go "$G") $(jq -r .error "$RUN/go.json")"
+
+# The workspace changes between the review and its import: the import
+# does what the workspace is then, and says how many rows came out
+# otherwise, and which.
+g=$(csv g <<'X'
+First name,Last name,Account Name,Domain,Email
+Dora,Later,Later,later.example,dora@later.example
+Eli,Later,Later,later.example,eli@later.example
+X
+)
+it_upload "$g" -F review=true
+W2=$ID
+it_wait "$W2" >/dev/null
+printf 'First name,Last name,Account Name,Domain,Email
+Dora,Later,Later,later.example,dora@later.example
+' > "$RUN/dora.csv"
+it_upload "$RUN/dora.csv"
+it_wait "$ID" >/dev/null
+check_eq "changed meanwhile: Import on the review: 202" 202 "$(go "$W2")"
+it_wait "$(jq -r .id "$RUN/go.json")" > "$RUN/g2.json"
+check_eq "changed meanwhile: one row differs, and the status says which" \
+    "1 1 row 2: skipped, not created" \
+    "$(jq -r '"\(.differs) \(.skipped) \(.differs_message | capture("(?<r>row 2: [a-z]+, not [a-z]+)").r)"' "$RUN/g2.json")"
+
+# A review is kept review_keep_hours (72) after it ended, then forgotten:
+# its row, rows, changes, file and status. The housekeeping runs when the
+# watcher starts.
+sql "UPDATE imports SET finished_at = NOW(3) - INTERVAL 73 HOUR WHERE id = '$W2'"
+sql "UPDATE imports SET finished_at = NOW(3) - INTERVAL 71 HOUR WHERE id = '$W'"
+stack_stop_one "$RUN/watchd.pid"
+stack_watchd_start
+for i in $(seq 50); do
+	[ -e "$RUN/spool/status/$W2.json" ] || break
+	sleep 0.1
+done
+check_eq "an old review is forgotten: its row, rows, changes, status, file" \
+    "0 0 0 no no" \
+    "$(sql "SELECT (SELECT COUNT(*) FROM imports WHERE id = '$W2'),
+        (SELECT COUNT(*) FROM import_rows WHERE import_id = '$W2'),
+        (SELECT COUNT(*) FROM import_changes WHERE import_id = '$W2')" |
+        tr '\t' ' ') $([ -e "$RUN/spool/status/$W2.json" ] && echo yes || echo no) $([ -e "$RUN/spool/done/$W2" ] && echo yes || echo no)"
+check_eq "a younger one is kept" "1 yes" \
+    "$(sql "SELECT COUNT(*) FROM imports WHERE id = '$W'") $([ -e "$RUN/spool/done/$W/data.csv" ] && echo yes || echo no)"
 it_done

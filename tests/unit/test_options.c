@@ -230,13 +230,14 @@ test_table(void **state)
 		assert_non_null(d->set);
 		assert_non_null(d->encode);
 	}
-	assert_int_equal(n, 8);
+	assert_int_equal(n, 9);
 	assert_string_equal(options_find("tags[]")->name, "tags");
 	assert_string_equal(options_find("tag")->name, "tags");
 	assert_null(options_find("uploader"));
 	assert_string_equal(options_find("on_existing")->flag, "on-existing");
 	assert_string_equal(options_find("flow")->flag_value, "update");
 	assert_null(options_find("mapping")->flag);
+	assert_string_equal(options_find("review")->flag_value, "true");
 	/* a flag without argument sets what the table says */
 	memset(&m, 0, sizeof m);
 	d = options_find("dnt");
@@ -260,13 +261,13 @@ test_sidecar(void **state)
 		{ "{\"tags\":\"a\"}", "The sidecar has \"tags\", which is not "
 		    "an option (or not of the right type); the options are "
 		    "uploader, flow, tags, workflow, on_existing, dnt, "
-		    "override_owners, mapping and encoding" },
+		    "override_owners, review, mapping and encoding" },
 		{ "{\"dnt\":1}", "The sidecar has \"dnt\"" },
 		{ "{\"tags\":[1]}", "In the sidecar, tags must be a list of "
 		    "names" },
 		{ "{\"color\":\"red\"}", "In the sidecar: \"color\" is not an "
 		    "option; the options are flow, tags, workflow, on_existing, "
-		    "dnt, override_owners, mapping and encoding" },
+		    "dnt, override_owners, review, mapping and encoding" },
 		{ "{\"dnt\":\"maybe\"}", "In the sidecar: dnt must be true or "
 		    "false" },
 		{ "{\"flow\":true}", "In the sidecar: flow must be create or "
