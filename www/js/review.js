@@ -53,7 +53,7 @@ function reviewRow(r) {
 	const outcome = r.outcome || 'skipped';
 	return h('tr', { class: `outcome-${outcome}` },
 		h('td.num', { dataset: { label: 'Row' } }, String(r.row)),
-		h('td', { dataset: { label: 'Outcome' } }, h(`span.outcome.${outcome}`, OUTCOME_WORD[outcome] || outcome),
+		h('td.r-outcome', { dataset: { label: 'Outcome' } }, h(`span.outcome.${outcome}`, OUTCOME_WORD[outcome] || outcome),
 			r.code && r.code !== outcome ? h('div', h('code', r.code)) : null),
 		h('td.r-contact', { dataset: { label: 'Contact' } },
 			r.name ? h('div.name', r.name) : null,
@@ -70,10 +70,10 @@ function reviewRow(r) {
 function counts(i, reasons) {
 	const item = (key, label, n, extra) => h('li', { dataset: { count: key } },
 		h('span.count-label', label), h('strong.count-num', num(n || 0)), extra || null);
-	const skippedBy = reasons && reasons.list.length
+	const by = Object.entries(reasons || {}).sort((a, b) => b[1] - a[1]);
+	const skippedBy = by.length
 		? h('ul.reasons', { 'aria-label': 'Skipped rows by reason' },
-			reasons.list.map(([code, n]) => h('li', { dataset: { reason: code } }, h('code', code), ' ', h('strong', num(n)))),
-			reasons.partial ? h('li.muted.small', `of the first ${num(reasons.seen)} skipped rows`) : null)
+			by.map(([code, n]) => h('li', { dataset: { reason: code } }, h('code', code), ' ', h('strong', num(n)))))
 		: null;
 	return h('ul.review-counts', { 'aria-label': 'What the import would do' },
 		item('created', 'Would create', i.created),
@@ -85,34 +85,22 @@ function counts(i, reasons) {
 		item('tagged', 'Would tag', i.tagged),
 		item('queued_to_workflow', 'Would queue to the workflow', i.queued_to_workflow),
 		item('dnt', 'Would flag Do Not Touch', i.dnt),
-		'enriched' in i ? item('enriched', 'Would be enriched', i.enriched) : null,
+		i.enriched ? item('enriched', 'Would be enriched', i.enriched) : null,
 		i.enrich_failed ? item('enrich_failed', 'Enrichment would fail', i.enrich_failed) : null);
-}
-
-// The skipped rows' codes, counted (up to a few pages of them).
-async function skippedReasons(id, total) {
-	const by = new Map();
-	let seen = 0;
-	for (let page = 1; page <= 10 && seen < total; page++) {
-		const r = await api(`/api/imports/${encodeURIComponent(id)}/rows?${new URLSearchParams({ outcome: 'skipped', page, limit: 500 })}`);
-		if (r.status !== 200 || !r.body?.rows?.length)
-			break;
-		for (const row of r.body.rows)
-			by.set(row.code || 'skipped', (by.get(row.code || 'skipped') || 0) + 1);
-		seen += r.body.rows.length;
-	}
-	return { list: [...by].sort((a, b) => b[1] - a[1]), seen, partial: seen < total };
 }
 
 // The review's own sections on its page: { el, update(status), stop() }.
 export function reviewSections(id) {
-	let st = null, page = 1, gen = 0, reasons = null, reasonsFor = null, timer = null, stopped = false;
+	// st: the status; found: what the rows' answer says of the whole
+	// review (skipped_by, imported_as).
+	let st = null, found = null, page = 1, gen = 0, timer = null, stopped = false;
 	const countsEl = h('div.review-counts-wrap', h('p.muted', 'Reading the whole file…'));
 	const importBtn = h('button.btn.primary', { type: 'button', id: 'import-reviewed', hidden: true }, 'Import');
 	const importNote = h('p.muted.small.import-note', { id: 'import-reviewed-note', hidden: true },
 		'Imports this file with the same options. The workspace may have changed since the review: the import says which rows came out differently.');
 	importBtn.setAttribute('aria-describedby', importNote.id);
 	const importErr = h('p.error', { role: 'alert' });
+	const importedAs = h('p.small.imported-as', { hidden: true });
 	const rows = h('tbody');
 	const pager = h('nav.pager', { 'aria-label': 'Pages of reviewed rows' });
 	const outcomeSel = h('select', { id: 'review-outcome' },
@@ -143,6 +131,8 @@ export function reviewSections(id) {
 			return;
 		}
 		const { rows: list = [], total = 0, counts: c = {} } = r.body;
+		found = r.body;
+		show();
 		for (const o of outcomeSel.options)
 			if (o.value)
 				o.textContent = `${FILTER_WORD[o.value]} (${num(c[o.value] || 0)})`;
@@ -153,6 +143,22 @@ export function reviewSections(id) {
 			h('button.btn', { type: 'button', disabled: page <= 1, onclick: () => { page--; loadRows(); } }, 'Previous'),
 			h('span', `Page ${page} of ${pages}`),
 			h('button.btn', { type: 'button', disabled: page >= pages, onclick: () => { page++; loadRows(); } }, 'Next'));
+	}
+
+	// The counts, and Import while the review can be imported (editors).
+	function show() {
+		if (!st)
+			return;
+		if (busy(st) || st.state === 'failed')
+			fill(countsEl, h('p.muted', busy(st) ? 'Reading the whole file… the counts so far:'
+				: 'The review stopped before the end of the file.'), counts(st, null));
+		else
+			fill(countsEl, counts(st, found?.skipped_by));
+		const as = found?.imported_as;
+		importBtn.hidden = importNote.hidden = !(st.state === 'done' && canEdit() && found && !as);
+		importedAs.hidden = !as;
+		if (as)
+			fill(importedAs, 'Imported already: ', h('a.link', { href: `#/tasks/${encodeURIComponent(as)}` }, 'the import of this review'));
 	}
 
 	async function importIt() {
@@ -167,8 +173,10 @@ export function reviewSections(id) {
 			return;
 		}
 		importBtn.disabled = false;
-		if (r.status === 409)
+		if (r.status === 409) {
 			importBtn.hidden = importNote.hidden = true;
+			loadRows();	// imported_as, from the server
+		}
 		importErr.textContent = r.body?.message || `The import could not be started (${r.status}).`;
 	}
 	importBtn.addEventListener('click', importIt);
@@ -187,7 +195,7 @@ export function reviewSections(id) {
 				h('div', h('h2', { id: 'review-title' }, 'What the import would do'),
 					h('p.muted.small.review-note', 'A review: the whole file read with the import’s rules. Nothing was written.')),
 				h('div.actions', importBtn)),
-			importNote, importErr, countsEl),
+			importNote, importErr, importedAs, countsEl),
 		h('section.card', { 'aria-labelledby': 'review-rows-title' },
 			h('div.section-head', h('h2', { id: 'review-rows-title' }, 'Rows of the file'),
 				h('div.actions.review-tools',
@@ -200,20 +208,10 @@ export function reviewSections(id) {
 
 	return {
 		el,
-		async update(i) {
+		update(i) {
 			const was = st;
 			st = i;
-			const done = i.state === 'done';
-			importBtn.hidden = importNote.hidden = !(done && canEdit() && !i.imported_as);
-			if (busy(i) || i.state === 'failed')
-				fill(countsEl, h('p.muted', busy(i) ? 'Reading the whole file… the counts so far:' : 'The review stopped before the end of the file.'), counts(i, null));
-			else if (reasonsFor !== i.updated_at) {
-				fill(countsEl, counts(i, null));
-				reasonsFor = i.updated_at;
-				reasons = i.skipped ? await skippedReasons(id, i.skipped) : null;
-				if (!stopped && st === i)
-					fill(countsEl, counts(i, reasons));
-			}
+			show();
 			if (!was || was.state !== i.state || busy(i))
 				loadRows();
 		},

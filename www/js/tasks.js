@@ -223,11 +223,14 @@ export function taskPage(main, id) {
 		const i = st = r.body;
 		title(i.review ? `Review of ${i.file || 'a file'}` : i.file || 'Import');
 		const cols = (i.columns || []).map((c) => h('li', h('span', c.header), ' → ', h('span.muted', c.as)));
-		fill(head, h('div.card.detail', importCard(i, false, true), fromReview(i),
+		fill(head, h('h1.task-title', i.review ? 'Review of ' : 'Import of ', h('span.task-file', i.file || 'upload.csv')),
+			h('div.card.detail', importCard(i, false, true), fromReview(i),
 			cols.length ? h('details', { open: i.state === 'failed' }, h('summary', 'How the columns were read'), h('ul.cols', cols)) : null));
 		if (i.state !== lastState)
 			fill(help, i.state === 'failed' ? failedHelp(i) : null);
 		if (i.review) {
+			// (a queued drop's first status may not say it is a review yet)
+			rowsSection.hidden = true;
 			if (!rv) {
 				rv = reviewSections(id);
 				fill(reviewBox, rv.el);
