@@ -278,6 +278,18 @@ await section('nothing was written by the review', async () => {
 		has(await card.textContent(), new RegExp(`Would create\\s*${CREATED}`));
 		eq(await page.locator('article.import:not(.is-review) .badge.review').count(), 0);
 	});
+	await page.screenshot({ path: join(SHOTS, 'review-feed.png') });
+	await page.getByRole('link', { name: 'Contacts', exact: true }).click();
+	await check('the Contacts page\'s recent imports mark it a review too', async () =>
+		page.locator(`.recent-list article.import[data-id="${review}"] .badge.review`).waitFor());
+	await page.getByRole('button', { name: 'Add new' }).click();
+	await page.getByRole('menuitem', { name: /Update with CSV/ }).click();
+	const upd = page.getByRole('dialog', { name: 'Update Contacts with import' });
+	await upd.waitFor();
+	await check('the Update with CSV window offers Review first too', async () =>
+		upd.getByRole('button', { name: 'Review first' }).waitFor());
+	await upd.locator('.modal-foot').getByRole('button', { name: 'Close' }).click();
+	await upd.waitFor({ state: 'detached' });
 });
 
 // The review's page at both widths: layout and axe.

@@ -50,7 +50,7 @@ while IFS= read -r line; do
 done < <(cd "$SRCDIR" && timeout 400 node tests/browser/review.test.mjs 2>&1;
     echo "# node exited $?")
 
-for f in review-1280 review-390 review-updated review-imported; do
+for f in review-1280 review-390 review-updated review-feed review-imported; do
 	check "screenshot $f.png saved" [ -s "$SHOTS/$f.png" ]
 done
 it_done

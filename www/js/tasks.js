@@ -67,9 +67,9 @@ function stacked(i) {
 	const legend = h('ul.legend',
 		seg.map(([k, t]) => h(`li.${k}`, { dataset: { count: k } }, h('span.dot', { 'aria-hidden': 'true' }), `${t} `, h('strong', num(i[k] || 0)))),
 		h('li.warnings', { dataset: { count: 'warnings' } }, 'Warnings ', h('strong', num(i.warnings || 0))),
-		h('li.queued', { dataset: { count: 'queued_to_workflow' } }, wf ? `Queued to ${wf} ` : 'Queued to workflow ',
+		h('li.queued', { dataset: { count: 'queued_to_workflow' } }, `${i.review ? 'Would queue' : 'Queued'} to ${wf || 'workflow'} `,
 			h('strong', num(i.queued_to_workflow || 0))),
-		i.dnt ? h('li.dnt', { dataset: { count: 'dnt' } }, 'Do Not Touch ', h('strong', num(i.dnt))) : null,
+		i.dnt ? h('li.dnt', { dataset: { count: 'dnt' } }, i.review ? 'Would flag Do Not Touch ' : 'Do Not Touch ', h('strong', num(i.dnt))) : null,
 		i.enrich_pending ? h('li.enrich', { dataset: { count: 'enrich_pending' } }, 'Waiting for enrichment ',
 			h('strong', num(i.enrich_pending))) : null);
 	return [bar, legend];
@@ -83,7 +83,8 @@ function workflowLine(i) {
 		return null;
 	let text = wf ? `Workflow: ${wf}` : 'Workflow: none';
 	if (wf && i.state === 'done' && !i.queued_to_workflow && (i.created || i.updated))
-		text += i.dnt ? ' · nobody queued: Do Not Touch contacts never are' : ' · nobody queued';
+		text += i.review ? ' · nobody would be queued'
+			: i.dnt ? ' · nobody queued: Do Not Touch contacts never are' : ' · nobody queued';
 	return h('div.small.muted.wf-line', text);
 }
 
