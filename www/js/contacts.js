@@ -75,7 +75,7 @@ function banner(el, list) {
 		return h('div.banner-item',
 			h('span.spinner', { 'aria-hidden': 'true' }),
 			h('div.banner-text',
-				h('strong', `Importing ${i.file || 'a file'}`),
+				h('strong', `${i.review ? 'Reviewing' : 'Importing'} ${i.file || 'a file'}`),
 				h('span.muted', ` · ${what}${rate ? ` · ${num(Math.round(rate))} rows/s` : ''}${left ? ` · about ${Math.ceil(left)} s left` : ''}`)),
 			h('div.bar', { role: 'progressbar', 'aria-label': `Progress of ${i.file}`,
 				'aria-valuemin': '0', 'aria-valuemax': '100', 'aria-valuenow': String(Math.round(f * 100)) }, bar),

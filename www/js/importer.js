@@ -2,7 +2,9 @@
 // with import": choose a CSV (drop or Upload), see how the server reads
 // it and choose what each column becomes (mapping.js), pick tags,
 // workflow, what to do with existing contacts, DNT and owners, then
-// upload it with progress. A modal <dialog>: the rest of the
+// upload it with progress, as an import or as a review ("Review first":
+// the whole file read with the same options and mapping, nothing
+// written; its page then shows what the import would do). A modal <dialog>: the rest of the
 // page is inert, Tab stays inside, Escape and Close cancel and give focus
 // back to what opened it. An option that would do nothing with the
 // others chosen says so as it is chosen.
@@ -143,10 +145,13 @@ function columnGuide(flow, idHeader) {
 }
 
 // The upload was accepted: say so, and have the feed tell when it ends.
-function started(res) {
-	toast('Import started. Processing contacts…');
+// A review's page opens: that is where its findings are.
+function started(res, review) {
+	toast(review ? 'Review started. Reading the whole file…' : 'Import started. Processing contacts…');
 	feed.watch(res?.id);
 	feed.now();
+	if (review && res?.id)
+		location.hash = `#/tasks/${encodeURIComponent(res.id)}`;
 }
 
 // openImport(flow, opener): opener (the Add new button, say) gets the
@@ -166,7 +171,7 @@ export async function openImport(flow, opener) {
 	// Import waits for the server's answer and stays off while the file
 	// would fail, saying why.
 	const step = mappingStep(flow, ({ ok, reason: why }) => {
-		importBtn.disabled = !ok;
+		importBtn.disabled = reviewBtn.disabled = !ok;
 		reason.textContent = ok ? '' : why || '';
 	});
 	const uploadBtn = h('button.btn', { type: 'button', onclick: () => fileInput.click() }, 'Upload');
@@ -189,6 +194,11 @@ export async function openImport(flow, opener) {
 		h('span.muted.small'));
 	const formError = h('p.error', { role: 'alert' });
 	const importBtn = h('button.btn.primary', { type: 'submit', 'aria-describedby': reason.id }, 'Import');
+	// Review first: the same upload, with review=true; the same checks.
+	const reviewHint = h('span.visually-hidden', { id: `review-hint-${++seq}` },
+		'Reads the whole file and shows what the import would do, writing nothing');
+	const reviewBtn = h('button.btn', { type: 'button', 'aria-describedby': `${reason.id} ${reviewHint.id}`,
+		title: 'Read the whole file and show what the import would do, without writing anything' }, 'Review first');
 	const closeBtn = h('button.btn', { type: 'button' }, 'Close');
 
 	const form = h('form.import-form', { novalidate: true },
@@ -210,7 +220,7 @@ export async function openImport(flow, opener) {
 					toggle('dnt', 'Add to Do Not Touch (DNT)', 'Flag every imported contact so no workflow ever contacts them.'),
 					toggle('override_owners', 'Override existing contact owners', 'Existing contacts get the owner from the file (or you), not keep their own.'))),
 			columnGuide(flow, idHeader)),
-		h('footer.modal-foot', progress, formError, reason, h('div.buttons', closeBtn, importBtn)));
+		h('footer.modal-foot', progress, formError, reason, h('div.buttons', closeBtn, reviewBtn, importBtn), reviewHint));
 
 	const dlg = h('dialog.modal', { 'aria-labelledby': 'import-title', 'aria-modal': 'true' },
 		h('header.modal-head', h('h2', { id: 'import-title' }, TITLES[flow]),
@@ -274,7 +284,7 @@ export async function openImport(flow, opener) {
 			fileError.textContent = `Only .csv files can be imported: “${f.name}” is not a CSV file.`;
 			chosen.hidden = true;
 			step.setFile(null);
-			importBtn.disabled = false;
+			importBtn.disabled = reviewBtn.disabled = false;
 			reason.textContent = '';
 			return;
 		}
@@ -292,15 +302,21 @@ export async function openImport(flow, opener) {
 		drop.addEventListener(ev, () => drop.classList.remove('over'));
 	drop.addEventListener('drop', (e) => { e.preventDefault(); choose(e.dataTransfer.files[0]); });
 
-	form.addEventListener('submit', async (e) => {
+	form.addEventListener('submit', (e) => {
 		e.preventDefault();
+		send(false);
+	});
+	reviewBtn.addEventListener('click', () => send(true));
+
+	// Upload the file with the options chosen, as an import or a review.
+	async function send(review) {
 		formError.textContent = '';
 		if (!file) {
 			fileError.textContent = 'Choose a CSV file to import.';
 			uploadBtn.focus();
 			return;
 		}
-		if (importBtn.disabled)
+		if (importBtn.disabled || reviewBtn.disabled)
 			return;
 		picker.flush();
 		const body = new FormData();
@@ -317,8 +333,10 @@ export async function openImport(flow, opener) {
 			body.append('mapping', JSON.stringify(mapping));
 		if (step.encoding())
 			body.append('encoding', step.encoding());
+		if (review)
+			body.append('review', 'true');
 		body.append('file', file, file.name);
-		importBtn.disabled = true;
+		importBtn.disabled = reviewBtn.disabled = true;
 		progress.hidden = false;
 		const r = await upload(body, (done, total) => {
 			const pc = Math.round((100 * done) / total);
@@ -327,16 +345,16 @@ export async function openImport(flow, opener) {
 			progress.lastChild.textContent = `Uploading… ${pc}%`;
 		}, (x) => { xhr = x; });
 		xhr = null;
-		importBtn.disabled = !!reason.textContent;
+		importBtn.disabled = reviewBtn.disabled = !!reason.textContent;
 		if (r.status === 202) {
 			dlg.close();
-			started(r.body);
+			started(r.body, review);
 			return;
 		}
 		progress.hidden = true;
 		if (r.status !== 0 || dlg.open)
 			formError.textContent = r.body?.message || `The upload failed (${r.status}).`;
-	});
+	}
 
 	document.body.append(dlg);
 	dlg.showModal();

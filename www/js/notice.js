@@ -16,7 +16,7 @@ function show() {
 	const run = feed.list.filter(busy);
 	if (document.hidden && run.length) {
 		const pc = Math.round(100 * run.reduce((n, i) => n + fraction(i), 0) / run.length);
-		document.title = `Importing ${pc}% · ${base}`;
+		document.title = `${run.every((i) => i.review) ? 'Reviewing' : 'Importing'} ${pc}% · ${base}`;
 		return;
 	}
 	document.title = base === 'intake' ? base : `${base} · intake`;
@@ -29,8 +29,18 @@ export function title(page) {
 }
 
 function told(i) {
-	const link = h('a.link', { href: `#/tasks/${encodeURIComponent(i.id)}` }, 'View import');
+	const link = h('a.link', { href: `#/tasks/${encodeURIComponent(i.id)}` }, i.review ? 'View review' : 'View import');
 	const file = i.file || 'the file';
+	if (i.review) {
+		if (i.state === 'failed') {
+			notice('error', h('strong', `Review of ${file} failed`),
+				h('span.toast-line', i.message || 'It stopped without saying why.'), link);
+			return `Review failed: ${file}`;
+		}
+		notice('ok', h('strong', `Review of ${file} finished`),
+			h('span.toast-line', `Nothing written: ${summary(i)}`), link);
+		return `Review done: ${file}`;
+	}
 	if (i.state === 'failed') {
 		notice('error', h('strong', `Import of ${file} failed`),
 			h('span.toast-line', i.message || 'It stopped without saying why.'), link);
@@ -39,6 +49,7 @@ function told(i) {
 	const rejected = (i.skipped || 0) + (i.failed || 0);
 	notice(rejected ? 'warn' : 'ok', h('strong', `Import of ${file} finished`),
 		h('span.toast-line', `${summary(i)}${i.warnings ? ` · ${num(i.warnings)} warning${i.warnings === 1 ? '' : 's'}` : ''}`),
+		i.from_review && i.differs > 0 ? h('span.toast-line', i.differs_message || `${num(i.differs)} rows came out differently from the review`) : null,
 		link);
 	return `Import done: ${file}`;
 }

@@ -1,11 +1,14 @@
 // The task feed: the workspace's imports, newest first, live while any
 // runs; and one import's page: why it failed and what helps, its
-// rejected rows and warnings, paged, and Download rejected rows.
+// rejected rows and warnings, paged, and Download rejected rows. A review
+// ("Review first") is marked as one wherever it is listed, in the words
+// of what the import would do, and its page is review.js's.
 import { api, canEdit, state } from './api.js';
 import { h, fill, num, when, duration } from './dom.js';
 import { feed, busy, fraction, speed } from './feed.js';
 import { openImport } from './importer.js';
 import { title } from './notice.js';
+import { reviewSections, fromReview } from './review.js';
 
 // "unchanged" (a matched row that changed nothing) only where the status
 // has it.
@@ -13,14 +16,29 @@ const SEGMENTS = [
 	['created', 'Created'], ['updated', 'Updated'], ['unchanged', 'Unchanged'],
 	['skipped', 'Skipped'], ['failed', 'Failed'],
 ];
+// A review wrote nothing: its counts say what the import would do.
+const REVIEW_SEGMENTS = [
+	['created', 'Would create'], ['updated', 'Would update'], ['unchanged', 'Unchanged'],
+	['skipped', 'Would skip'], ['failed', 'Would fail'],
+];
 const STATES = { queued: 'Queued', running: 'Running', done: 'Done', failed: 'Failed' };
-const segments = (i) => SEGMENTS.filter(([k]) => k !== 'unchanged' || k in i);
+const segments = (i) => (i.review ? REVIEW_SEGMENTS : SEGMENTS).filter(([k]) => k !== 'unchanged' || k in i);
 
-// What an import did, in words: "2 created, 1 updated, 2 skipped".
+// What an import did, in words: "2 created, 1 updated, 2 skipped"; what
+// a review found: "would create 2, would update 1, would skip 2".
 export function summary(i) {
+	if (i.review) {
+		const parts = segments(i).filter(([k]) => i[k]).map(([k, t]) => k === 'unchanged'
+			? `${num(i[k])} unchanged` : `${t.toLowerCase()} ${num(i[k])}`);
+		return parts.length ? parts.join(', ') : 'no rows to import';
+	}
 	const parts = segments(i).filter(([k]) => i[k]).map(([k, t]) => `${num(i[k])} ${t.toLowerCase()}`);
 	return parts.length ? parts.join(', ') : 'no rows imported';
 }
+
+// "Review" on a review, wherever it is listed.
+export const reviewBadge = (i) => (i.review
+	? h('span.badge.review', { title: 'A review: nothing was written' }, 'Review') : null);
 
 // The workflow an import queued its contacts to, when the status says
 // (a name, or { name }); undefined when it does not.
@@ -49,9 +67,9 @@ function stacked(i) {
 	const legend = h('ul.legend',
 		seg.map(([k, t]) => h(`li.${k}`, { dataset: { count: k } }, h('span.dot', { 'aria-hidden': 'true' }), `${t} `, h('strong', num(i[k] || 0)))),
 		h('li.warnings', { dataset: { count: 'warnings' } }, 'Warnings ', h('strong', num(i.warnings || 0))),
-		h('li.queued', { dataset: { count: 'queued_to_workflow' } }, wf ? `Queued to ${wf} ` : 'Queued to workflow ',
+		h('li.queued', { dataset: { count: 'queued_to_workflow' } }, `${i.review ? 'Would queue' : 'Queued'} to ${wf || 'workflow'} `,
 			h('strong', num(i.queued_to_workflow || 0))),
-		i.dnt ? h('li.dnt', { dataset: { count: 'dnt' } }, 'Do Not Touch ', h('strong', num(i.dnt))) : null,
+		i.dnt ? h('li.dnt', { dataset: { count: 'dnt' } }, i.review ? 'Would flag Do Not Touch ' : 'Do Not Touch ', h('strong', num(i.dnt))) : null,
 		i.enrich_pending ? h('li.enrich', { dataset: { count: 'enrich_pending' } }, 'Waiting for enrichment ',
 			h('strong', num(i.enrich_pending))) : null);
 	return [bar, legend];
@@ -65,7 +83,8 @@ function workflowLine(i) {
 		return null;
 	let text = wf ? `Workflow: ${wf}` : 'Workflow: none';
 	if (wf && i.state === 'done' && !i.queued_to_workflow && (i.created || i.updated))
-		text += i.dnt ? ' · nobody queued: Do Not Touch contacts never are' : ' · nobody queued';
+		text += i.review ? ' · nobody would be queued'
+			: i.dnt ? ' · nobody queued: Do Not Touch contacts never are' : ' · nobody queued';
 	return h('div.small.muted.wf-line', text);
 }
 
@@ -91,11 +110,13 @@ function progress(i) {
 // import's own page (detail) a failure is told below, once.
 export function importCard(i, compact, detail) {
 	const flow = i.flow === 'update' ? 'Update with CSV' : 'Create with CSV';
-	return h(`article.import.${i.state}${compact ? '.compact' : ''}`, { dataset: { id: i.id } },
+	const what = i.review ? `Review of ${flow}` : i.from_review ? `${flow}, from a review` : flow;
+	return h(`article.import.${i.state}${compact ? '.compact' : ''}${i.review ? '.is-review' : ''}`, { dataset: { id: i.id } },
 		h('div.import-head',
 			h('a.file', { href: `#/tasks/${encodeURIComponent(i.id)}` }, i.file || 'upload.csv'),
-			h(`span.state.${i.state}`, STATES[i.state] || i.state)),
-		h('div.muted.small', [flow, i.uploader || null, when(i.created_at)].filter(Boolean).join(' · ')),
+			h('span.head-badges', reviewBadge(i), h(`span.state.${i.state}`, STATES[i.state] || i.state))),
+		h('div.muted.small', [what, i.uploader || null, when(i.created_at)].filter(Boolean).join(' · ')),
+		compact && i.review && i.state === 'done' ? h('div.small', summary(i)) : null,
 		progress(i),
 		compact ? null : stacked(i),
 		compact ? null : workflowLine(i),
@@ -123,9 +144,10 @@ function failedHelp(i) {
 	const open = canEdit() ? h('button.btn.primary', { type: 'button', id: 'fix-import' }, `Try again with ${flowName}`) : null;
 	open?.addEventListener('click', () => openImport(i.flow === 'update' ? 'update' : 'create', open));
 	return h('section.card.failed-help', { 'aria-labelledby': 'failed-title' },
-		h('h2', { id: 'failed-title' }, 'This import failed'),
-		h('p.why', i.message || 'The import stopped without saying why.'),
-		h('p', some ? `Rows before it stopped were imported: ${summary(i)}.`
+		h('h2', { id: 'failed-title' }, i.review ? 'This review failed' : 'This import failed'),
+		h('p.why', i.message || (i.review ? 'The review stopped without saying why.' : 'The import stopped without saying why.')),
+		h('p', i.review ? 'A review writes nothing: the workspace is as it was.'
+			: some ? `Rows before it stopped were imported: ${summary(i)}.`
 			: 'Nothing of this file was imported.'),
 		notes.length ? h('ul.notes', { 'aria-label': 'Notes about this file' }, notes.map((n) => h('li', n))) : null,
 		h('p.muted', i.flow === 'update'
@@ -152,7 +174,11 @@ export function taskPage(main, id) {
 		id: 'download-rejected', hidden: true }, 'Download rejected rows');
 	const contactsLink = h('a.btn', { href: `#/contacts?import=${encodeURIComponent(id)}`, id: 'import-contacts', hidden: true },
 		'Contacts of this import');
-	let page = 1, lastState = null, timer = null, stopped = false, st = null;
+	let page = 1, lastState = null, timer = null, stopped = false, st = null, rv = null;
+	// A review's own sections (review.js) instead of the rejected rows;
+	// which it is, the first status says.
+	const reviewBox = h('div');
+	const rowsSection = h('section.card', { 'aria-labelledby': 'rows-title', hidden: true });
 
 	// What an empty table means depends on how the import went.
 	function empty() {
@@ -196,17 +222,29 @@ export function taskPage(main, id) {
 			return;
 		}
 		const i = st = r.body;
-		title(i.file || 'Import');
+		title(i.review ? `Review of ${i.file || 'a file'}` : i.file || 'Import');
 		const cols = (i.columns || []).map((c) => h('li', h('span', c.header), ' → ', h('span.muted', c.as)));
-		fill(head, h('div.card.detail', importCard(i, false, true),
+		fill(head, h('h1.task-title', i.review ? 'Review of ' : 'Import of ', h('span.task-file', i.file || 'upload.csv')),
+			h('div.card.detail', importCard(i, false, true), fromReview(i),
 			cols.length ? h('details', { open: i.state === 'failed' }, h('summary', 'How the columns were read'), h('ul.cols', cols)) : null));
 		if (i.state !== lastState)
 			fill(help, i.state === 'failed' ? failedHelp(i) : null);
-		// Nothing to download when no row was skipped or failed.
-		download.hidden = !((i.skipped || 0) + (i.failed || 0));
-		contactsLink.hidden = !((i.created || 0) + (i.updated || 0));
-		if (lastState !== i.state || busy(i))
-			loadRows();
+		if (i.review) {
+			// (a queued drop's first status may not say it is a review yet)
+			rowsSection.hidden = true;
+			if (!rv) {
+				rv = reviewSections(id);
+				fill(reviewBox, rv.el);
+			}
+			rv.update(i);
+		} else {
+			rowsSection.hidden = false;
+			// Nothing to download when no row was skipped or failed.
+			download.hidden = !((i.skipped || 0) + (i.failed || 0));
+			contactsLink.hidden = !((i.created || 0) + (i.updated || 0));
+			if (lastState !== i.state || busy(i))
+				loadRows();
+		}
 		lastState = i.state;
 		clearTimeout(timer);
 		if (busy(i))
@@ -218,7 +256,8 @@ export function taskPage(main, id) {
 		h('a.link.back', { href: '#/tasks' }, '← All tasks'),
 		head,
 		help,
-		h('section.card', { 'aria-labelledby': 'rows-title' },
+		reviewBox,
+		fill(rowsSection,
 			h('div.section-head', h('h2', { id: 'rows-title' }, 'Rejected rows and warnings'),
 				h('div.actions', sevSel, contactsLink, download)),
 			h('div.table-wrap', h('table.rows',
@@ -226,5 +265,5 @@ export function taskPage(main, id) {
 				rows)),
 			pager));
 	loadStatus();
-	return { stop() { stopped = true; clearTimeout(timer); } };
+	return { stop() { stopped = true; clearTimeout(timer); rv?.stop(); } };
 }
