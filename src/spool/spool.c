@@ -281,6 +281,9 @@ spool_commit(struct drop *d, struct manifest *m, char **cause)
 	status_init(&st, d->id);
 	st.workspace = xstrdup(m->workspace);
 	st.flow = m->flow;
+	st.review = m->review;
+	if (m->from_review != NULL)
+		st.from_review = xstrdup(m->from_review);
 	st.file = xstrdup(m->file_name ? m->file_name : "upload.csv");
 	st.bytes_total = d->size;
 	st.created_at = xstrdup(m->received_at);
