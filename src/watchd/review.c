@@ -75,8 +75,12 @@ review_flush(struct import *im)
 int
 review_end(struct import *im)
 {
+	long long	t0 = mono_ms();
+
 	db_unnest(im->db);
 	im->nested = 0;
+	log_info("review: its writes rolled back in %.1f s",
+	    (mono_ms() - t0) / 1000.0);
 	if (import_checkpoint(im, im->last_row, im->last_off) == -1 ||
 	    wslock_release(im->db, im->ws_id, im->id) == -1)
 		return (-1);
