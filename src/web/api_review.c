@@ -163,6 +163,71 @@ api_review_changes(struct http *h, const char *id, json_object *rows,
 	return (0);
 }
 
+/* Is c of a contact's id (randid_contact: 24 of these)? */
+static int
+api_review_idchar(int c)
+{
+	return ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z'));
+}
+
+/*
+ * A row that matched several contacts names them in its message (decide.c,
+ * "More than one existing contact matches by ... (ID, ID)"): each as a
+ * candidate, with its name and account, from s (by public id).
+ */
+static void
+api_review_candidates(struct http *h, struct dbstmt *s, json_object *e)
+{
+	const char	*m, *p, *q;
+	json_object	*a, *c;
+	char		 id[32];
+
+	m = json_object_get_string(json_object_object_get(e, "message"));
+	if (m == NULL || strncmp(m, "More than one existing contact", 30) != 0 ||
+	    (p = strchr(m, '(')) == NULL)
+		return;
+	a = json_object_new_array();
+	for (p++; *p != '\0' && *p != ')'; p = q) {
+		for (q = p; api_review_idchar((unsigned char)*q); q++)
+			;
+		if (q - p == 24) {
+			memcpy(id, p, 24);
+			id[24] = '\0';
+			db_bind_int(s, 0, h->se.workspace_id);
+			db_bind_str(s, 1, id);
+			if (db_exec(s) == 0 && db_fetch(s) == 1) {
+				c = json_object_new_object();
+				api_review_put(c, "contact", id);
+				api_review_put(c, "name", db_col_str(s, 0));
+				api_review_put(c, "account", db_col_str(s, 1));
+				json_object_array_add(a, c);
+			}
+		}
+		if (q == p)
+			q++;
+	}
+	json_object_object_add(e, "candidates", a);
+}
+
+/* Each row's candidates, where it had several (api_review_candidates). */
+static int
+api_review_candidates_all(struct http *h, json_object *rows)
+{
+	struct dbstmt	*s;
+	size_t		 i, n = json_object_array_length(rows);
+
+	s = db_prepare(h->db, "SELECT NULLIF(CONCAT_WS(' ', c.first_name, "
+	    "c.last_name), ''), a.name FROM contacts c LEFT JOIN accounts a "
+	    "ON a.id = c.account_id WHERE c.workspace_id = ? AND "
+	    "c.public_id = ?");
+	if (s == NULL)
+		return (-1);
+	for (i = 0; i < n; i++)
+		api_review_candidates(h, s, json_object_array_get_idx(rows, i));
+	db_close(s);
+	return (0);
+}
+
 #define API_REVIEW_WHERE						\
 	"WHERE r.import_id = ? AND (? IS NULL OR r.severity = ?) AND "	\
 	"(? IS NULL OR r.message LIKE ? OR r.contact = ? OR "		\
@@ -218,8 +283,9 @@ api_review_row(struct dbstmt *s)
  * GET /api/imports/ID/rows[?outcome=O][&q=TEXT][&page=N][&limit=N]: every
  * row's outcome by row, {"rows": [{"row", "outcome", "code", "message",
  * "column", "contact", "key", "name", "account", "domain", "changes":
- * [{"field", "before", "after"}]}], "total", "page", "limit", "counts",
- * "skipped_by"}.
+ * [{"field", "before", "after"}], and "candidates": [{"contact", "name",
+ * "account"}] where several contacts matched}], "total", "page", "limit",
+ * "counts", "skipped_by"}.
  */
 void
 api_review_rows(struct http *h, const char *id)
@@ -292,6 +358,7 @@ api_review_rows(struct http *h, const char *id)
 	db_close(s);
 	s = NULL;
 	if ((lo > 0 && api_review_changes(h, id, a, lo, hi) == -1) ||
+	    api_review_candidates_all(h, a) == -1 ||
 	    api_review_counts(h, id, o) == -1)
 		goto fail;
 	json_object_object_add(o, "review", json_object_new_boolean(review));

@@ -146,6 +146,16 @@ check_eq "web: a search finds a changed value" "5" \
     "$(rows 'q=moved.example' | jq -r '[.rows[].row] | unique | join(" ")')"
 check_eq "web: paged, one row a page: the third updated is row 5" "3 1 5" \
     "$(rows 'limit=1&page=3&outcome=updated' | jq -r '"\(.total) \(.rows | length) \(.rows[0].row)"')"
+# Several candidates: a row that matches two contacts lists both, with
+# their names.
+printf 'First name,Last name,Account Name,Domain\nSam,Same,Twins,twins.example\n' > "$RUN/sam.csv"
+it_upload "$RUN/sam.csv"; it_wait "$ID" >/dev/null
+it_upload "$RUN/sam.csv" -F on_existing=duplicate; it_wait "$ID" >/dev/null
+it_upload "$RUN/sam.csv" -F review=true -F on_existing=update
+it_wait "$ID" >/dev/null
+check_eq "web: a row with two candidates lists both, by name and account" \
+    "ambiguous_match 2 Sam Same Twins" \
+    "$(curl -s -b "$JAR" "$BASE/api/imports/$ID/rows" | jq -r '.rows[] | select(.outcome == "skipped") | "\(.code) \(.candidates | length) \(.candidates[0].name) \(.candidates[1].account)"')"
 check_eq "web: a bad outcome is refused" 400 \
     "$(curl -s -o /dev/null -w '%{http_code}' -b "$JAR" "$BASE/api/imports/$W/rows?outcome=nope")"
 check_eq "web: nothing written by the review" "$(sql "SELECT phone FROM contacts WHERE public_id = '$ADA'")" "+1 555 0100"

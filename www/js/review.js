@@ -50,6 +50,13 @@ function reviewRow(r) {
 			h('li', h('span.change-field', fieldWords(c.field)), ' ',
 				h('span.change', value(c.before), h('span.arrow', h('span', { 'aria-hidden': 'true' }, ' → '), h('span.visually-hidden', ' becomes ')), value(c.after)))))
 		: null;
+	// several contacts matched: each, with its name and account
+	const candidates = Array.isArray(r.candidates) && r.candidates.length
+		? h('ul.candidates', { 'aria-label': `Contacts row ${r.row} matched` }, r.candidates.map((c) =>
+			h('li', h('a.link', { href: `#/contacts/${encodeURIComponent(c.contact)}` }, c.contact),
+				[c.name, c.account ? `at ${c.account}` : null].filter(Boolean).length
+					? `, ${[c.name, c.account ? `at ${c.account}` : null].filter(Boolean).join(' ')}` : '')))
+		: null;
 	const outcome = r.outcome || 'skipped';
 	return h('tr', { class: `outcome-${outcome}` },
 		h('td.num', { dataset: { label: 'Row' } }, String(r.row)),
@@ -62,7 +69,7 @@ function reviewRow(r) {
 		h('td.r-what', { dataset: { label: 'What the import would do' } },
 			r.message ? h('p.r-message', r.message) : null,
 			r.column ? h('div.muted.small', `Column: ${r.column}`) : null,
-			changes));
+			candidates, changes));
 }
 
 // What the review found, counted: each outcome, skipped rows by reason,
