@@ -127,7 +127,8 @@ enum status_result { STATUS_OK = 0, STATUS_ERR = -1 };
 /* One key of a status to set (status_amend) or compare (status_agrees). */
 struct status_field {
 	const char	*key;
-	enum { STATUS_FIELD_NULL, STATUS_FIELD_STR, STATUS_FIELD_INT } type;
+	enum { STATUS_FIELD_NULL, STATUS_FIELD_STR, STATUS_FIELD_INT,
+	    STATUS_FIELD_BOOL } type;	/* BOOL: n */
 	const char	*s;
 	long long	 n;
 	int		 loose;		/* set, but not compared */

@@ -303,6 +303,8 @@ status_field_value(const struct status_field *f)
 		return (json_object_new_string(f->s));
 	case STATUS_FIELD_INT:
 		return (json_object_new_int64(f->n));
+	case STATUS_FIELD_BOOL:
+		return (json_object_new_boolean(f->n != 0));
 	default:
 		return (NULL);
 	}
@@ -328,6 +330,11 @@ status_agrees(json_object *o, const struct status_field *f, size_t n)
 			return (0);
 		case STATUS_FIELD_INT:
 			if (json_object_get_int64(v) != f[i].n)
+				return (0);
+			break;
+		case STATUS_FIELD_BOOL:
+			if (!json_object_is_type(v, json_type_boolean) ||
+			    json_object_get_boolean(v) != (f[i].n != 0))
 				return (0);
 			break;
 		case STATUS_FIELD_STR:

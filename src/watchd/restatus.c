@@ -18,9 +18,10 @@
 /* The row's columns, in this order, and the status keys they fill. */
 static const struct {
 	const char	*key;
-	int		 number;
+	int		 number;	/* 1: a number, 2: a flag */
 } restatus_cols[] = {
 	{ "id", 0 }, { "state", 0 }, { "workspace", 0 }, { "flow", 0 },
+	{ "review", 2 },
 	{ "file", 0 }, { "uploader", 0 }, { "rows_total", 1 },
 	{ "rows_processed", 1 }, { "bytes_total", 1 }, { "created", 1 },
 	{ "updated", 1 }, { "unchanged", 1 }, { "skipped", 1 },
@@ -33,7 +34,8 @@ static const struct {
 #define RESTATUS_NCOLS	(sizeof restatus_cols / sizeof restatus_cols[0])
 
 #define RESTATUS_SQL \
-	"SELECT i.id, i.state, w.slug, i.flow, i.file_name, u.email, " \
+	"SELECT i.id, i.state, w.slug, i.flow, IF(i.review, 1, NULL), " \
+	"i.file_name, u.email, " \
 	"i.rows_total, i.rows_processed, i.bytes_total, i.created, " \
 	"i.updated, i.unchanged, i.skipped, i.failed, i.warnings, " \
 	"i.errors_total, i.tagged, i.queued_to_workflow, i.dnt, i.enriched, " \
@@ -93,7 +95,8 @@ restatus_fields(struct dbstmt *s, struct status_field *f)
 		if (db_col_null(s, c))
 			f[c].type = STATUS_FIELD_NULL;
 		else if (restatus_cols[c].number) {
-			f[c].type = STATUS_FIELD_INT;
+			f[c].type = restatus_cols[c].number == 2 ?
+			    STATUS_FIELD_BOOL : STATUS_FIELD_INT;
 			f[c].n = db_col_int(s, c);
 		} else {
 			f[c].type = STATUS_FIELD_STR;
@@ -102,7 +105,7 @@ restatus_fields(struct dbstmt *s, struct status_field *f)
 	}
 	f[c].key = "bytes_processed";
 	f[c].type = STATUS_FIELD_INT;
-	f[c].n = db_col_int(s, 8);
+	f[c].n = db_col_int(s, 9);
 	f[c++].loose = 1;
 	f[c].key = "enrich_pending";
 	f[c].type = STATUS_FIELD_INT;

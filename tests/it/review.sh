@@ -199,6 +199,16 @@ check_eq "changed meanwhile: one row differs, and the status says which" \
     "1 1 row 2: skipped, not created" \
     "$(jq -r '"\(.differs) \(.skipped) \(.differs_message | capture("(?<r>row 2: [a-z]+, not [a-z]+)").r)"' "$RUN/g2.json")"
 
+
+# A review's lost status file is written again from its row, and still
+# says it is a review (restatus.c).
+rm "$RUN/spool/status/$W.json"
+n=0; until [ -s "$RUN/spool/status/$W.json" ] || [ $n -ge 200 ]; do sleep 0.1; n=$((n + 1)); done
+check_eq "a review's lost status comes back, a review" "done true 1" \
+    "$(jq -r '"\(.state) \(.review) \(.created)"' "$RUN/spool/status/$W.json")"
+check_eq "an import's comes back without review" "null" \
+    "$(rm "$RUN/spool/status/$G.json"; n=0; until [ -s "$RUN/spool/status/$G.json" ] || [ $n -ge 200 ]; do sleep 0.1; n=$((n + 1)); done; jq -r '.review' "$RUN/spool/status/$G.json")"
+
 # A review is kept review_keep_hours (72) after it ended, then forgotten:
 # its row, rows, changes, file and status. The housekeeping runs when the
 # watcher starts.
