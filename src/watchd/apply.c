@@ -81,7 +81,8 @@ apply_update(struct import *im, const struct decide_opts *o,
 	memset(&after, 0, sizeof after);
 	if (d->action == DECIDE_UNCHANGED)
 		r = 2;
-	else if (change_state(im, d->target, &before) == -1 ||
+	else if ((change_wanted(im) &&
+	    change_state(im, d->target, &before) == -1) ||
 	    (r = contact_update(im, rv, d->target, d->owner)) == -1) {
 		change_state_clear(&before);
 		return (-1);
@@ -89,7 +90,7 @@ apply_update(struct import *im, const struct decide_opts *o,
 	/* What it changed, each field before and after (change.c); the
 	 * row's own flag is set beside the update (contact_after). */
 	flagged = rv->dnt && !d->target_dnt && !im->m.dnt;
-	if (r == 1 || flagged) {
+	if (change_wanted(im) && (r == 1 || flagged)) {
 		if (r != 1 && change_state(im, d->target, &before) == -1)
 			r = -1;
 		else if (change_state(im, d->target, &after) == -1 ||

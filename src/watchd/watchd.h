@@ -400,6 +400,7 @@ struct change_state {
 	char	*v[COL__MAX];	/* the columns an update can change */
 	char	*custom;
 };
+int		 change_wanted(const struct import *);
 int		 change_open(struct import *);
 int		 change_flush(struct import *);
 void		 change_reset(struct import *);

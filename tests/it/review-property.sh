@@ -16,7 +16,8 @@ PPORT=$(stack_free_port)
 mkdir -p "$RUN"
 stack_provider_start || exit 1
 STACK_CONF_EXTRA="$(stack_provider_conf "")
-batch_size = 5"
+batch_size = 5
+keep_changes = yes"
 stack_up || exit 1
 it_ws pr
 stack_intake workflow add --workspace pr Welcome >/dev/null

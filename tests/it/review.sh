@@ -7,6 +7,8 @@
 # update changes, before -> after; and the import of the same file then
 # gives the same outcome for every row (review-property.sh does it over
 # many generated files).
+# The import's changes are compared with the review's: it keeps them.
+STACK_CONF_EXTRA="keep_changes = yes"
 . "$(dirname "$0")/lib.sh"
 stack_up || exit 1
 csv() { cat > "$RUN/$1.csv"; echo "$RUN/$1.csv"; }
