@@ -43,27 +43,6 @@ api_review_find(struct http *h, const char *id, int *review, char *state,
 	return (r);
 }
 
-/* The search text as a LIKE pattern: %q%, its own % _ \ taken as they
- * are. Owned, or NULL for no search. */
-static char *
-api_review_like(const char *q)
-{
-	char	*p, *o;
-
-	if (q == NULL || *q == '\0')
-		return (NULL);
-	o = p = xmalloc(strlen(q) * 2 + 3);
-	*o++ = '%';
-	for (; *q != '\0'; q++) {
-		if (*q == '%' || *q == '_' || *q == '\\')
-			*o++ = '\\';
-		*o++ = *q;
-	}
-	*o++ = '%';
-	*o = '\0';
-	return (p);
-}
-
 static void
 api_review_put(json_object *e, const char *k, const char *v)
 {
@@ -305,7 +284,7 @@ api_review_rows(struct http *h, const char *id)
 		outcome = NULL;
 	}
 	q = http_query(h->query, "q");
-	like = api_review_like(q);
+	like = export_like(q);
 	switch (api_review_find(h, id, &review, state, sizeof state,
 	    imported, sizeof imported)) {
 	case -1:
