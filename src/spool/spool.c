@@ -875,6 +875,50 @@ spool_expire(const char *spool, const char *queue, time_t max_age)
 	return (removed);
 }
 
+/* Open a spool file safely: no links, a regular file, one name
+ * (Postfix safe_open). */
+int
+spool_open_safe(const char *path)
+{
+	struct stat	sb;
+	int		fd;
+
+	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return (-1);
+	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
+		close(fd);
+		errno = EPERM;
+		return (-1);
+	}
+	return (fd);
+}
+
+/* A drop's manifest.json at path, whole (owned), or NULL with *cause. */
+char *
+spool_read_manifest(const char *path, char **cause)
+{
+	char	*text;
+	ssize_t	 n;
+	size_t	 len = 0;
+	int	 fd;
+
+	if ((fd = spool_open_safe(path)) == -1) {
+		xasprintf(cause, "manifest: %s", strerror(errno));
+		return (NULL);
+	}
+	text = xmalloc(SPOOL_MANIFEST_MAX + 1);
+	while ((n = read(fd, text + len, SPOOL_MANIFEST_MAX - len)) > 0)
+		len += n;
+	close(fd);
+	if (n == -1 || len == SPOOL_MANIFEST_MAX) {
+		xasprintf(cause, "manifest: unreadable or too large");
+		free(text);
+		return (NULL);
+	}
+	text[len] = '\0';
+	return (text);
+}
+
 /* Forget drop id wherever it ended (done/ or failed/), and its status. */
 void
 spool_forget(const char *spool, const char *id)

@@ -116,6 +116,9 @@ ssize_t		 spool_read(struct drop *, void *, size_t);
 int		 spool_clean_tmp(const char *, time_t);
 int		 spool_expire(const char *, const char *, time_t);
 void		 spool_forget(const char *, const char *);
+int		 spool_open_safe(const char *);
+#define SPOOL_MANIFEST_MAX	(64 * 1024)
+char		*spool_read_manifest(const char *, char **);
 int		 spool_free_space(const char *, long long);
 void		 spool_attempt(const char *, const char *, long long,
 		     enum attempt_how, struct attempt *);

@@ -19,7 +19,6 @@
  * entry's own words where there is more to say.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -267,31 +266,6 @@ submit_abort(struct submit *s)
 	errno = saved_errno;
 }
 
-/* A done drop's manifest, whole, or NULL (too large, unreadable). */
-static char *
-submit_read_manifest(const char *spool, const char *id)
-{
-	struct buf	 b;
-	char		*path, *text = NULL, chunk[4096];
-	ssize_t		 n;
-	int		 fd;
-
-	path = spool_path(spool, "done", id, "manifest.json");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	free(path);
-	if (fd == -1)
-		return (NULL);
-	buf_init(&b, 256 * 1024);
-	while ((n = read(fd, chunk, sizeof chunk)) > 0)
-		if (buf_add(&b, chunk, n) == -1)
-			break;
-	close(fd);
-	if (n == 0)
-		text = xstrdup(buf_str(&b));
-	buf_free(&b);
-	return (text);
-}
-
 /*
  * Import the file a review read (done/ID/), with its options, as uploader
  * by source: the review's manifest less the review, checked, written and
@@ -310,7 +284,10 @@ submit_reviewed(MYSQL *db, long long ws, const char *review,
 	int		 fd;
 
 	memset(m, 0, sizeof *m);
-	if ((text = submit_read_manifest(conf.spool_dir, review)) == NULL)
+	path = spool_path(conf.spool_dir, "done", review, "manifest.json");
+	text = spool_read_manifest(path, cause);
+	free(path);
+	if (text == NULL)
 		return (SUBMIT_READ);
 	rc = manifest_decode(m, text, cause) == -1 ? SUBMIT_READ : SUBMIT_OK;
 	free(text);
@@ -328,7 +305,7 @@ submit_reviewed(MYSQL *db, long long ws, const char *review,
 	if ((rc = submit_check(db, ws, m, cause)) != SUBMIT_OK)
 		return (rc);
 	path = spool_path(conf.spool_dir, "done", review, "data.csv");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	fd = spool_open_safe(path);
 	free(path);
 	if (fd == -1)
 		return (SUBMIT_READ);

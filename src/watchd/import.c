@@ -30,8 +30,6 @@
 
 #include "watchd.h"
 
-#define IMPORT_MANIFEST_MAX	(64 * 1024)
-
 /* Set from a signal handler: stop after the current batch. */
 volatile sig_atomic_t	 import_quit;
 
@@ -39,49 +37,6 @@ static ssize_t
 import_read(void *arg, void *buf, size_t len)
 {
 	return (read(*(int *)arg, buf, len));
-}
-
-/* Open a spool file safely: no links, a regular file, one name
- * (Postfix safe_open). */
-static int
-import_open(const char *path)
-{
-	struct stat	sb;
-	int		fd;
-
-	if ((fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
-		return (-1);
-	if (fstat(fd, &sb) == -1 || !S_ISREG(sb.st_mode) || sb.st_nlink != 1) {
-		close(fd);
-		errno = EPERM;
-		return (-1);
-	}
-	return (fd);
-}
-
-static char *
-import_read_manifest(const char *path, char **cause)
-{
-	char	*text;
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 fd;
-
-	if ((fd = import_open(path)) == -1) {
-		xasprintf(cause, "manifest: %s", strerror(errno));
-		return (NULL);
-	}
-	text = xmalloc(IMPORT_MANIFEST_MAX + 1);
-	while ((n = read(fd, text + len, IMPORT_MANIFEST_MAX - len)) > 0)
-		len += n;
-	close(fd);
-	if (n == -1 || len == IMPORT_MANIFEST_MAX) {
-		xasprintf(cause, "manifest: unreadable or too large");
-		free(text);
-		return (NULL);
-	}
-	text[len] = '\0';
-	return (text);
 }
 
 /* Does the server log statements (binlog_format=STATEMENT)? 1, 0, or -1
@@ -508,7 +463,7 @@ import_start(struct import *im)
 	enum import_result	 r = IMPORT_RETRY;
 
 	path = spool_path(im->spool, "active", im->id, "manifest.json");
-	text = import_read_manifest(path, &cause);
+	text = spool_read_manifest(path, &cause);
 	free(path);
 	if (text == NULL || manifest_decode(&im->m, text, &cause) == -1) {
 		r = import_fail(im, cause);
