@@ -481,11 +481,8 @@ db_run(MYSQL *db, const char *sql, unsigned n, const char **args)
 	return (r);
 }
 
-/* A transaction on a connection in autocommit mode: one round trip to
- * open it, one to end it (an import opens one per batch). The statement
- * is kept prepared: db_forget before the connection is closed. */
 /*
- * A review (watchd/import.c) writes as the import would, in one
+ * A review (watchd/review.c) writes as the import would, in one
  * transaction it never commits: on the connection nested, db_begin,
  * db_commit and db_rollback are a savepoint's, so that each batch's rows
  * see the batches before it, and db_unnest rolls the whole back. One such
@@ -504,6 +501,9 @@ db_is_nested(MYSQL *db)
 	return (r);
 }
 
+/* A transaction on a connection in autocommit mode: one round trip to
+ * open it, one to end it (an import opens one per batch). The statement
+ * is kept prepared: db_forget before the connection is closed. */
 #define DB_BEGIN	"START TRANSACTION"
 
 int

@@ -54,11 +54,13 @@ change_wanted(const struct import *im)
 	return (im->review || conf.keep_changes);
 }
 
-/* The statements: the changes go over odb in a review, else with the
- * batch. 0, or -1. */
+/* The statements, if this run keeps its changes: they go over odb in a
+ * review, else with the batch. 0, or -1. */
 int
 change_open(struct import *im)
 {
+	if (!change_wanted(im))
+		return (0);
 	im->s_state = db_prepare(im->db, CHANGE_STATE);
 	im->b_change = bulk_prepare(im->review ? im->odb : im->db,
 	    "INSERT INTO import_changes (import_id, row_no, contact, field, "
@@ -71,7 +73,7 @@ change_open(struct import *im)
 int
 change_flush(struct import *im)
 {
-	return (bulk_flush(im->b_change));
+	return (im->b_change != NULL ? bulk_flush(im->b_change) : 0);
 }
 
 /* Forget the queued changes: their batch was rolled back. */

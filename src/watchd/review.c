@@ -24,9 +24,9 @@
 #include "watchd.h"
 
 /*
- * The review's own connection, what an earlier try of it found cleared,
- * and its statements. Before import_prepare (the outcomes go over odb).
- * 0, or -1.
+ * The review's own connection, and what an earlier try of it found
+ * cleared; the snapshot is taken on db. Before import_prepare (the
+ * outcomes go over odb). 0, or -1.
  */
 int
 review_connect(struct import *im)
@@ -62,7 +62,7 @@ review_begin(struct import *im)
 int
 review_flush(struct import *im)
 {
-	if (bulk_flush(im->b_outcome) == -1 || change_flush(im) == -1)
+	if (outcome_flush(im) == -1 || change_flush(im) == -1)
 		return (-1);
 	return (0);
 }
