@@ -7,7 +7,8 @@ ALTER TABLE imports
   ADD COLUMN review TINYINT(1) NOT NULL DEFAULT 0 AFTER source,
   ADD COLUMN from_review VARCHAR(40) CHARACTER SET ascii NULL AFTER review,
   ADD COLUMN differs BIGINT NULL AFTER from_review,
-  ADD KEY imports_review (review, finished_at);
+  ADD KEY imports_review (review, finished_at),
+  ADD KEY imports_from_review (from_review);
 
 ALTER TABLE import_rows
   MODIFY severity ENUM('skipped','failed','warning','updated','unchanged',
