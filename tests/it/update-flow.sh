@@ -131,4 +131,8 @@ check_eq "bad values warn and change nothing" \
     "2:invalid_email 2:invalid_intent_score 2:invalid_domain bob@builders.example builders.example" \
     "$(st_codes) $(sql "SELECT c.email, a.domain FROM contacts c JOIN accounts a
         ON a.id = c.account_id WHERE c.public_id = '$bob'" | tr '\t' ' ')"
+# Imports keep no change journal unless keep_changes is set (it is not
+# here): only reviews do (review.sh).
+check_eq "the updates above kept no before and after (keep_changes off)" 0 \
+    "$(sql "SELECT COUNT(*) FROM import_changes")"
 it_done
