@@ -66,6 +66,8 @@ static const struct conf_var {
 	{ "review_keep_hours", CONF_UINT, &conf.review_keep_hours, "72", 1,
 	    24 * 36500 },
 	{ "keep_changes", CONF_BOOL, &conf.keep_changes, "no", 0, 1 },
+	{ "review_copy_percent", CONF_UINT, &conf.review_copy_percent, "50",
+	    0, 100000000 },
 	{ "max_attempts", CONF_UINT, &conf.max_attempts, "10", 1, 1000 },
 	{ "stall_timeout", CONF_UINT, &conf.stall_timeout, "300", 0, 86400 * 7 },
 	{ "lock_timeout", CONF_UINT, &conf.lock_timeout, "120", 5, 86400 },

@@ -270,6 +270,7 @@ struct conf {
 	unsigned	 done_keep_days;
 	unsigned	 review_keep_hours;
 	int		 keep_changes;	/* imports keep import_changes too */
+	unsigned	 review_copy_percent;	/* review.c's choice */
 	unsigned	 max_attempts;	/* tries without progress, then failed */
 	unsigned	 stall_timeout;	/* ... if for this long (seconds) too */
 	unsigned	 lock_timeout;	/* seconds a dead import holds its workspace */

@@ -549,6 +549,8 @@ import_connect(struct import *im, unsigned long *row, off_t *off)
 	if (db_run(im->db, "SET SESSION TRANSACTION ISOLATION LEVEL "
 	    "READ COMMITTED", 0, NULL) == -1)
 		return (IMPORT_RETRY);
+	if (review_unshadow(im) == -1)
+		return (IMPORT_RETRY);
 	/* the reader's connection (reader.c) */
 	if (im->review && review_connect(im) == -1)
 		return (IMPORT_RETRY);
@@ -725,7 +727,8 @@ import_columns(struct import *im, struct prepared *prep, unsigned long row)
 		r = import_fail(im, cause);
 		goto out;
 	}
-	if (im->m.mapping != NULL && row == 0 &&
+	/* a review remembers nothing: the import made from it does */
+	if (im->m.mapping != NULL && row == 0 && !im->review &&
 	    remember_save(im->db, im->ws_id, &prep->sample, &im->cm,
 	    im->m.uploader) == -1)
 		log_warnx("the mapping could not be remembered");
@@ -933,22 +936,27 @@ import_batches(struct import *im, unsigned long row)
 }
 
 /*
- * A review (review.c): the workspace claimed first, since every write
- * from the tags on is in the review's transaction, and the lock row and
- * the imports row are written outside it; rolled back at the end.
+ * A review (review.c): the workspace claimed first, since its contacts
+ * may be copied then (how many there are against the file's rows says:
+ * the file is read first); every write from the tags on is in the
+ * review's transaction, and the lock row and the imports row are written
+ * outside it; rolled back at the end.
  */
 static enum import_result
 import_review(struct import *im, unsigned long row, off_t off)
 {
 	enum import_result	r;
 
-	if ((r = import_claim(im)) != IMPORT_GOON)
+	if ((r = import_claim(im)) != IMPORT_GOON ||
+	    (r = import_file(im, &row, off)) != IMPORT_GOON)
 		return (r);
 	if (review_begin(im) == -1)
 		return (IMPORT_RETRY);
-	if ((r = import_setup(im)) == IMPORT_GOON &&
-	    (r = import_file(im, &row, off)) == IMPORT_GOON &&
-	    (r = import_batches(im, row)) == IMPORT_DONE) {
+	if ((r = import_setup(im)) != IMPORT_GOON)
+		return (r);
+	if (review_links(im) == -1)
+		return (IMPORT_RETRY);
+	if ((r = import_batches(im, row)) == IMPORT_DONE) {
 		if (review_end(im) == -1)
 			return (IMPORT_RETRY);
 		status_write(im->spool, &im->st);

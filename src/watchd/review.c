@@ -7,8 +7,15 @@
  * one transaction that is never committed (db_nest: each batch's own
  * transaction is a savepoint of it), so that every row sees the rows
  * before it as the import's would, and the transaction is rolled back at
- * the end: contacts, accounts, tags, links, enrolments, the workspace's
- * lock row and the imports row are as they were. What it found (each
+ * the end: accounts, tags, the workspace's lock row and the imports row
+ * are as they were. The three tables it would write most (contacts,
+ * their tags, their enrolments) it does not write at all: on its
+ * connection they are shadowed by temporary tables of the same names,
+ * copies of the workspace's rows made once it holds the workspace
+ * (review_shadow); every statement of the import then reads and writes
+ * the copies, unchanged, and they are dropped at the end. A temporary
+ * table is private to its connection, logs no redo, is not replicated,
+ * and is dropped at once where a rollback would undo row by row. What it found (each
  * row's outcome, created rows too, and each field an update changes,
  * before and after) goes over a connection of its own (odb) after each
  * batch. The reader thread reads the next batch's rows meanwhile, as for
@@ -48,11 +55,132 @@ review_connect(struct import *im)
 	return (0);
 }
 
-/* Open the transaction the whole review writes in. 0, or -1. */
+/* The shadows, dropped (a DROP TEMPORARY never touches the tables
+ * themselves). Every import does it first, on the watcher's connection:
+ * whatever ended a review before, no import writes into its copies.
+ * 0, or -1. */
+int
+review_unshadow(struct import *im)
+{
+	return (db_run(im->db, "DROP TEMPORARY TABLE IF EXISTS contacts, "
+	    "contact_tags, workflow_enrolments, review_contacts, "
+	    "review_contact_tags, review_enrolments", 0, NULL));
+}
+
+/*
+ * Copy or not: the copy costs for every contact of the workspace, the
+ * rollback for every row the review writes. Copy when the workspace holds
+ * at most review_copy_percent of the file's rows (counted no further).
+ * 1 to copy, 0 not, -1 on error.
+ */
+static int
+review_copying(struct import *im)
+{
+	struct dbstmt	*s;
+	long long	 most;
+	int		 r = -1;
+
+	if (conf.review_copy_percent == 0)
+		return (0);
+	most = im->st.rows_total * (long long)conf.review_copy_percent / 100;
+	if ((s = db_prepare(im->db, "SELECT COUNT(*) FROM (SELECT 1 "
+	    "FROM contacts WHERE workspace_id = ? LIMIT ?) w")) == NULL)
+		return (-1);
+	db_bind_int(s, 0, im->ws_id);
+	db_bind_int(s, 1, most + 1);
+	if (db_exec(s) == 0 && db_fetch(s) == 1)
+		r = db_col_int(s, 0) <= most;
+	db_close(s);
+	return (r);
+}
+
+/*
+ * Shadow contacts, contact_tags and workflow_enrolments on the review's
+ * connection: contacts with a copy of the workspace's, the links empty
+ * until review_links knows which the file needs. Prepared statements find
+ * the shadows on their next execution. Once the review holds the
+ * workspace, so that no import changes the rows while they are copied;
+ * before its transaction (a rename commits). 0, or -1.
+ */
+static int
+review_shadow(struct import *im)
+{
+	char		 ws[24];
+	const char	*arg[1] = { ws };
+	long long	 t0 = mono_ms();
+	int		 r;
+
+	if ((r = review_copying(im)) != 1) {
+		if (r == 0)
+			log_info("review: in the tables, rolled back at the "
+			    "end (the workspace holds more contacts than "
+			    "%u%% of the file's rows)", conf.review_copy_percent);
+		return (r);
+	}
+	snprintf(ws, sizeof ws, "%lld", im->ws_id);
+	im->shadowed = 1;	/* from here on, dropped at the end */
+	if (review_unshadow(im) == -1 ||
+	    db_run(im->db, "CREATE TEMPORARY TABLE review_contacts "
+	    "LIKE contacts", 0, NULL) == -1 ||
+	    db_run(im->db, "CREATE TEMPORARY TABLE review_contact_tags "
+	    "LIKE contact_tags", 0, NULL) == -1 ||
+	    db_run(im->db, "CREATE TEMPORARY TABLE review_enrolments "
+	    "LIKE workflow_enrolments", 0, NULL) == -1 ||
+	    /* for the pages that list contacts by age: the import asks none */
+	    db_run(im->db, "ALTER TABLE review_contacts "
+	    "DROP KEY contacts_ws_created", 0, NULL) == -1 ||
+	    db_run(im->db, "INSERT INTO review_contacts SELECT * "
+	    "FROM contacts WHERE workspace_id = ?", 1, arg) == -1 ||
+	    db_run(im->db, "ALTER TABLE review_contacts RENAME TO contacts",
+	    0, NULL) == -1 ||
+	    db_run(im->db, "ALTER TABLE review_contact_tags "
+	    "RENAME TO contact_tags", 0, NULL) == -1 ||
+	    db_run(im->db, "ALTER TABLE review_enrolments "
+	    "RENAME TO workflow_enrolments", 0, NULL) == -1)
+		return (-1);
+	log_info("review: the workspace's contacts copied in %.1f s",
+	    (mono_ms() - t0) / 1000.0);
+	return (0);
+}
+
+/*
+ * The links the review's writes meet, copied into their shadows through
+ * the views of sql/016 (which still read the tables): the workspace's
+ * tag links if the import tags, its enrolments in the import's workflow
+ * if it has one (an import enrols into no other). After import_setup and
+ * the file's columns, in the transaction. 0, or -1.
+ */
+int
+review_links(struct import *im)
+{
+	char		 wf[24];
+	const char	*arg[1] = { wf };
+
+	if (!im->shadowed)
+		return (0);
+	if ((im->ntags > 0 || im->cm.pos[COL_TAGS] >= 0) &&
+	    db_run(im->db, "INSERT INTO contact_tags (contact_id, tag_id) "
+	    "SELECT t.contact_id, t.tag_id FROM contacts c "
+	    "JOIN committed_contact_tags t ON t.contact_id = c.id",
+	    0, NULL) == -1)
+		return (-1);
+	snprintf(wf, sizeof wf, "%lld", im->workflow_id);
+	if (im->workflow_id > 0 &&
+	    db_run(im->db, "INSERT INTO workflow_enrolments (workflow_id, "
+	    "contact_id, state, import_id, created_at) SELECT e.workflow_id, "
+	    "e.contact_id, e.state, e.import_id, e.created_at "
+	    "FROM committed_enrolments e JOIN contacts c "
+	    "ON c.id = e.contact_id WHERE e.workflow_id = ?", 1, arg) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Shadow the tables, then open the transaction the whole review writes
+ * in. 0, or -1. */
 int
 review_begin(struct import *im)
 {
-	if (db_nest(im->db) == -1)
+	if (review_shadow(im) == -1 || db_nest(im->db) == -1)
 		return (-1);
 	im->nested = 1;
 	return (0);
@@ -77,6 +205,9 @@ review_end(struct import *im)
 {
 	long long	t0 = mono_ms();
 
+	if (review_unshadow(im) == -1)
+		return (-1);
+	im->shadowed = 0;
 	db_unnest(im->db);
 	im->nested = 0;
 	log_info("review: its writes rolled back in %.1f s",
@@ -90,6 +221,11 @@ review_end(struct import *im)
 void
 review_close(struct import *im)
 {
+	/* On the watcher's own connection: never left to the next import. */
+	if (im->shadowed && review_unshadow(im) == -1)
+		log_warnx("review: its copies of the contacts stay until "
+		    "the connection closes");
+	im->shadowed = 0;
 	if (im->nested)
 		db_unnest(im->db);
 	im->nested = 0;

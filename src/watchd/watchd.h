@@ -281,6 +281,7 @@ struct import {
 	 * after each batch. */
 	int		 review;
 	int		 nested;	/* in the review's transaction */
+	int		 shadowed;	/* contacts shadowed (review.c) */
 	MYSQL		*odb;
 	/* What updates changed (change.c). */
 	struct bulk	*b_change;
@@ -391,6 +392,8 @@ int		 apply_row(struct import *, const struct decide_opts *,
 /* review.c */
 int		 review_connect(struct import *);
 int		 review_begin(struct import *);
+int		 review_links(struct import *);
+int		 review_unshadow(struct import *);
 int		 review_flush(struct import *);
 int		 review_end(struct import *);
 void		 review_close(struct import *);

@@ -9,7 +9,9 @@
 # the outcome the review said, field for field (code, message, column,
 # contact, key), every change it said (field, before, after), and the
 # same counts. The workspace grows from round to round, so later rounds
-# review against what earlier ones imported.
+# review against what earlier ones imported. Rounds take turns at the
+# review's two ways (review.c): odd ones write a copy of the workspace's
+# contacts, even ones the tables themselves, rolled back.
 . "$(dirname "$0")/lib.sh"
 ROUNDS=${REVIEW_ROUNDS:-14}
 PPORT=$(stack_free_port)
@@ -46,9 +48,18 @@ changes() {
 }
 COUNTS='"\(.created) \(.updated) \(.unchanged) \(.skipped) \(.failed) \(.warnings) \(.tagged) \(.queued_to_workflow) \(.dnt) \(.enriched) \(.enrich_failed)"'
 
+# The watcher again, copying always (1) or never (0).
+copying() {
+	sed -i '/^review_copy_percent/d' "$RUN/intake.conf"
+	echo "review_copy_percent = $(($1 ? 100000000 : 0))" >> "$RUN/intake.conf"
+	stack_stop_one "$RUN/watchd.pid"
+	stack_watchd_start
+}
+
 RANDOM=20
 bad=0
 for round in $(seq 1 "$ROUNDS"); do
+	copying $((round % 2))
 	opts=()
 	flow=create
 	if [ "$round" -gt 3 ] && [ $((RANDOM % 3)) -eq 0 ]; then
@@ -84,6 +95,9 @@ for round in $(seq 1 "$ROUNDS"); do
 	check_eq "$what: every change is the review's" \
 	    "$(changes "$R")" "$(changes "$I")"
 done
+check_eq "half the reviews wrote a copy, half the tables" \
+    "$(((ROUNDS + 1) / 2)) $((ROUNDS / 2))" \
+    "$(grep -c "review: the workspace's contacts copied" "$RUN/watchd.log") $(grep -c 'review: in the tables' "$RUN/watchd.log")"
 check "the rounds made and updated contacts, flagged and enrolled some" \
     test "$(sql "SELECT (SELECT COUNT(*) FROM contacts) > 20 AND
         (SELECT COUNT(*) FROM import_changes) > 20 AND
