@@ -559,8 +559,6 @@ import_connect(struct import *im, unsigned long *row, off_t *off)
 		free(cause);
 		return (IMPORT_RETRY);
 	}
-	if (im->sdb == NULL)
-		im->sdb = im->rdb;
 	if (import_prepare(im) == -1 ||
 	    (resumed = import_resume(im, row, off)) == -1)
 		return (IMPORT_RETRY);

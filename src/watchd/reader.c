@@ -29,7 +29,7 @@ reader_rows(struct import *im, struct batch *next, int snap, int keep)
 {
 	if (batch_rows_read(im, next) == -1)
 		return (-1);
-	return (snap ? snap_batch(im, keep) : 0);
+	return (snap ? snap_batch(im, keep, keep) : 0);
 }
 
 /* The start of an import's thread: signals are the main thread's, as
@@ -53,8 +53,10 @@ reader_main(void *arg)
 	rd->state = READER_READ;
 	rd->n = batch_read(rd->next, rd->in, conf.batch_size);
 	if (rd->n != -1 && !lookup_wanted(rd->im)) {
+		/* no accounts ahead in a review: they would be committed */
 		if (reader_rows(rd->im, rd->next, rd->snap, 1) == -1 ||
-		    (rd->snap && contact_ahead(rd->im) == -1))
+		    (rd->snap && !rd->im->review &&
+		    contact_ahead(rd->im) == -1))
 			rd->failed = 1;
 		else
 			rd->state = rd->snap ? READER_SNAP : READER_ROWS;
@@ -72,8 +74,11 @@ reader_start(struct reader *rd, struct import *im)
 	rd->im = im;
 	rd->next = im->next;
 	rd->in = im->in;
-	/* a review's snapshot must see its batches: taken after (snap.c) */
-	rd->snap = !im->review && !batch_may_update(im, 0);
+	/* A review's snapshot must see what its batches wrote, which the
+	 * reader's connection does not: ahead only while they wrote no
+	 * contact (the batch being written is told as for an import). */
+	rd->snap = (!im->review || review_clean(im)) &&
+	    !batch_may_update(im, 0);
 	if ((errno = pthread_create(&rd->thread, NULL, reader_main,
 	    rd)) != 0) {
 		log_warn("pthread_create");
@@ -101,7 +106,7 @@ reader_finish(struct import *im, enum reader_state state)
 		if (reader_rows(im, im->next, 0, 0) == -1)
 			return (-1);
 	}
-	if (state != READER_SNAP && snap_batch(im, 0) == -1)
+	if (state != READER_SNAP && snap_batch(im, 0, 0) == -1)
 		return (-1);
 	return (0);
 }

@@ -15,13 +15,18 @@
  * (review_shadow); every statement of the import then reads and writes
  * the copies, unchanged, and they are dropped at the end. A temporary
  * table is private to its connection, logs no redo, is not replicated,
- * and is dropped at once where a rollback would undo row by row. What it found (each
- * row's outcome, created rows too, and each field an update changes,
- * before and after) goes over a connection of its own (odb) after each
- * batch. The reader thread reads the next batch's rows meanwhile, as for
- * an import, but takes no snapshot: the snapshot is taken on the
- * review's own connection once the batch before is written (the
- * reader's would not see it, uncommitted), and there is no linker.
+ * and is dropped at once where a rollback would undo row by row (when
+ * the workspace holds more contacts than review_copy_percent of the
+ * file's rows, copying them would cost more than the rollback: then the
+ * review writes the tables, rolled back). What it found (each row's
+ * outcome, created rows too, and each field an update changes, before
+ * and after) goes over a connection of its own (odb) after each batch.
+ * The reader thread reads the next batch's rows meanwhile, as for an
+ * import; it takes the batch's snapshot too while the review has written
+ * no contact (review_clean), since the committed contacts are then the
+ * review's; after that the snapshot is taken on the review's own
+ * connection once the batch before is written (the reader's would not
+ * see it). There is no linker.
  *
  * A review stopped anywhere starts again from its first row.
  */
@@ -32,8 +37,7 @@
 
 /*
  * The review's own connection, and what an earlier try of it found
- * cleared; the snapshot is taken on db. Before import_prepare (the
- * outcomes go over odb). 0, or -1.
+ * cleared. Before import_prepare (the outcomes go over odb). 0, or -1.
  */
 int
 review_connect(struct import *im)
@@ -51,7 +55,6 @@ review_connect(struct import *im)
 	    db_run(im->odb, "DELETE FROM import_changes WHERE import_id = ?",
 	    1, arg) == -1)
 		return (-1);
-	im->sdb = im->db;
 	return (0);
 }
 
@@ -175,6 +178,18 @@ review_links(struct import *im)
 	return (0);
 }
 
+/*
+ * Has the review written no contact yet (none created, updated or
+ * flagged)? Then the workspace's contacts are as committed, and the
+ * reader's connection may take a batch's snapshot ahead (reader.c).
+ */
+int
+review_clean(const struct import *im)
+{
+	return (im->st.created == 0 && im->st.updated == 0 &&
+	    im->st.dnt == 0);
+}
+
 /* Shadow the tables, then open the transaction the whole review writes
  * in. 0, or -1. */
 int
@@ -233,5 +248,4 @@ review_close(struct import *im)
 		db_forget(im->odb);
 		mysql_close(im->odb);
 	}
-	im->sdb = NULL;
 }

@@ -15,6 +15,11 @@
  *
  * Any trouble here only costs speed: a batch without a snapshot is
  * matched row by row.
+ *
+ * An import takes every snapshot on the reader's connection, ahead or
+ * not. A review has two (sq): its own connection's, which sees what its
+ * batches wrote, uncommitted, and the reader's, for a snapshot ahead
+ * while they wrote no contact yet (review_clean).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,22 +177,22 @@ snap_updates(struct import *im)
  * import_keys). A review's transaction must stay open, and TRUNCATE
  * ends it (an implicit commit). 0, or -1. */
 static int
-snap_empty(struct import *im, int vals)
+snap_empty(struct snapq *q, int vals)
 {
-	if (im->review)
-		return (vals ? db_run(im->sdb, "DELETE FROM import_vals", 0,
-		    NULL) : db_run(im->sdb, "DELETE FROM import_keys", 0, NULL));
-	return (vals ? db_run(im->sdb, "TRUNCATE TABLE import_vals", 0, NULL) :
-	    db_run(im->sdb, "TRUNCATE TABLE import_keys", 0, NULL));
+	if (q->nested)
+		return (vals ? db_run(q->db, "DELETE FROM import_vals", 0,
+		    NULL) : db_run(q->db, "DELETE FROM import_keys", 0, NULL));
+	return (vals ? db_run(q->db, "TRUNCATE TABLE import_vals", 0, NULL) :
+	    db_run(q->db, "TRUNCATE TABLE import_keys", 0, NULL));
 }
 
 /* The server's weights of printable ASCII, for twin.c; without them
  * (never seen) a batch creating contacts has no snapshot. -1 on error. */
 static int
-snap_twins(struct import *im)
+snap_twins(struct import *im, struct snapq *q)
 {
-	struct bulk	*b = im->b_keys;
-	struct dbstmt	*s = im->s_weights;
+	struct bulk	*b = q->b_keys;
+	struct dbstmt	*s = q->s_weights;
 	char		 c[2] = { 0, 0 };
 	int		 i, r;
 
@@ -210,7 +215,7 @@ snap_twins(struct import *im)
 	while ((r = db_fetch(s)) == 1)
 		twin_weight(im->twins, db_col_int(s, 0), db_col_str(s, 2));
 	if (r == -1 ||
-	    snap_empty(im, 0) == -1)
+	    snap_empty(q, 0) == -1)
 		return (-1);
 	if (!twin_ready(im->twins)) {
 		log_warnx("unexpected collation weights: rows are matched one "
@@ -221,33 +226,48 @@ snap_twins(struct import *im)
 	return (0);
 }
 
-/* The temporary tables and statements, once per import. -1 on error. */
+/* The temporary tables and statements of q on db (nested: in a
+ * review's transaction). -1 on error. */
+static int
+snap_open_q(struct import *im, struct snapq *q, MYSQL *db, int nested)
+{
+	q->db = db;
+	q->nested = nested;
+	/* A MEMORY table's rows are as wide as its columns can be. */
+	if (db_run(db, "SET SESSION max_heap_table_size = "
+	    "GREATEST(@@max_heap_table_size, 256 * 1024 * 1024)", 0,
+	    NULL) == -1 ||
+	    db_run(db, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+	    NULL) == -1 ||
+	    db_run(db, SNAP_KEYS, 0, NULL) == -1 ||
+	    db_run(db, SNAP_VALS, 0, NULL) == -1 ||
+	    snap_empty(q, 0) == -1 ||
+	    snap_empty(q, 1) == -1)
+		return (-1);
+	q->b_keys = bulk_prepare(db, "INSERT INTO import_keys "
+	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
+	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "issssssi", conf.batch_size);
+	q->b_vals = bulk_prepare(db, SNAP_VALS_INSERT, SNAP_VALS_TYPES,
+	    conf.batch_size);
+	q->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(db,
+	    SNAP_BYID) : db_prepare(db, SNAP_MATCH);
+	q->s_weights = db_prepare(db, SNAP_WEIGHTS);
+	if (q->b_keys == NULL || q->b_vals == NULL || q->s_snap == NULL ||
+	    q->s_weights == NULL)
+		return (-1);
+	return (0);
+}
+
+/* The snapshots' tables and statements, once per import: the reader's;
+ * a review's own too, in its transaction. -1 on error. */
 int
 snap_open(struct import *im)
 {
 	size_t	n;
 
-	/* A MEMORY table's rows are as wide as its columns can be. */
-	if (db_run(im->sdb, "SET SESSION max_heap_table_size = "
-	    "GREATEST(@@max_heap_table_size, 256 * 1024 * 1024)", 0,
-	    NULL) == -1 ||
-	    db_run(im->sdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
-	    NULL) == -1 ||
-	    db_run(im->sdb, SNAP_KEYS, 0, NULL) == -1 ||
-	    db_run(im->sdb, SNAP_VALS, 0, NULL) == -1 ||
-	    snap_empty(im, 0) == -1 ||
-	    snap_empty(im, 1) == -1)
-		return (-1);
-	im->b_keys = bulk_prepare(im->sdb, "INSERT INTO import_keys "
-	    "(idx, linkedin, email, first_name, last_name, domain, pub, wild) "
-	    "VALUES (?, ?, ?, ?, ?, ?, ?, ?)", "issssssi", conf.batch_size);
-	im->b_vals = bulk_prepare(im->sdb, SNAP_VALS_INSERT, SNAP_VALS_TYPES,
-	    conf.batch_size);
-	im->s_snap = im->m.flow == FLOW_UPDATE ? db_prepare(im->sdb,
-	    SNAP_BYID) : db_prepare(im->sdb, SNAP_MATCH);
-	im->s_weights = db_prepare(im->sdb, SNAP_WEIGHTS);
-	if (im->b_keys == NULL || im->b_vals == NULL || im->s_snap == NULL ||
-	    im->s_weights == NULL || snap_twins(im) == -1)
+	if (snap_open_q(im, &im->sq[1], im->rdb, 0) == -1 ||
+	    (im->review && snap_open_q(im, &im->sq[0], im->db, 1) == -1) ||
+	    snap_twins(im, &im->sq[1]) == -1)
 		return (-1);
 	for (n = 16; n < 2 * (size_t)conf.batch_size; n *= 2)
 		;
@@ -256,25 +276,32 @@ snap_open(struct import *im)
 	return (0);
 }
 
+static void
+snap_close_q(struct snapq *q)
+{
+	if (q->b_keys != NULL) {
+		db_run(q->db, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
+		    NULL);
+		db_run(q->db, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
+		    NULL);
+	}
+	bulk_close(q->b_keys);
+	bulk_close(q->b_vals);
+	db_close(q->s_snap);
+	db_close(q->s_weights);
+	memset(q, 0, sizeof *q);
+}
+
 void
 snap_close(struct import *im)
 {
-	if (im->b_keys != NULL) {
-		db_run(im->sdb, "DROP TEMPORARY TABLE IF EXISTS import_keys", 0,
-		    NULL);
-		db_run(im->sdb, "DROP TEMPORARY TABLE IF EXISTS import_vals", 0,
-		    NULL);
-	}
-	bulk_close(im->b_keys);
-	bulk_close(im->b_vals);
-	db_close(im->s_snap);
-	db_close(im->s_weights);
+	snap_close_q(&im->sq[0]);
+	snap_close_q(&im->sq[1]);
 	twin_free(im->twins);
 	free(im->touched);
-	im->b_keys = im->b_vals = NULL;
-	im->s_snap = im->s_weights = NULL;
 	im->twins = NULL;
 	im->touched = NULL;
+	im->q = NULL;
 }
 
 /*
@@ -364,7 +391,7 @@ snap_fit_id(const char *s)
 static unsigned
 snap_twins_tell(struct import *im)
 {
-	struct dbstmt	*s = im->s_weights;
+	struct dbstmt	*s = im->q->s_weights;
 	const char	*hex[3];
 	size_t		 i, idx;
 	int		 r;
@@ -408,7 +435,7 @@ snap_queue(struct import *im, size_t i)
 {
 	struct batchrow		*br = &im->next->rows[i];
 	struct rowv		*rv = &br->rv;
-	struct bulk		*b = im->b_keys, *v = im->b_vals;
+	struct bulk		*b = im->q->b_keys, *v = im->q->b_vals;
 	struct contact_vals	 cv;
 	long long		 owner = 0;
 	const char		*li, *em, *name[3];
@@ -453,30 +480,34 @@ snap_queue(struct import *im, size_t i)
 /*
  * Take the batch's snapshot: rows with rvok get snap = 1 and their match
  * in m (m.n == 0: none), or collide = 1. Runs before the batch's
- * transaction. Returns 0 (with or without a snapshot), -1 if the
+ * transaction; ahead: on the reader's connection while the batch before
+ * it is written (keep: its twins count). Returns 0 (with or without a snapshot), -1 if the
  * connection failed.
  */
 int
-snap_batch(struct import *im, int keep)
+snap_batch(struct import *im, int keep, int ahead)
 {
+	struct snapq	*q = ahead || im->sq[0].db == NULL ? &im->sq[1] :
+			    &im->sq[0];
 	struct batchrow	*br;
-	struct dbstmt	*s = im->s_snap;
+	struct dbstmt	*s = q->s_snap;
 	size_t		 i, nkeys = 0, idx;
 	unsigned	 err = 0;
 	int		 kind, r;
 
 	snap_none(im);
-	if (im->b_keys == NULL)
+	im->q = q;
+	if (q->b_keys == NULL)
 		return (0);
 	/* Without matching (Create a new duplicate) nothing to take; and
 	 * none without telling twins. */
 	if (im->m.flow == FLOW_CREATE &&
 	    (im->m.on_existing == EXISTING_DUPLICATE || im->twins == NULL))
 		return (0);
-	if (snap_empty(im, 0) == -1 ||
+	if (snap_empty(q, 0) == -1 ||
 	    (snap_updates(im) &&
-	    snap_empty(im, 1) == -1)) {
-		err = mysql_errno(im->sdb);
+	    snap_empty(q, 1) == -1)) {
+		err = mysql_errno(q->db);
 		goto fail;
 	}
 	if (im->twins != NULL)
@@ -494,7 +525,7 @@ snap_batch(struct import *im, int keep)
 	}
 	if (nkeys == 0)
 		return (0);
-	if (bulk_flush(im->b_keys) == -1 || bulk_flush(im->b_vals) == -1)
+	if (bulk_flush(q->b_keys) == -1 || bulk_flush(q->b_vals) == -1)
 		goto failq;
 
 	/* every parameter of either query is the workspace */
@@ -534,12 +565,12 @@ snap_batch(struct import *im, int keep)
 	return (0);
 
 failq:
-	err = bulk_errno(im->b_keys) ? bulk_errno(im->b_keys) :
-	    bulk_errno(im->b_vals);
+	err = bulk_errno(q->b_keys) ? bulk_errno(q->b_keys) :
+	    bulk_errno(q->b_vals);
 fail:
 	/* A refusal of these values costs the snapshot, not the import. */
 	snap_none(im);
-	bulk_reset(im->b_keys);
-	bulk_reset(im->b_vals);
+	bulk_reset(q->b_keys);
+	bulk_reset(q->b_vals);
 	return (db_refused(err) ? 0 : -1);
 }

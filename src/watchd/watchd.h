@@ -271,14 +271,24 @@ struct decision {
  * the prepared statements, and the counters of its status. */
 #define IMPORT_MAX_TAGS		OPTIONS_MAX_TAGS
 
+/* A connection's snapshot tables and statements (snap.c). */
+struct snapq {
+	MYSQL		*db;
+	int		 nested;	/* in a review's transaction */
+	struct bulk	*b_keys;
+	struct bulk	*b_vals;
+	struct dbstmt	*s_snap;
+	struct dbstmt	*s_weights;
+};
+
 struct import {
 	MYSQL		*db;
 	const char	*spool;
 	const char	*id;
 	struct manifest	 m;
 	/* A review (review.c): db is nested (db_nest), the snapshot is
-	 * taken on it (sdb), and what it finds goes over odb, committed
-	 * after each batch. */
+	 * taken on it once its batches wrote a contact, and what it finds
+	 * goes over odb, committed after each batch. */
 	int		 review;
 	int		 nested;	/* in the review's transaction */
 	int		 shadowed;	/* contacts shadowed (review.c) */
@@ -323,8 +333,6 @@ struct import {
 	struct batch	*batch;
 	struct batch	*next;
 	MYSQL		*rdb;
-	MYSQL		*sdb;		/* the snapshot's (snap.c): rdb, or
-					 * in a review db */
 	struct enrich	*enrich;
 	struct dbstmt	*s_cache_get;
 	struct dbstmt	*s_cache_put;
@@ -333,8 +341,8 @@ struct import {
 	int		 fast;		/* this batch queues its writes */
 	int		 dirty;		/* match one by one from here */
 	int		 refused;	/* a queued write was refused */
-	struct bulk	*b_keys;
-	struct bulk	*b_vals;
+	struct snapq	 sq[2];		/* snapshots: after, ahead (snap.c) */
+	struct snapq	*q;		/* the one being taken */
 	long long	*touched;	/* contacts the batch updated */
 	size_t		 ntouched;
 	size_t		 ntouched_used;
@@ -344,8 +352,6 @@ struct import {
 	struct bulk	*b_tag;
 	struct bulk	*b_enrol;
 	struct bulk	*b_touch;
-	struct dbstmt	*s_snap;
-	struct dbstmt	*s_weights;
 	struct twins	*twins;
 	struct dbstmt	*s_mark;
 	struct dbstmt	*s_new_max;
@@ -394,6 +400,7 @@ int		 review_connect(struct import *);
 int		 review_begin(struct import *);
 int		 review_links(struct import *);
 int		 review_unshadow(struct import *);
+int		 review_clean(const struct import *);
 int		 review_flush(struct import *);
 int		 review_end(struct import *);
 void		 review_close(struct import *);
@@ -498,7 +505,7 @@ void		 bulk_close(struct bulk *);
 
 /* snap.c */
 int		 snap_open(struct import *);
-int		 snap_batch(struct import *, int);
+int		 snap_batch(struct import *, int, int);
 void		 snap_touch(struct import *, long long);
 int		 snap_touched(struct import *, long long);
 int		 snap_touched_any(struct import *);
