@@ -179,15 +179,22 @@ review_links(struct import *im)
 }
 
 /*
- * Has the review written no contact yet (none created, updated or
- * flagged)? Then the workspace's contacts are as committed, and the
- * reader's connection may take a batch's snapshot ahead (reader.c).
+ * Are the workspace's contacts as committed for the next batch's
+ * snapshot, taken ahead on the reader's connection (reader.c)? So they
+ * are while the review has updated or flagged none. Contacts it created
+ * do not count when the snapshot tells twins: a row sharing a key with
+ * one is a twin of an older batch (twin_remember), matched one by one;
+ * except duplicates, which take keys from the contact they copy, and
+ * unless a batch went without a snapshot (its keys were never told).
  */
 int
 review_clean(const struct import *im)
 {
-	return (im->st.created == 0 && im->st.updated == 0 &&
-	    im->st.dnt == 0);
+	if (im->st.updated != 0 || im->st.dnt != 0)
+		return (0);
+	return (im->st.created == 0 || (im->twins != NULL && !im->untwinned &&
+	    im->m.flow == FLOW_CREATE &&
+	    im->m.on_existing != EXISTING_DUPLICATE));
 }
 
 /* Shadow the tables, then open the transaction the whole review writes

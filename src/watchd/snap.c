@@ -269,6 +269,10 @@ snap_open(struct import *im)
 	    (im->review && snap_open_q(im, &im->sq[0], im->db, 1) == -1) ||
 	    snap_twins(im, &im->sq[1]) == -1)
 		return (-1);
+	/* a review's snapshot ahead, past contacts it created (twin.c):
+	 * 4 MB, about 1 % false hits at 3M keys */
+	if (im->review && im->twins != NULL)
+		twin_remember(im->twins, (size_t)1 << 25);
 	for (n = 16; n < 2 * (size_t)conf.batch_size; n *= 2)
 		;
 	im->touched = xcalloc(n, sizeof *im->touched);
@@ -484,8 +488,8 @@ snap_queue(struct import *im, size_t i)
  * it is written (keep: its twins count). Returns 0 (with or without a snapshot), -1 if the
  * connection failed.
  */
-int
-snap_batch(struct import *im, int keep, int ahead)
+static int
+snap_take(struct import *im, int keep, int ahead)
 {
 	struct snapq	*q = ahead || im->sq[0].db == NULL ? &im->sq[1] :
 			    &im->sq[0];
@@ -573,4 +577,20 @@ fail:
 	bulk_reset(q->b_keys);
 	bulk_reset(q->b_vals);
 	return (db_refused(err) ? 0 : -1);
+}
+
+/* Take the batch's snapshot (snap_take). A batch whose rows went without
+ * one told no twins: a review no longer takes snapshots ahead past the
+ * contacts it created (review_clean). */
+int
+snap_batch(struct import *im, int keep, int ahead)
+{
+	size_t	i;
+	int	r;
+
+	r = snap_take(im, keep, ahead);
+	for (i = 0; i < im->next->n; i++)
+		if (im->next->rows[i].rvok && !im->next->rows[i].snap)
+			im->untwinned = 1;
+	return (r);
 }

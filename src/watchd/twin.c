@@ -12,6 +12,11 @@
  *
  * No I/O: snap.c feeds it. A row is a twin if a key of it was seen in an
  * earlier row; rows are told in order.
+ *
+ * A review remembers the keys of every batch before those two too, in a
+ * Bloom filter of fixed size (twin_remember): its snapshot taken ahead
+ * cannot see what those batches wrote, and a row one of whose keys may
+ * be among theirs is matched one by one. A false hit costs a query.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -22,6 +27,7 @@
 #define TWIN_NONE	SIZE_MAX
 #define TWIN_SPACE	0x20
 #define TWIN_PREV	((size_t)1 << (sizeof (size_t) * 8 - 1))
+#define TWIN_BLOOM_K	4	/* bits a key */
 
 /* One batch's keys. */
 struct twinset {
@@ -40,6 +46,9 @@ struct twins {
 	int		 cur;
 	size_t		*slots;		/* entry + 1 (| TWIN_PREV); 0: empty */
 	size_t		 nslots;
+	uint64_t	*bloom;		/* keys of older batches, or NULL */
+	size_t		 nbits;		/* a power of two */
+	int		 older;		/* told against them too */
 };
 
 struct twins *
@@ -67,7 +76,17 @@ twin_free(struct twins *t)
 		buf_free(&t->set[i].keys);
 	}
 	free(t->slots);
+	free(t->bloom);
 	free(t);
+}
+
+/* Remember the keys of older batches in nbits bits (a power of two). */
+void
+twin_remember(struct twins *t, size_t nbits)
+{
+	free(t->bloom);
+	t->bloom = xcalloc(nbits / 64, sizeof *t->bloom);
+	t->nbits = nbits;
 }
 
 /* The server's weights for printable ASCII character c (hex). */
@@ -100,10 +119,58 @@ twin_ready(const struct twins *t)
 static uint64_t	twin_hash(const char *, size_t, int);
 static size_t	*twin_find(struct twins *, size_t);
 
+/* The filter's bit i of key hash h (double hashing). */
+static size_t
+twin_bit(const struct twins *t, uint64_t h, int i)
+{
+	return ((size_t)(h + (uint64_t)i * ((h >> 32) | 1)) & (t->nbits - 1));
+}
+
+/* Put a batch's keys into the filter. */
+static void
+twin_fold(struct twins *t, const struct twinset *s)
+{
+	size_t		e, b;
+	uint64_t	h;
+	int		i;
+
+	if (t->bloom == NULL)
+		return;
+	for (e = 0; e < s->nrows * TWIN_KINDS; e++) {
+		if (s->off[e] == TWIN_NONE)
+			continue;
+		h = twin_hash(s->keys.data + s->off[e], s->len[e],
+		    e % TWIN_KINDS);
+		for (i = 0; i < TWIN_BLOOM_K; i++) {
+			b = twin_bit(t, h, i);
+			t->bloom[b / 64] |= (uint64_t)1 << (b % 64);
+		}
+	}
+}
+
+/* May a batch before the last two have had key e of the current set? */
+static int
+twin_older(const struct twins *t, size_t e)
+{
+	const struct twinset	*c = &t->set[t->cur];
+	size_t			 b;
+	uint64_t		 h;
+	int			 i;
+
+	h = twin_hash(c->keys.data + c->off[e], c->len[e], e % TWIN_KINDS);
+	for (i = 0; i < TWIN_BLOOM_K; i++) {
+		b = twin_bit(t, h, i);
+		if ((t->bloom[b / 64] & ((uint64_t)1 << (b % 64))) == 0)
+			return (0);
+	}
+	return (1);
+}
+
 /*
  * A new batch of nrows rows, none with a key yet. keep: the batch before
  * it is not written yet (its snapshot is taken meanwhile), so a key of
- * that batch counts as seen too; else it is forgotten.
+ * that batch counts as seen too, and, if remembered, those of all the
+ * batches before it; else it is forgotten (into the filter).
  */
 void
 twin_clear(struct twins *t, size_t nrows, int keep)
@@ -115,8 +182,12 @@ twin_clear(struct twins *t, size_t nrows, int keep)
 		t->cur ^= 1;
 	c = &t->set[t->cur];
 	p = &t->set[t->cur ^ 1];
-	if (!keep)
+	twin_fold(t, c);
+	if (!keep) {
+		twin_fold(t, p);
 		p->nrows = 0;
+	}
+	t->older = keep && t->bloom != NULL;
 	if (nrows > c->cap) {
 		c->off = xreallocarray(c->off, nrows * TWIN_KINDS,
 		    sizeof *c->off);
@@ -288,7 +359,7 @@ twin_find(struct twins *t, size_t e)
 }
 
 /* Row row's keys, told in row order: 1 if an earlier row (or a row of the
- * last batch, kept) had one of them. */
+ * last batch, kept; or maybe of an older one, remembered) had one. */
 int
 twin_seen(struct twins *t, size_t row)
 {
@@ -304,6 +375,8 @@ twin_seen(struct twins *t, size_t row)
 			seen = 1;
 		else
 			*slot = e + 1;
+		if (t->older && twin_older(t, e))
+			seen = 1;
 	}
 	return (seen);
 }

@@ -353,6 +353,7 @@ struct import {
 	struct bulk	*b_enrol;
 	struct bulk	*b_touch;
 	struct twins	*twins;
+	int		 untwinned;	/* a batch's rows without twins told */
 	struct dbstmt	*s_mark;
 	struct dbstmt	*s_new_max;
 	long long	 mark;		/* contacts.id before the batch (0:
@@ -524,6 +525,7 @@ int		 twin_key(struct twins *, size_t, int, const char *const *,
 void		 twin_key_hex(struct twins *, size_t, int, const char *const *,
 		     size_t);
 int		 twin_seen(struct twins *, size_t);
+void		 twin_remember(struct twins *, size_t);
 
 /* match.c */
 int		 match_find(struct import *, const struct rowv *,
