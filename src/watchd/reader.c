@@ -79,6 +79,9 @@ reader_start(struct reader *rd, struct import *im)
 	 * contact (the batch being written is told as for an import). */
 	rd->snap = (!im->review || review_clean(im)) &&
 	    !batch_may_update(im, 0);
+	/* past the contacts it created (twin.c), once there are some */
+	if (im->twins != NULL)
+		twin_recall(im->twins, im->review && im->st.created > 0);
 	if ((errno = pthread_create(&rd->thread, NULL, reader_main,
 	    rd)) != 0) {
 		log_warn("pthread_create");

@@ -49,6 +49,7 @@ struct twins {
 	uint64_t	*bloom;		/* keys of older batches, or NULL */
 	size_t		 nbits;		/* a power of two */
 	int		 older;		/* told against them too */
+	int		 recall;	/* ... when kept (twin_recall) */
 };
 
 struct twins *
@@ -119,6 +120,16 @@ twin_ready(const struct twins *t)
 static uint64_t	twin_hash(const char *, size_t, int);
 static size_t	*twin_find(struct twins *, size_t);
 
+/* Whether the next batches kept are told against the filter too: only
+ * once older batches wrote keys that the snapshot cannot see (a false
+ * hit costs a query, and in an update makes the rest of its batch match
+ * one by one). */
+void
+twin_recall(struct twins *t, int on)
+{
+	t->recall = on;
+}
+
 /* The filter's bit i of key hash h (double hashing). */
 static size_t
 twin_bit(const struct twins *t, uint64_t h, int i)
@@ -187,7 +198,7 @@ twin_clear(struct twins *t, size_t nrows, int keep)
 		twin_fold(t, p);
 		p->nrows = 0;
 	}
-	t->older = keep && t->bloom != NULL;
+	t->older = keep && t->bloom != NULL && t->recall;
 	if (nrows > c->cap) {
 		c->off = xreallocarray(c->off, nrows * TWIN_KINDS,
 		    sizeof *c->off);

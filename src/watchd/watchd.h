@@ -526,6 +526,7 @@ void		 twin_key_hex(struct twins *, size_t, int, const char *const *,
 		     size_t);
 int		 twin_seen(struct twins *, size_t);
 void		 twin_remember(struct twins *, size_t);
+void		 twin_recall(struct twins *, int);
 
 /* match.c */
 int		 match_find(struct import *, const struct rowv *,

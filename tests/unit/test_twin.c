@@ -123,6 +123,7 @@ test_remember(void **state)
 
 	(void)state;
 	twin_remember(t, (size_t)1 << 16);
+	twin_recall(t, 1);
 	twin_clear(t, 2, 0);
 	one(t, 0, 1, "ald");
 	one(t, 1, 0, "ald");		/* a LinkedIn, not an email */
@@ -148,6 +149,19 @@ test_remember(void **state)
 	twin_clear(t, 1, 1);
 	one(t, 0, 1, "ald");
 	assert_int_equal(twin_seen(t, 0), 1);
+	/* not recalled: only the batch kept counts */
+	twin_recall(t, 0);
+	twin_clear(t, 1, 1);
+	one(t, 0, 1, "ald");
+	assert_int_equal(twin_seen(t, 0), 1);
+	twin_clear(t, 1, 1);
+	one(t, 0, 1, "ald");
+	assert_int_equal(twin_seen(t, 0), 1);
+	twin_clear(t, 2, 1);
+	one(t, 0, 1, "mid");
+	one(t, 1, 1, "xyz");
+	assert_int_equal(twin_seen(t, 0), 0);
+	assert_int_equal(twin_seen(t, 1), 0);
 	twin_free(t);
 }
 
